@@ -52,13 +52,7 @@ export function assembleDocument(fragments: readonly Fragment[]): JsonObject {
   return merged;
 }
 
-function mergeValue(
-  current: unknown,
-  incoming: unknown,
-  pointer: string,
-  origin: string,
-  owners: Map<string, string>,
-): unknown {
+function mergeValue(current: unknown, incoming: unknown, pointer: string, origin: string, owners: Map<string, string>): unknown {
   if (current === undefined) {
     owners.set(pointer, origin);
     return incoming;
@@ -82,13 +76,7 @@ function isMergeableList(pointer: string): boolean {
   return pointer === "/tags" || pointer === "/servers";
 }
 
-function mergeList(
-  current: unknown[],
-  incoming: unknown[],
-  pointer: string,
-  origin: string,
-  owners: Map<string, string>,
-): unknown[] {
+function mergeList(current: unknown[], incoming: unknown[], pointer: string, origin: string, owners: Map<string, string>): unknown[] {
   const result = [...current];
   for (const entry of incoming) {
     const key = listKey(entry);
@@ -109,10 +97,7 @@ function listKey(entry: unknown): string {
 }
 
 function conflict(pointer: string, first: string, second: string): ToolError {
-  return new ToolError(
-    "SPEC_CONFLICT",
-    `${second} defines ${pointer || "/"} differently from ${first}`,
-  );
+  return new ToolError("SPEC_CONFLICT", `${second} defines ${pointer || "/"} differently from ${first}`);
 }
 
 export function escapePointer(segment: string): string {

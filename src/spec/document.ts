@@ -125,5 +125,8 @@ export function documentedResponse(op: OperationSpec, status: number): ResponseS
 
 /** Documented numeric statuses, sorted; ranges and `default` are not enumerable. */
 export function documentedStatuses(op: OperationSpec): number[] {
-  return [...op.responses.keys()].filter((s) => /^\d{3}$/.test(s)).map(Number).sort((a, b) => a - b);
+  return [...op.responses.keys()]
+    .filter((s) => /^\d{3}$/.test(s))
+    .map(Number)
+    .sort((a, b) => a - b);
 }

@@ -2,8 +2,9 @@
  * The project's one Ajv instance. Nothing else constructs Ajv or compiles schemas: validators are
  * compiled here once and cached by key (Ajv's own pattern: one instance owns the cache).
  */
-import { Ajv, _, type ValidateFunction } from "ajv";
+
 import { createRequire } from "node:module";
+import { _, Ajv, type ValidateFunction } from "ajv";
 import type { FormatsPlugin } from "ajv-formats";
 
 // ajv-formats is CommonJS with `exports.default`; require() gives the plugin under every loader.

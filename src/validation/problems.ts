@@ -66,7 +66,11 @@ function describe(error: ErrorObject, value: unknown): { expected: string; actua
   const at = error.instancePath;
   switch (error.keyword) {
     case "type":
-      return { expected: `type ${String(params.type)}`, actual: value === null ? "null" : `${typeName(value)} ${preview(value)}`, instancePath: at };
+      return {
+        expected: `type ${String(params.type)}`,
+        actual: value === null ? "null" : `${typeName(value)} ${preview(value)}`,
+        instancePath: at,
+      };
     case "required":
       return {
         expected: `property "${String(params.missingProperty)}"`,

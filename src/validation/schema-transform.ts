@@ -52,8 +52,10 @@ export function transformSchema(schema: unknown, direction: Direction, pointer: 
   origins.set(result, pointer);
   for (const [key, value] of Object.entries(schema)) {
     if (key === "$ref") result.$ref = rewriteRef(value, direction, pointer);
-    else if (key.startsWith("x-")) continue; // specification extensions carry no validation
-    else if (key === "enum" || key === "default" || key === "example") result[key] = value; // data, not schema
+    else if (key.startsWith("x-"))
+      continue; // specification extensions carry no validation
+    else if (key === "enum" || key === "default" || key === "example")
+      result[key] = value; // data, not schema
     else if (key === "properties" && isObject(value)) result[key] = transformMap(value, direction, `${pointer}/properties`);
     else result[key] = transformSchema(value, direction, `${pointer}/${escapePointer(key)}`);
   }

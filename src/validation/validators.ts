@@ -2,12 +2,13 @@
  * Validators for every (operation, status, media type) response and every request body of the spec,
  * compiled lazily, once, on the project's single Ajv instance. Results are data (see problems.ts).
  */
-import contentType from "content-type";
+
 import type { Ajv } from "ajv";
+import contentType from "content-type";
 import { isObject } from "../spec/assemble.js";
-import { documentedResponse, loadSpec, operation, type OperationSpec, type SpecDocument } from "../spec/document.js";
+import { documentedResponse, loadSpec, type OperationSpec, operation, type SpecDocument } from "../spec/document.js";
 import { createAjv, type ValidateFunction } from "./ajv.js";
-import { fromAjvError, problem, type Problem, type ValidationResult } from "./problems.js";
+import { fromAjvError, type Problem, problem, type ValidationResult } from "./problems.js";
 import { buildRegistry, type Direction, transformSchema } from "./schema-transform.js";
 
 export interface ResponseInput {
@@ -44,17 +45,41 @@ export class SpecValidators {
     const response = documentedResponse(op, input.status);
     if (!response) {
       const documented = [...op.responses.keys()].join(", ");
-      return fail(base, undefined, problem({ code: "undocumented-status", instancePath: "", schemaPath: `#${op.pointer}/responses`, expected: `one of ${documented}`, actual: String(input.status) }));
+      return fail(
+        base,
+        undefined,
+        problem({
+          code: "undocumented-status",
+          instancePath: "",
+          schemaPath: `#${op.pointer}/responses`,
+          expected: `one of ${documented}`,
+          actual: String(input.status),
+        }),
+      );
     }
     const pointerBase = `${op.pointer}/responses/${response.status}`;
-    return this.validateContent(base, response.content, `#${pointerBase}/content`, input.contentType, input.body, `response ${response.status}`);
+    return this.validateContent(
+      base,
+      response.content,
+      `#${pointerBase}/content`,
+      input.contentType,
+      input.body,
+      `response ${response.status}`,
+    );
   }
 
   validateRequestBody(input: RequestInput): ValidationResult {
     const op = operation(this.spec, input.operationId);
     const base = { direction: "request" as const, ...identify(op) };
     const content = op.requestBody?.content ?? new Map<string, string | undefined>();
-    return this.validateContent(base, content, `#${op.pointer}/requestBody/content`, input.contentType ?? "application/json", input.body, "request");
+    return this.validateContent(
+      base,
+      content,
+      `#${op.pointer}/requestBody/content`,
+      input.contentType ?? "application/json",
+      input.body,
+      "request",
+    );
   }
 
   /** Compiles every validator now (start-up work for a long run; the bench measures it). */
@@ -80,11 +105,31 @@ export class SpecValidators {
     const documented = [...content.keys()].join(", ");
     const mediaType = essence(header);
     if (mediaType === undefined) {
-      return fail(base, undefined, problem({ code: "missing-content-type", instancePath: "", schemaPath: contentPointer, expected: `Content-Type ${documented}`, actual: header === undefined ? "no Content-Type" : JSON.stringify(header) }));
+      return fail(
+        base,
+        undefined,
+        problem({
+          code: "missing-content-type",
+          instancePath: "",
+          schemaPath: contentPointer,
+          expected: `Content-Type ${documented}`,
+          actual: header === undefined ? "no Content-Type" : JSON.stringify(header),
+        }),
+      );
     }
     const documentedType = matchMediaType(content, mediaType);
     if (documentedType === undefined) {
-      return fail(base, mediaType, problem({ code: "undocumented-media-type", instancePath: "", schemaPath: contentPointer, expected: `${what} media type ${documented}`, actual: mediaType }));
+      return fail(
+        base,
+        mediaType,
+        problem({
+          code: "undocumented-media-type",
+          instancePath: "",
+          schemaPath: contentPointer,
+          expected: `${what} media type ${documented}`,
+          actual: mediaType,
+        }),
+      );
     }
     const schemaPointer = content.get(documentedType);
     if (!schemaPointer) return { ...base, mediaType, valid: true, problems: NO_PROBLEMS as Problem[] };
@@ -110,7 +155,11 @@ function identify(op: OperationSpec): Pick<ValidationResult, "operationId" | "me
   return { operationId: op.operationId, method: op.method, pathTemplate: op.pathTemplate };
 }
 
-function fail(base: Omit<ValidationResult, "valid" | "problems" | "mediaType">, mediaType: string | undefined, found: Problem): ValidationResult {
+function fail(
+  base: Omit<ValidationResult, "valid" | "problems" | "mediaType">,
+  mediaType: string | undefined,
+  found: Problem,
+): ValidationResult {
   return { ...base, mediaType, valid: false, problems: [found] };
 }
 

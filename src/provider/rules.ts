@@ -1,0 +1,61 @@
+/**
+ * The API's rules as small replaceable functions. The reference provider uses `referenceRules`; the
+ * fault gallery builds deliberately broken providers by replacing exactly one of them, so each test
+ * shows that one check catches one broken rule.
+ */
+import type { OrganizationUpdate } from "../spec/types.js";
+import type { SpecValidators } from "../validation/validators.js";
+import type { Role, StoredOrganization } from "./fixtures.js";
+import type { ProviderState } from "./state.js";
+
+export interface ProviderRules {
+  /** The caller's userId from the Authorization header, or undefined for 401. */
+  authenticate(header: string | undefined, state: ProviderState): string | undefined;
+  isWellFormedOrgId(id: string): boolean;
+  canRead(role: Role | undefined): boolean;
+  canWrite(role: Role | undefined): boolean;
+  /** Status for an existing org the caller may not see or edit (403; 404 hides its existence). */
+  notMemberStatus: number;
+  /** Status for a request the rules reject (400). */
+  badRequestStatus: number;
+  /** An error message when the PATCH body breaks the rules; undefined when it may be applied. */
+  checkUpdate(body: unknown, org: StoredOrganization, validators: SpecValidators): string | undefined;
+  applyUpdate(org: StoredOrganization, update: OrganizationUpdate): void;
+  /** The organization as sent in a response body. */
+  present(org: StoredOrganization): unknown;
+  errorBody(code: string, message: string): unknown;
+  contentType: string;
+}
+
+const BEARER = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/i;
+
+export const referenceRules: ProviderRules = {
+  authenticate(header, state) {
+    const token = header === undefined ? undefined : BEARER.exec(header)?.[1];
+    // Inference keys authenticate AI Models / Runtime, never this API (see the security scheme).
+    if (token === undefined || token.startsWith("sk-nc-")) return undefined;
+    return state.accessTokens.get(token);
+  },
+  isWellFormedOrgId: (id) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id),
+  canRead: (role) => role !== undefined,
+  canWrite: (role) => role === "owner" || role === "admin",
+  notMemberStatus: 403,
+  badRequestStatus: 400,
+  checkUpdate(body, _org, validators) {
+    if (typeof body !== "object" || body === null || Array.isArray(body)) return "the body must be a JSON object";
+    const update = body as Record<string, unknown>;
+    if (update.name === undefined && update.description === undefined) {
+      return "at least one of name or description must be provided";
+    }
+    const result = validators.validateRequestBody({ operationId: "updateOrganization", body });
+    return result.valid ? undefined : result.problems.map((p) => p.message).join("; ");
+  },
+  applyUpdate(org, update) {
+    if (update.name !== undefined) org.name = update.name;
+    if (update.description === "") delete org.description;
+    else if (update.description !== undefined) org.description = update.description;
+  },
+  present: (org) => ({ ...org }),
+  errorBody: (code, message) => ({ code, message }),
+  contentType: "application/json",
+};

@@ -1,0 +1,120 @@
+/**
+ * The reference provider: an HTTP server implementing the three operations as the spec and the API's
+ * rules say, on an in-memory store. `startProvider()` runs it in process on an ephemeral 127.0.0.1
+ * port; the returned control switches on what no request can cause (list 403, any 500).
+ */
+import { randomUUID } from "node:crypto";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { specValidators } from "../validation/validators.js";
+import type { PersonaName } from "./fixtures.js";
+import { errorReply, type HandlerDeps, handle, type Reply } from "./handlers.js";
+import { readBody, sendJson } from "./http-io.js";
+import { type ProviderRules, referenceRules } from "./rules.js";
+import { inferenceKeyFor, ProviderState } from "./state.js";
+
+export const BASE_PATH = "/tenant";
+const ORGS_PATH = `${BASE_PATH}/api/v1/orgs`;
+
+export interface ProviderOptions {
+  /** Replaces some rules: how the fault gallery builds broken providers. */
+  rules?: Partial<ProviderRules>;
+  /** Makes organization ids (default: UUIDs); `isWellFormedOrgId` should accept what it makes. */
+  newOrgId?: () => string;
+  /** A malformed id for this provider's id shape (default: "not-an-id"). */
+  invalidOrgId?: string;
+  /** Sees every request first; returns true when it took over the response (hangs, resets, ...). */
+  intercept?: (request: IncomingMessage, response: ServerResponse) => boolean;
+  port?: number;
+  host?: string;
+}
+
+/** What a caller needs to reach the provider: the shape `npm run provider -- --json` prints. */
+export interface ProviderInfo {
+  baseUrl: string;
+  tokens: { owner: string; member: string; outsider: string; inferenceKey: string };
+  orgs: { editable: string; foreign: string };
+  missingOrgId: string;
+  invalidOrgId: string;
+}
+
+export interface ProviderHandle extends ProviderInfo {
+  state: ProviderState;
+  /** An admin (not owner) of the editable org, for tests of the admin path. */
+  adminToken: string;
+  userOf(persona: PersonaName): string;
+  close(): Promise<void>;
+}
+
+export async function startProvider(options: ProviderOptions = {}): Promise<ProviderHandle> {
+  const rules: ProviderRules = { ...referenceRules, ...options.rules };
+  const newOrgId = options.newOrgId ?? randomUUID;
+  const state = new ProviderState(newOrgId);
+  const deps: HandlerDeps = { state, rules, validators: specValidators() };
+  const server = createServer((request, response) => {
+    if (options.intercept?.(request, response)) return;
+    serve(request, response, deps).catch(() => sendJson(response, 500, errorReply(rules, 500).body, rules.contentType));
+  });
+  server.keepAliveTimeout = 1000;
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, options.host ?? "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  const host = options.host ?? "127.0.0.1";
+  const seed = state.seed;
+  return {
+    baseUrl: `http://${host}:${port}${BASE_PATH}`,
+    tokens: {
+      owner: seed.personas.owner.token,
+      member: seed.personas.member.token,
+      outsider: seed.personas.outsider.token,
+      inferenceKey: inferenceKeyFor(seed),
+    },
+    adminToken: seed.personas.admin.token,
+    orgs: { editable: seed.editableOrgId, foreign: seed.foreignOrgId },
+    missingOrgId: newOrgId(),
+    invalidOrgId: options.invalidOrgId ?? "not-an-id",
+    state,
+    userOf: (persona) => state.userOf(persona),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+async function serve(request: IncomingMessage, response: ServerResponse, deps: HandlerDeps): Promise<void> {
+  const body = await readBody(request);
+  const reply = route(request, body.ok ? body.text : undefined, deps) ?? errorReply(deps.rules, 400, body.ok ? undefined : body.reason);
+  sendJson(response, reply.status, reply.body, deps.rules.contentType);
+}
+
+/** Maps method and path to an operation; undefined when the body could not be read. */
+function route(request: IncomingMessage, bodyText: string | undefined, deps: HandlerDeps): Reply | undefined {
+  const { pathname } = new URL(request.url ?? "/", "http://provider");
+  const authorization = request.headers.authorization;
+  if (pathname === ORGS_PATH) {
+    return request.method === "GET" ? handle({ operationId: "listUserOrganizations", authorization }, deps) : notAllowed(deps, "GET");
+  }
+  if (pathname.startsWith(`${ORGS_PATH}/`) && !pathname.slice(ORGS_PATH.length + 1).includes("/")) {
+    const orgId = safeDecode(pathname.slice(ORGS_PATH.length + 1));
+    if (request.method === "GET") return handle({ operationId: "getOrganization", authorization, orgId }, deps);
+    if (request.method === "PATCH") {
+      if (bodyText === undefined) return undefined;
+      return handle({ operationId: "updateOrganization", authorization, orgId, bodyText }, deps);
+    }
+    return notAllowed(deps, "GET, PATCH");
+  }
+  return errorReply(deps.rules, 404, `No route for ${request.method} ${pathname}.`);
+}
+
+function notAllowed(deps: HandlerDeps, allow: string): Reply {
+  return { status: 405, body: deps.rules.errorBody("method_not_allowed", `Allowed: ${allow}.`) };
+}
+
+function safeDecode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}

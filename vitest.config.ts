@@ -1,0 +1,41 @@
+import { defineConfig } from "vitest/config";
+
+/**
+ * One vitest project per kind of test, each with its own pool settings. `npm test` runs them all.
+ * - unit: pure functions and in-process servers; parallel.
+ * - contract: pact consumer tests; one fork, no concurrency on the mock server.
+ * - provider: pact verification of contracts/ against the reference provider; after the consumer.
+ * - conformance: the live suite run against the reference provider and the fault gallery.
+ */
+export default defineConfig({
+  test: {
+    projects: [
+      { test: { name: "unit", include: ["tests/unit/**/*.test.ts"], pool: "threads" } },
+      {
+        test: {
+          name: "contract",
+          include: ["tests/contract/**/*.test.ts"],
+          pool: "forks",
+          fileParallelism: false,
+          sequence: { concurrent: false },
+        },
+      },
+      {
+        test: {
+          name: "provider",
+          include: ["tests/provider/**/*.test.ts"],
+          pool: "forks",
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
+          name: "conformance",
+          include: ["tests/conformance/**/*.test.ts"],
+          pool: "forks",
+          testTimeout: 60_000,
+        },
+      },
+    ],
+  },
+});
