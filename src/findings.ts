@@ -1,0 +1,54 @@
+/**
+ * A finding: "the API is wrong", as data. The live suite, the pact-vs-spec check and the reporters all
+ * use this one shape, and `renderFinding` is the one place a finding becomes a line of text.
+ */
+import type { Problem, ValidationResult } from "./validation/problems.js";
+
+export interface Finding {
+  /** Stable identifier of the broken rule, e.g. `status-code`, `response-schema`, `patch-empty-body`. */
+  code: string;
+  operationId: string;
+  method: string;
+  /** The path template of the operation (`/api/v1/orgs/{org_id}`). */
+  pathTemplate: string;
+  /** The HTTP status received, when there was a response. */
+  status?: number;
+  /** JSON pointer into the body the finding is about ("" is the whole body). */
+  pointer: string;
+  /** JSON pointer into the spec, when a schema rule is involved. */
+  schemaPath?: string;
+  expected: string;
+  actual: string;
+  message: string;
+}
+
+export type FindingFields = Omit<Finding, "message"> & { message?: string };
+
+export function finding(fields: FindingFields): Finding {
+  return { ...fields, message: fields.message ?? `expected ${fields.expected}, got ${fields.actual}` };
+}
+
+/** Findings for each problem of a failed validation, under the given rule code. */
+export function findingsFromValidation(result: ValidationResult, code = "response-schema"): Finding[] {
+  return result.problems.map((p: Problem) =>
+    finding({
+      code: p.code === "schema-violation" ? code : p.code,
+      operationId: result.operationId,
+      method: result.method,
+      pathTemplate: result.pathTemplate,
+      status: result.status,
+      pointer: p.instancePath,
+      schemaPath: p.schemaPath,
+      expected: p.expected,
+      actual: p.actual,
+      message: p.message,
+    }),
+  );
+}
+
+/** `updateOrganization 200 /name: expected …, got … [patch-name-kept] (#/components/…)` */
+export function renderFinding(f: Finding): string {
+  const status = f.status === undefined ? "no response" : String(f.status);
+  const schema = f.schemaPath ? ` (${f.schemaPath})` : "";
+  return `${f.operationId} ${status} ${f.pointer || "/"}: expected ${f.expected}, got ${f.actual} [${f.code}]${schema}`;
+}
