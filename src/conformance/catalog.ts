@@ -1,0 +1,8 @@
+/** Every check of the suite, in run order: reads first (concurrently), then writes (in order). */
+import type { Check } from "./check.js";
+import { authChecks } from "./checks/auth.js";
+import { patchPermissionChecks } from "./checks/patch-permission.js";
+import { patchRuleChecks } from "./checks/patch-rules.js";
+import { readChecks } from "./checks/read.js";
+
+export const catalog: readonly Check[] = [...readChecks, ...authChecks, ...patchPermissionChecks, ...patchRuleChecks];

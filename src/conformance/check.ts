@@ -1,0 +1,44 @@
+/**
+ * A check: one named rule of the contract, one function. Its `requires` say what it needs to run;
+ * a check whose needs are not met is skipped with the reason, never reported as passed.
+ */
+import type { OperationId } from "../spec/types.js";
+import type { CheckContext } from "./context.js";
+import type { Target } from "./target.js";
+
+export type Requirement = "org" | "member" | "outsider" | "foreign" | "writes";
+
+export interface Check {
+  /** Stable id, also the `code` of the findings it raises: `patch-empty-body`. */
+  id: string;
+  /** The rule as a sentence of the contract. */
+  title: string;
+  operationId: OperationId;
+  /** `read` checks send only GETs and may run concurrently; `write` checks run alone, in order. */
+  phase: "read" | "write";
+  requires: readonly Requirement[];
+  run(ctx: CheckContext): Promise<void>;
+}
+
+export function skipReason(check: Check, target: Target): string | undefined {
+  for (const need of check.requires) {
+    const reason = unmet(need, target);
+    if (reason) return reason;
+  }
+  return undefined;
+}
+
+function unmet(need: Requirement, target: Target): string | undefined {
+  switch (need) {
+    case "org":
+      return target.orgId === undefined ? "no organization to test (set TENANT_API_ORG_ID or fix the list)" : undefined;
+    case "member":
+      return target.tokens.member === undefined ? "no member persona (set TENANT_API_MEMBER_TOKEN)" : undefined;
+    case "outsider":
+      return target.tokens.outsider === undefined ? "no outsider persona (set TENANT_API_OUTSIDER_TOKEN)" : undefined;
+    case "foreign":
+      return target.foreignOrgId === undefined ? "no foreign organization (set TENANT_API_FOREIGN_ORG_ID to a test org)" : undefined;
+    case "writes":
+      return target.writesDenied;
+  }
+}

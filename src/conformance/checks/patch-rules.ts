@@ -1,0 +1,144 @@
+/**
+ * The PATCH body rules: what must be refused with 400 (and change nothing), and what must be
+ * applied exactly as sent. Lengths are in Unicode code points, so each boundary is tried with
+ * ASCII, 2-byte and astral characters: a server counting bytes or UTF-16 units fails one of them.
+ */
+import type { Organization } from "../../spec/types.js";
+import type { Check } from "../check.js";
+import type { PatchBody } from "../context.js";
+import { appliedPatch, expectField, readOrg, refusedPatch } from "./patch-support.js";
+
+const write = { operationId: "updateOrganization", phase: "write", requires: ["org", "writes"] } as const;
+
+const rejected: { id: string; title: string; body: PatchBody }[] = [
+  { id: "patch-empty-body", title: "an empty object", body: { json: {} } },
+  { id: "patch-empty-name", title: `an empty name`, body: { json: { name: "" } } },
+  {
+    id: "patch-empty-name-with-description",
+    title: "an empty name and a description",
+    body: { json: { name: "", description: "conformance" } },
+  },
+  { id: "patch-name-null", title: "a null name", body: { json: { name: null } } },
+  { id: "patch-name-number", title: "a numeric name", body: { json: { name: 42 } } },
+  { id: "patch-name-array", title: "an array as name", body: { json: { name: ["conformance"] } } },
+  { id: "patch-description-number", title: "a numeric description", body: { json: { description: 7 } } },
+  { id: "patch-name-101-ascii", title: "a name of 101 ASCII characters", body: { json: { name: "n".repeat(101) } } },
+  { id: "patch-name-101-two-byte", title: "a name of 101 two-byte characters", body: { json: { name: "é".repeat(101) } } },
+  { id: "patch-name-101-astral", title: "a name of 101 astral characters", body: { json: { name: "😀".repeat(101) } } },
+  { id: "patch-malformed-json", title: "malformed JSON", body: { raw: '{"name": "unterminated' } },
+  { id: "patch-array-body", title: "a JSON array body", body: { json: [{ name: "conformance" }] } },
+  { id: "patch-string-body", title: "a JSON string body", body: { json: "conformance" } },
+];
+
+const rejectionChecks: Check[] = rejected.map(
+  ({ id, title, body }): Check => ({
+    ...write,
+    id,
+    title: `Updating an organization with ${title} returns 400 and changes nothing`,
+    run: async (ctx) => {
+      await refusedPatch(ctx, { body, allowed: [400] });
+    },
+  }),
+);
+
+const longNames: { id: string; title: string; name: string }[] = [
+  { id: "patch-name-100-ascii", title: "ASCII", name: `${"Conformance ".repeat(8)}${"n".repeat(4)}` },
+  { id: "patch-name-100-two-byte", title: "two-byte", name: "é".repeat(100) },
+  { id: "patch-name-100-astral", title: "astral", name: "😀".repeat(100) },
+];
+
+const longNameChecks: Check[] = longNames.map(
+  ({ id, title, name }): Check => ({
+    ...write,
+    id,
+    title: `Updating an organization with a name of 100 ${title} characters returns 200 and stores it exactly`,
+    run: async (ctx) => expectField(ctx, await appliedPatch(ctx, { name }), "name", name),
+  }),
+);
+
+const appliedChecks: Check[] = [
+  {
+    ...write,
+    id: "patch-description-empty-clears",
+    title: "Updating an organization with an empty description clears it",
+    async run(ctx) {
+      await appliedPatch(ctx, { description: "conformance: to be cleared" });
+      const cleared = await appliedPatch(ctx, { description: "" });
+      for (const [org, where] of [
+        [cleared.updated, ""],
+        [cleared.after, "in a following GET: "],
+      ] as const) {
+        if (org !== undefined && org.description !== undefined && org.description !== "") {
+          ctx.expectValue(cleared.response, "/description", org.description, "", `${where}absent or `);
+        }
+      }
+    },
+  },
+  {
+    ...write,
+    id: "patch-name-only-keeps-description",
+    title: "Updating only the name keeps the description",
+    async run(ctx) {
+      const description = "conformance: kept while the name changes";
+      await appliedPatch(ctx, { description });
+      expectField(ctx, await appliedPatch(ctx, { name: "Conformance name-only" }), "description", description);
+    },
+  },
+  {
+    ...write,
+    id: "patch-description-only-keeps-name",
+    title: "Updating only the description keeps the name",
+    async run(ctx) {
+      const name = "Conformance description-only";
+      await appliedPatch(ctx, { name });
+      expectField(ctx, await appliedPatch(ctx, { description: "conformance: only the description" }), "name", name);
+    },
+  },
+  {
+    ...write,
+    id: "patch-response-equals-get",
+    title: "The 200 response of an update equals what a following GET returns",
+    async run(ctx) {
+      const applied = await appliedPatch(ctx, { name: "Conformance response", description: "conformance: response equals GET" });
+      if (applied.updated && applied.after) ctx.expectValue(applied.response, "", applied.updated, applied.after, "the following GET: ");
+    },
+  },
+  {
+    ...write,
+    id: "patch-read-only-fields-ignored",
+    title: "id, status and referral_code in an update body are not applied",
+    async run(ctx) {
+      const before = await readOrg(ctx);
+      if (before === undefined) return;
+      const forged = {
+        name: before.name,
+        id: `${before.id}-forged`,
+        status: before.status === "archived" ? "active" : "archived",
+        referral_code: "FORGED",
+      };
+      const response = await ctx.patch(ctx.orgId, { json: forged });
+      if (!ctx.expectStatus(response, [200, 400]) || !response.clean) return;
+      const after = await readOrg(ctx);
+      for (const field of ["id", "status", "referral_code"] as const) {
+        if (response.status === 200)
+          ctx.expectValue(response, `/${field}`, (response.body as Organization)[field], before[field], "unchanged ");
+        if (after) ctx.expectValue(response, `/${field}`, after[field], before[field], "unchanged in a following GET: ");
+      }
+    },
+  },
+  {
+    ...write,
+    id: "patch-unknown-properties-ignored",
+    title: "Unknown properties in an update body are ignored",
+    async run(ctx) {
+      const name = "Conformance unknown-properties";
+      const applied = await appliedPatch(ctx, { name, "x-conformance-unknown": { nested: true }, colour: "blue" });
+      expectField(ctx, applied, "name", name);
+      if (applied.updated && "colour" in applied.updated) {
+        ctx.fail(applied.response, { pointer: "/colour", expected: "unknown property not stored", actual: "echoed back" });
+      }
+    },
+  },
+];
+
+export const patchRuleChecks: Check[] = [...rejectionChecks, ...longNameChecks, ...appliedChecks];

@@ -1,0 +1,78 @@
+/**
+ * Building blocks of the PATCH checks: read the org as the owner, send a PATCH that must be refused
+ * and prove it changed nothing, send a PATCH that must be applied and read the result back.
+ */
+import { isDeepStrictEqual } from "node:util";
+import type { Organization } from "../../spec/types.js";
+import { type CheckContext, describeValue, type Observed, type PatchBody } from "../context.js";
+
+/** The org as the owner sees it now; undefined when it cannot be read cleanly. */
+export async function readOrg(ctx: CheckContext, orgId: string = ctx.orgId): Promise<Organization | undefined> {
+  const got = await ctx.get(orgId);
+  return got.status === 200 && got.clean ? (got.body as Organization) : undefined;
+}
+
+/** A body that changes nothing if it were wrongly accepted: the org's current name. */
+export function harmlessBody(current: Organization | undefined): PatchBody {
+  return current?.name === undefined ? { json: {} } : { json: { name: current.name } };
+}
+
+export interface RefusedPatch {
+  orgId?: string;
+  body: PatchBody;
+  /** Omitted: the owner's token; null: no Authorization header. */
+  authorization?: string | null;
+  allowed: readonly number[];
+  /** Whether the org can be read before and after (false for orgs the owner cannot see). */
+  compare?: boolean;
+}
+
+/** Sends a PATCH that must be refused, then proves the org is exactly as it was. */
+export async function refusedPatch(ctx: CheckContext, probe: RefusedPatch): Promise<Observed> {
+  const orgId = probe.orgId ?? ctx.orgId;
+  const compare = probe.compare ?? true;
+  const before = compare ? await readOrg(ctx, orgId) : undefined;
+  const response = await ctx.patch(orgId, probe.body, probe.authorization);
+  ctx.expectStatus(response, probe.allowed);
+  if (before !== undefined) {
+    const after = await readOrg(ctx, orgId);
+    if (after !== undefined) expectUnchanged(ctx, response, before, after);
+  }
+  return response;
+}
+
+function expectUnchanged(ctx: CheckContext, response: Observed, before: Organization, after: Organization): void {
+  for (const key of new Set([...Object.keys(before), ...Object.keys(after)])) {
+    const was = (before as Record<string, unknown>)[key];
+    const now = (after as Record<string, unknown>)[key];
+    if (!isDeepStrictEqual(was, now)) {
+      ctx.fail(response, {
+        code: "rejected-patch-changed-org",
+        pointer: `/${key}`,
+        expected: `unchanged ${describeValue(was)} after a rejected PATCH`,
+        actual: describeValue(now),
+      });
+    }
+  }
+}
+
+export interface Applied {
+  response: Observed;
+  /** The PATCH response body, when it was a clean 200. */
+  updated?: Organization;
+  /** A GET right after, when the PATCH was a clean 200. */
+  after?: Organization;
+}
+
+/** Sends a PATCH that must be applied (200) and reads the org back. */
+export async function appliedPatch(ctx: CheckContext, json: unknown): Promise<Applied> {
+  const response = await ctx.patch(ctx.orgId, { json });
+  if (!ctx.expectStatus(response, [200]) || !response.clean) return { response };
+  return { response, updated: response.body as Organization, after: await readOrg(ctx) };
+}
+
+/** Checks a field in both the PATCH response and the following GET. */
+export function expectField(ctx: CheckContext, applied: Applied, field: keyof Organization, expected: unknown, what = ""): void {
+  if (applied.updated) ctx.expectValue(applied.response, `/${field}`, applied.updated[field], expected, what);
+  if (applied.after) ctx.expectValue(applied.response, `/${field}`, applied.after[field], expected, `${what}in a following GET: `);
+}

@@ -1,0 +1,134 @@
+/**
+ * What a check sees while it runs: the three operations as calls that are inspected automatically,
+ * the personas' Authorization headers, and a way to record a finding. One CheckContext per check,
+ * so findings and request counts belong to exactly one check.
+ */
+import { isDeepStrictEqual } from "node:util";
+import { type Finding, finding } from "../findings.js";
+import type { Exchange, HttpRequest, HttpTransport } from "../http/transport.js";
+import { operation, type SpecDocument } from "../spec/document.js";
+import type { OperationId } from "../spec/types.js";
+import { preview, typeName } from "../validation/problems.js";
+import type { SpecValidators } from "../validation/validators.js";
+import type { Coverage } from "./coverage.js";
+import { inspectExchange } from "./inspect.js";
+import type { Target } from "./target.js";
+
+/** A response as the check sees it, already inspected by the every-response checks. */
+export interface Observed {
+  operationId: OperationId;
+  exchange: Exchange;
+  status?: number;
+  body: unknown;
+  /** True when the response arrived whole and passed every every-response check. */
+  clean: boolean;
+}
+
+/** A PATCH body: a value to send as JSON, or raw text (for malformed JSON). */
+export type PatchBody = { json: unknown } | { raw: string };
+
+export interface RunServices {
+  target: Target;
+  transport: HttpTransport;
+  validators: SpecValidators;
+  spec: SpecDocument;
+  coverage: Coverage;
+  /** Consecutive requests that got no response at all: the runner stops when the target is down. */
+  health: { consecutiveFailures: number };
+}
+
+export class CheckContext {
+  readonly findings: Finding[] = [];
+  requests = 0;
+
+  constructor(
+    readonly checkId: string,
+    readonly services: RunServices,
+  ) {}
+
+  get target(): Target {
+    return this.services.target;
+  }
+
+  /** `Bearer <token>` of a persona; throws when a check runs without a persona it declared. */
+  bearer(persona: "owner" | "member" | "outsider" | "inferenceKey"): string {
+    const token = this.target.tokens[persona];
+    if (token === undefined) throw new Error(`check ${this.checkId} needs the ${persona} persona`);
+    return `Bearer ${token}`;
+  }
+
+  /** The org under test; checks that need it declare it, so it is present when they run. */
+  get orgId(): string {
+    if (this.target.orgId === undefined) throw new Error(`check ${this.checkId} needs an organization`);
+    return this.target.orgId;
+  }
+
+  // `authorization`: omitted means the owner's token; null sends no Authorization header at all.
+  list(authorization: string | null = this.bearer("owner")): Promise<Observed> {
+    return this.call("listUserOrganizations", { method: "GET", path: "/api/v1/orgs", authorization });
+  }
+
+  get(orgId: string, authorization: string | null = this.bearer("owner")): Promise<Observed> {
+    return this.call("getOrganization", { method: "GET", path: orgPath(orgId), authorization });
+  }
+
+  patch(orgId: string, body: PatchBody, authorization: string | null = this.bearer("owner")): Promise<Observed> {
+    const text = "raw" in body ? body.raw : JSON.stringify(body.json);
+    return this.call("updateOrganization", { method: "PATCH", path: orgPath(orgId), authorization, body: text });
+  }
+
+  /** Records a finding of this check's rule. */
+  fail(observed: Observed | undefined, fields: { pointer?: string; expected: string; actual: string; code?: string }): void {
+    const op = operation(this.services.spec, observed?.operationId ?? "getOrganization");
+    this.findings.push(
+      finding({
+        code: fields.code ?? this.checkId,
+        operationId: op.operationId,
+        method: op.method,
+        pathTemplate: op.pathTemplate,
+        status: observed?.status,
+        pointer: fields.pointer ?? "",
+        expected: fields.expected,
+        actual: fields.actual,
+      }),
+    );
+  }
+
+  /** The status must be one of `allowed`; a transport failure was already reported by inspection. */
+  expectStatus(observed: Observed, allowed: readonly number[]): boolean {
+    if (observed.status === undefined) return false;
+    if (allowed.includes(observed.status)) return true;
+    this.fail(observed, { expected: `status ${allowed.join(" or ")}`, actual: `status ${observed.status}` });
+    return false;
+  }
+
+  /** A value in the body must equal `expected` exactly (no trimming, escaping or normalising). */
+  expectValue(observed: Observed, pointer: string, actual: unknown, expected: unknown, what = ""): boolean {
+    if (isDeepStrictEqual(actual, expected)) return true;
+    this.fail(observed, { pointer, expected: `${what}${preview(expected)}`, actual: describeValue(actual) });
+    return false;
+  }
+
+  private async call(
+    operationId: OperationId,
+    request: Omit<HttpRequest, "authorization"> & { authorization: string | null },
+  ): Promise<Observed> {
+    this.requests += 1;
+    const exchange = await this.services.transport.send({ ...request, authorization: request.authorization ?? undefined });
+    const { health } = this.services;
+    health.consecutiveFailures = exchange.failure && exchange.status === undefined ? health.consecutiveFailures + 1 : 0;
+    const op = operation(this.services.spec, operationId);
+    const found = inspectExchange(exchange, op, this.services.validators);
+    this.findings.push(...found);
+    this.services.coverage.record(operationId, exchange.status, found.length === 0);
+    return { operationId, exchange, status: exchange.status, body: exchange.json, clean: found.length === 0 };
+  }
+}
+
+export function orgPath(orgId: string): string {
+  return `/api/v1/orgs/${encodeURIComponent(orgId)}`;
+}
+
+export function describeValue(value: unknown): string {
+  return value === undefined ? "absent" : `${typeName(value)} ${preview(value)}`;
+}

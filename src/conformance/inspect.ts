@@ -1,0 +1,41 @@
+/**
+ * The checks every response gets, whatever the scenario: it arrived in time and whole, it is not a
+ * redirect, its status is documented for the operation, it is `application/json`, and its body is
+ * valid against the schema of that status. Each failure is a Finding with its own stable code.
+ */
+import { type Finding, finding, findingsFromValidation } from "../findings.js";
+import type { Exchange } from "../http/transport.js";
+import type { OperationSpec } from "../spec/document.js";
+import type { SpecValidators } from "../validation/validators.js";
+
+export function inspectExchange(exchange: Exchange, op: OperationSpec, validators: SpecValidators): Finding[] {
+  const about = { operationId: op.operationId, method: op.method, pathTemplate: op.pathTemplate, status: exchange.status, pointer: "" };
+  if (exchange.failure) {
+    return [finding({ ...about, code: exchange.failure.kind, expected: "a complete response", actual: exchange.failure.message })];
+  }
+  const status = exchange.status ?? 0;
+  if (status >= 300 && status < 400) {
+    const location = exchange.headers.location ?? "no Location";
+    return [
+      finding({
+        ...about,
+        code: "redirect",
+        expected: "a final response (redirects are never followed)",
+        actual: `${status} to ${location}`,
+      }),
+    ];
+  }
+  const contentType = exchange.headers["content-type"];
+  if (exchange.json === undefined && /json/i.test(contentType ?? "")) {
+    return [
+      finding({
+        ...about,
+        code: "body-not-json",
+        expected: "a JSON body",
+        actual: `${contentType}: ${exchange.jsonError ?? "unparseable"}`,
+      }),
+    ];
+  }
+  const result = validators.validateResponse({ operationId: op.operationId, status, contentType, body: exchange.json });
+  return result.valid ? [] : findingsFromValidation(result);
+}

@@ -1,0 +1,198 @@
+/**
+ * Runs the catalog against a target: read checks concurrently, then write checks one at a time
+ * between a snapshot of the org (journalled) and its restoration. Produces a RunResult: data that
+ * every reporter renders.
+ */
+import { type Finding, finding } from "../findings.js";
+import type { HttpTransport } from "../http/transport.js";
+import type { SpecDocument } from "../spec/document.js";
+import type { Organization } from "../spec/types.js";
+import type { SpecValidators } from "../validation/validators.js";
+import { catalog } from "./catalog.js";
+import { type Check, skipReason } from "./check.js";
+import { CheckContext, type RunServices } from "./context.js";
+import { Coverage, type CoverageCell } from "./coverage.js";
+import { type JournalEntry, removeJournal, restoreFromEntry, snapshotOf, writeJournal } from "./journal.js";
+import type { Target } from "./target.js";
+
+export type Outcome = "pass" | "fail" | "skip" | "error";
+
+export interface CheckResult {
+  id: string;
+  title: string;
+  operationId: string;
+  phase: Check["phase"];
+  outcome: Outcome;
+  /** Why a check was skipped or could not run. */
+  reason?: string;
+  findings: Finding[];
+  requests: number;
+  durationMs: number;
+}
+
+export interface RunResult {
+  target: { baseUrl: string; embedded: boolean; writes: boolean; writesDenied?: string };
+  startedAt: string;
+  durationMs: number;
+  checks: CheckResult[];
+  coverage: CoverageCell[];
+  restore?: { verified: boolean; message: string };
+}
+
+export interface RunOptions {
+  target: Target;
+  transport: HttpTransport;
+  validators: SpecValidators;
+  spec: SpecDocument;
+  checks?: readonly Check[];
+  /** Read checks in flight at once. */
+  concurrency?: number;
+  /** Where the snapshot goes before the first PATCH; undefined keeps it in memory only. */
+  journalPath?: string;
+  /** Aborting stops new checks (they are skipped); the org is still restored. */
+  signal?: AbortSignal;
+}
+
+/** Consecutive transport failures after which the target counts as down and the rest is skipped. */
+const DOWN_AFTER_FAILURES = 3;
+
+export async function runChecks(options: RunOptions): Promise<RunResult> {
+  const started = performance.now();
+  const startedAt = new Date().toISOString();
+  const coverage = new Coverage(options.spec);
+  const services: RunServices = { ...options, coverage, health: { consecutiveFailures: 0 } };
+  const checks = options.checks ?? catalog;
+  const results = new Map<Check, CheckResult>();
+  const runnable = (check: Check) => !results.has(check);
+  for (const check of checks) {
+    const reason = skipReason(check, options.target);
+    if (reason) results.set(check, skipped(check, reason));
+  }
+  await runConcurrently(
+    checks.filter((c) => c.phase === "read" && runnable(c)),
+    options.concurrency ?? 4,
+    async (check) => {
+      results.set(check, await runOne(check, services, options.signal));
+    },
+  );
+  const writes = checks.filter((c) => c.phase === "write" && runnable(c));
+  const restore = writes.length > 0 ? await runWrites(writes, services, options, results) : undefined;
+  return {
+    target: {
+      baseUrl: options.target.baseUrl,
+      embedded: options.target.embedded,
+      writes: options.target.writesDenied === undefined,
+      writesDenied: options.target.writesDenied,
+    },
+    startedAt,
+    durationMs: performance.now() - started,
+    checks: [...checks.map((check) => results.get(check) ?? skipped(check, "not run")), ...(restore ? [restoreResult(restore)] : [])],
+    coverage: coverage.all(),
+    restore,
+  };
+}
+
+async function runWrites(
+  writes: Check[],
+  services: RunServices,
+  options: RunOptions,
+  results: Map<Check, CheckResult>,
+): Promise<RunResult["restore"]> {
+  const snapshot = await takeSnapshot(services, options);
+  if (snapshot === undefined) {
+    for (const check of writes)
+      results.set(check, skipped(check, "the organization could not be read before writing, so nothing is written"));
+    return undefined;
+  }
+  // runOne never throws (a crashing check is an "error" result), so restoration always follows.
+  for (const check of writes) results.set(check, await runOne(check, services, options.signal));
+  const outcome = await restoreFromEntry(options.transport, options.target.tokens.owner, snapshot);
+  if (outcome.verified && options.journalPath) removeJournal(options.journalPath);
+  return outcome;
+}
+
+async function takeSnapshot(services: RunServices, options: RunOptions): Promise<JournalEntry | undefined> {
+  const ctx = new CheckContext("snapshot", services);
+  const got = await ctx.get(ctx.orgId);
+  const org = got.body as Organization | undefined;
+  if (got.status !== 200 || typeof org?.name !== "string") return undefined;
+  const entry = snapshotOf(options.target.baseUrl, { ...org, id: ctx.orgId, name: org.name });
+  if (options.journalPath) writeJournal(options.journalPath, entry);
+  return entry;
+}
+
+async function runOne(check: Check, services: RunServices, signal: AbortSignal | undefined): Promise<CheckResult> {
+  if (signal?.aborted) return skipped(check, "the run was interrupted before this check");
+  if (services.health.consecutiveFailures >= DOWN_AFTER_FAILURES) {
+    return skipped(check, `the target stopped responding (${DOWN_AFTER_FAILURES} requests in a row failed)`);
+  }
+  const ctx = new CheckContext(check.id, services);
+  const started = performance.now();
+  const base = { id: check.id, title: check.title, operationId: check.operationId, phase: check.phase };
+  try {
+    await check.run(ctx);
+  } catch (error) {
+    const about = { operationId: check.operationId, method: "", pathTemplate: "", pointer: "" };
+    const crash = finding({ ...about, code: "check-error", expected: "the check to run", actual: (error as Error).message });
+    return {
+      ...base,
+      outcome: "error",
+      reason: crash.actual,
+      findings: [...ctx.findings, crash],
+      requests: ctx.requests,
+      durationMs: performance.now() - started,
+    };
+  }
+  const outcome = ctx.findings.length === 0 ? "pass" : "fail";
+  return { ...base, outcome, findings: ctx.findings, requests: ctx.requests, durationMs: performance.now() - started };
+}
+
+/** The restoration is reported like a check, so a failed restore fails the run and shows in JUnit. */
+function restoreResult(restore: NonNullable<RunResult["restore"]>): CheckResult {
+  const base = {
+    id: "restore-organization",
+    title: "The organization is restored to its original name and description",
+    operationId: "updateOrganization",
+    phase: "write" as const,
+  };
+  if (restore.verified) return { ...base, outcome: "pass", findings: [], requests: 2, durationMs: 0 };
+  const about = { operationId: "updateOrganization", method: "PATCH", pathTemplate: "/api/v1/orgs/{org_id}", pointer: "" };
+  return {
+    ...base,
+    outcome: "fail",
+    findings: [finding({ ...about, code: "restore-failed", expected: "the original name and description", actual: restore.message })],
+    requests: 2,
+    durationMs: 0,
+  };
+}
+
+function skipped(check: Check, reason: string): CheckResult {
+  return {
+    id: check.id,
+    title: check.title,
+    operationId: check.operationId,
+    phase: check.phase,
+    outcome: "skip",
+    reason,
+    findings: [],
+    requests: 0,
+    durationMs: 0,
+  };
+}
+
+async function runConcurrently<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  const queue = [...items];
+  const workers = Array.from({ length: Math.min(limit, queue.length) }, async () => {
+    for (let item = queue.shift(); item !== undefined; item = queue.shift()) await work(item);
+  });
+  await Promise.all(workers);
+}
+
+export function countOutcomes(result: RunResult): Record<Outcome, number> & { findings: number } {
+  const counts = { pass: 0, fail: 0, skip: 0, error: 0, findings: 0 };
+  for (const check of result.checks) {
+    counts[check.outcome] += 1;
+    counts.findings += check.findings.length;
+  }
+  return counts;
+}

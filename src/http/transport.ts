@@ -1,0 +1,167 @@
+/**
+ * The suite's HTTP layer for live targets, on undici. It never throws for server misbehaviour: a
+ * timeout, a reset, an oversized body or a redirect comes back as data on the Exchange, so a bad
+ * server yields a finding and never a hung or crashed run.
+ *
+ * Safety rules: requests only ever go to the configured origin (URLs are built here from the base
+ * URL and a path, never taken from a response); redirects are not followed (undici's `request`
+ * follows none without the redirect interceptor), so the token cannot travel to another origin;
+ * only GETs are retried, on 429/503, honouring a bounded Retry-After.
+ */
+import { setTimeout as sleep } from "node:timers/promises";
+import { Agent, type Dispatcher, request } from "undici";
+
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+export type HttpMethod = "GET" | "PATCH";
+
+export interface HttpRequest {
+  method: HttpMethod;
+  /** Path below the base URL, already encoded: `/api/v1/orgs/abc`. */
+  path: string;
+  /** The Authorization header to send; undefined sends none. */
+  authorization?: string;
+  body?: string;
+  contentType?: string;
+}
+
+export type TransportFailureKind = "timeout" | "connection" | "body-too-large" | "aborted";
+
+export interface Exchange {
+  method: HttpMethod;
+  /** The URL requested (never contains a token: tokens travel only in the header). */
+  url: string;
+  status?: number;
+  headers: Record<string, string>;
+  bodyText?: string;
+  /** The parsed body when it is JSON text; `jsonError` when it is not. */
+  json?: unknown;
+  jsonError?: string;
+  failure?: { kind: TransportFailureKind; message: string };
+  attempts: number;
+  durationMs: number;
+}
+
+export interface TransportOptions {
+  baseUrl: string;
+  /** Deadline for one attempt, from connect to the last body byte. */
+  timeoutMs: number;
+  maxBodyBytes?: number;
+  /** GET retries on 429/503; waits are capped by maxRetryWaitMs (a longer Retry-After is not awaited). */
+  maxRetries?: number;
+  maxRetryWaitMs?: number;
+  dispatcher?: Dispatcher;
+}
+
+export class HttpTransport {
+  private readonly dispatcher: Dispatcher;
+  private readonly ownsDispatcher: boolean;
+
+  constructor(private readonly options: TransportOptions) {
+    this.ownsDispatcher = options.dispatcher === undefined;
+    this.dispatcher =
+      options.dispatcher ??
+      new Agent({
+        connectTimeout: Math.min(options.timeoutMs, 5_000),
+        headersTimeout: options.timeoutMs,
+        bodyTimeout: options.timeoutMs,
+        connections: 8,
+      });
+  }
+
+  async send(req: HttpRequest): Promise<Exchange> {
+    const maxRetries = req.method === "GET" ? (this.options.maxRetries ?? 2) : 0; // a PATCH is never retried blindly
+    let attempts = 0;
+    const started = performance.now();
+    for (;;) {
+      attempts += 1;
+      const exchange = await this.attempt(req);
+      const wait = retryWait(exchange, this.options.maxRetryWaitMs ?? 3_000);
+      if (attempts > maxRetries || wait === undefined) {
+        return { ...exchange, attempts, durationMs: performance.now() - started };
+      }
+      await sleep(wait);
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.ownsDispatcher) await this.dispatcher.close();
+  }
+
+  private async attempt(req: HttpRequest): Promise<Exchange> {
+    const url = `${this.options.baseUrl}${req.path}`;
+    const base: Exchange = { method: req.method, url, headers: {}, attempts: 1, durationMs: 0 };
+    const deadline = AbortSignal.timeout(this.options.timeoutMs);
+    const headers: Record<string, string> = { accept: "application/json" };
+    if (req.authorization !== undefined) headers.authorization = req.authorization;
+    if (req.body !== undefined) headers["content-type"] = req.contentType ?? "application/json";
+    try {
+      const response = await request(url, { method: req.method, headers, body: req.body, signal: deadline, dispatcher: this.dispatcher });
+      const received = { ...base, status: response.statusCode, headers: flattenHeaders(response.headers) };
+      const body = await readBounded(response.body, this.options.maxBodyBytes ?? MAX_BODY_BYTES);
+      if (!body.ok) return { ...received, failure: body.failure };
+      return { ...received, bodyText: body.text, ...parseJson(body.text) };
+    } catch (error) {
+      return { ...base, failure: classify(error, this.options.timeoutMs) };
+    }
+  }
+}
+
+type BodyResult = { ok: true; text: string } | { ok: false; failure: NonNullable<Exchange["failure"]> };
+
+async function readBounded(body: Dispatcher.ResponseData["body"], limit: number): Promise<BodyResult> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  try {
+    for await (const chunk of body) {
+      size += (chunk as Buffer).length;
+      if (size > limit) {
+        body.destroy();
+        return { ok: false, failure: { kind: "body-too-large", message: `the body exceeded ${limit} bytes` } };
+      }
+      chunks.push(chunk as Buffer);
+    }
+  } catch (error) {
+    return { ok: false, failure: classify(error, undefined) };
+  }
+  return { ok: true, text: Buffer.concat(chunks).toString("utf8") };
+}
+
+function parseJson(text: string): Pick<Exchange, "json" | "jsonError"> {
+  if (text === "") return { jsonError: "the body is empty" };
+  try {
+    return { json: JSON.parse(text) };
+  } catch (error) {
+    return { jsonError: (error as Error).message };
+  }
+}
+
+function classify(error: unknown, timeoutMs: number | undefined): NonNullable<Exchange["failure"]> {
+  const err = error as { name?: string; code?: string; message?: string };
+  const code = err.code ?? err.name ?? "";
+  if (err.name === "TimeoutError" || /TIMEOUT/.test(code)) {
+    const limit = timeoutMs === undefined ? "" : ` within ${timeoutMs} ms`;
+    return { kind: "timeout", message: `no complete response${limit} (${code || "deadline"})` };
+  }
+  if (err.name === "AbortError") return { kind: "aborted", message: "the request was aborted" };
+  return { kind: "connection", message: `${code || "error"}: ${err.message ?? String(error)}`.split("\n")[0] ?? "connection error" };
+}
+
+function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value !== undefined) result[name.toLowerCase()] = Array.isArray(value) ? value.join(", ") : value;
+  }
+  return result;
+}
+
+/** Milliseconds to wait before retrying, or undefined when this exchange must not be retried. */
+export function retryWait(exchange: Pick<Exchange, "status" | "headers">, capMs: number, now = Date.now()): number | undefined {
+  if (exchange.status !== 429 && exchange.status !== 503) return undefined;
+  const header = exchange.headers["retry-after"];
+  if (header === undefined) return Math.min(500, capMs);
+  const seconds = Number(header);
+  const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(header) - now;
+  if (!Number.isFinite(ms) || ms > capMs) return undefined; // RFC 9110 §10.2.3: too long to wait in a gate
+  return Math.max(0, ms);
+}

@@ -1,0 +1,55 @@
+/**
+ * JUnit XML for CI: one testsuite per operation, one testcase per check; a failed check carries its
+ * findings in <failure>, a skipped one its reason in <skipped> (never counted as passed).
+ */
+
+import { type CheckResult, countOutcomes, type RunResult } from "../conformance/runner.js";
+import { renderFinding } from "../findings.js";
+
+export function renderJunit(result: RunResult): string {
+  const counts = countOutcomes(result);
+  const byOperation = new Map<string, CheckResult[]>(); // Map.groupBy needs Node 21
+  for (const check of result.checks) byOperation.set(check.operationId, [...(byOperation.get(check.operationId) ?? []), check]);
+  const suites = [...byOperation].map(([operationId, checks]) => renderSuite(operationId, checks));
+  const total = result.checks.length;
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites name="tenant-api-conformance" tests="${total}" failures="${counts.fail}" errors="${counts.error}" skipped="${counts.skip}" time="${seconds(result.durationMs)}">`,
+    ...suites,
+    "</testsuites>",
+    "",
+  ].join("\n");
+}
+
+function renderSuite(operationId: string, checks: CheckResult[]): string {
+  const count = (outcome: CheckResult["outcome"]) => checks.filter((c) => c.outcome === outcome).length;
+  const time = checks.reduce((sum, c) => sum + c.durationMs, 0);
+  const head = `  <testsuite name="${xml(operationId)}" tests="${checks.length}" failures="${count("fail")}" errors="${count("error")}" skipped="${count("skip")}" time="${seconds(time)}">`;
+  return [head, ...checks.map(renderCase), "  </testsuite>"].join("\n");
+}
+
+function renderCase(check: CheckResult): string {
+  const open = `    <testcase classname="tenant-api.${xml(check.operationId)}" name="${xml(`${check.id}: ${check.title}`)}" time="${seconds(check.durationMs)}"`;
+  if (check.outcome === "pass") return `${open}/>`;
+  if (check.outcome === "skip") return `${open}>\n      <skipped message="${xml(check.reason ?? "")}"/>\n    </testcase>`;
+  const tag = check.outcome === "error" ? "error" : "failure";
+  const text = check.findings.map(renderFinding).join("\n");
+  const first = check.findings[0];
+  const message = first ? renderFinding(first) : (check.reason ?? check.outcome);
+  return `${open}>\n      <${tag} message="${xml(message)}" type="${xml(first?.code ?? check.outcome)}">${xml(text)}</${tag}>\n    </testcase>`;
+}
+
+function seconds(ms: number): string {
+  return (ms / 1000).toFixed(3);
+}
+
+/** Escapes for XML text and attributes, and drops characters XML 1.0 cannot carry at all. */
+export function xml(text: string): string {
+  return text
+    .replace(/[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, "\uFFFD")
+    .replaceAll("&", "&amp;")
+    .replaceAll("<", "&lt;")
+    .replaceAll(">", "&gt;")
+    .replaceAll('"', "&quot;")
+    .replaceAll("'", "&apos;");
+}
