@@ -53,7 +53,7 @@ export function handle(context: RequestContext, deps: HandlerDeps): Reply {
 }
 
 function listOrganizations(userId: string, { state, rules }: HandlerDeps): Reply {
-  const orgs = state.organizationsOf(userId);
+  const orgs = rules.visibleOrganizations(userId, state);
   if (orgs.length === 0) return errorReply(rules, 404, "No organizations found.");
   return { status: 200, body: { data: orgs.map((org) => rules.present(org)) } };
 }
@@ -66,23 +66,20 @@ function findOrganization(
 ): { org: StoredOrganization } | Reply {
   if (!rules.isWellFormedOrgId(orgId)) return errorReply(rules, rules.badRequestStatus, "Invalid organization ID format.");
   const org = state.organizations.get(orgId);
-  if (!org) return errorReply(rules, 404);
+  if (!org) return errorReply(rules, rules.missingStatus);
   const role = state.roleOf(userId, orgId);
   const allowed = operationId === "updateOrganization" ? rules.canWrite(role) : rules.canRead(role);
-  if (!allowed) return errorReply(rules, rules.notMemberStatus);
+  if (!allowed) return errorReply(rules, role === undefined ? rules.foreignStatus : 403);
   return { org };
 }
 
 function updateOrganization(org: StoredOrganization, bodyText: string, deps: HandlerDeps): Reply {
   const { rules, validators } = deps;
-  let body: unknown;
-  try {
-    body = JSON.parse(bodyText);
-  } catch {
-    return errorReply(rules, rules.badRequestStatus, "The body is not valid JSON.");
-  }
+  const parsed = rules.parseBody(bodyText);
+  if (!parsed.ok) return errorReply(rules, parsed.status === 400 ? rules.badRequestStatus : parsed.status, parsed.message);
+  const body = parsed.body;
   const rejection = rules.checkUpdate(body, org, validators);
   if (rejection !== undefined) return errorReply(rules, rules.badRequestStatus, rejection);
   rules.applyUpdate(org, body as Parameters<ProviderRules["applyUpdate"]>[1]);
-  return { status: 200, body: rules.present(org) };
+  return { status: 200, body: rules.presentUpdated(org, rules) };
 }

@@ -12,17 +12,25 @@ export interface ProviderRules {
   /** The caller's userId from the Authorization header, or undefined for 401. */
   authenticate(header: string | undefined, state: ProviderState): string | undefined;
   isWellFormedOrgId(id: string): boolean;
+  /** The organizations a user's list shows (their memberships). */
+  visibleOrganizations(userId: string, state: ProviderState): StoredOrganization[];
   canRead(role: Role | undefined): boolean;
   canWrite(role: Role | undefined): boolean;
-  /** Status for an existing org the caller may not see or edit (403; 404 hides its existence). */
-  notMemberStatus: number;
+  /** Status for an existing org the caller does not belong to (403; 404 would hide that it exists). */
+  foreignStatus: number;
+  /** Status for a well-formed id that does not exist (404). */
+  missingStatus: number;
   /** Status for a request the rules reject (400). */
   badRequestStatus: number;
+  /** Parses the PATCH body text; a failure answers `status` (400 for malformed JSON). */
+  parseBody(text: string): { ok: true; body: unknown } | { ok: false; status: number; message: string };
   /** An error message when the PATCH body breaks the rules; undefined when it may be applied. */
   checkUpdate(body: unknown, org: StoredOrganization, validators: SpecValidators): string | undefined;
   applyUpdate(org: StoredOrganization, update: OrganizationUpdate): void;
   /** The organization as sent in a response body. */
   present(org: StoredOrganization): unknown;
+  /** The organization as sent in the 200 response of a PATCH (normally `present`). */
+  presentUpdated(org: StoredOrganization, rules: ProviderRules): unknown;
   errorBody(code: string, message: string): unknown;
   contentType: string;
 }
@@ -37,10 +45,19 @@ export const referenceRules: ProviderRules = {
     return state.accessTokens.get(token);
   },
   isWellFormedOrgId: (id) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id),
+  visibleOrganizations: (userId, state) => state.organizationsOf(userId),
   canRead: (role) => role !== undefined,
   canWrite: (role) => role === "owner" || role === "admin",
-  notMemberStatus: 403,
+  foreignStatus: 403,
+  missingStatus: 404,
   badRequestStatus: 400,
+  parseBody(text) {
+    try {
+      return { ok: true, body: JSON.parse(text) };
+    } catch {
+      return { ok: false, status: 400, message: "The body is not valid JSON." };
+    }
+  },
   checkUpdate(body, _org, validators) {
     if (typeof body !== "object" || body === null || Array.isArray(body)) return "the body must be a JSON object";
     const update = body as Record<string, unknown>;
@@ -56,6 +73,7 @@ export const referenceRules: ProviderRules = {
     else if (update.description !== undefined) org.description = update.description;
   },
   present: (org) => ({ ...org }),
+  presentUpdated: (org, rules) => rules.present(org),
   errorBody: (code, message) => ({ code, message }),
   contentType: "application/json",
 };

@@ -1,0 +1,51 @@
+import { describe, expect, it } from "vitest";
+import { catalog } from "../../src/conformance/catalog.js";
+import { renderFinding } from "../../src/findings.js";
+import { faults, legitimateVariants } from "../support/fault-gallery.js";
+import { findingCodes, runAgainst } from "../support/run-against.js";
+
+describe("the conformance suite against the reference provider", () => {
+  it("passes every check with zero findings and skips nothing", async () => {
+    const result = await runAgainst();
+    const problems = result.checks
+      .filter((c) => c.outcome !== "pass")
+      .map((c) => `${c.id}: ${c.outcome} ${c.reason ?? ""} ${c.findings.map(renderFinding).join("; ")}`);
+    expect(problems).toEqual([]);
+    expect(result.restore?.verified).toBe(true);
+  });
+
+  it("exercises every documented status it can cause from outside", async () => {
+    const result = await runAgainst();
+    const unexercised = result.coverage.filter((cell) => cell.documented && cell.seen === 0).map((c) => `${c.operationId} ${c.status}`);
+    // list 403 and every 500 cannot be caused by a request: the reference provider only produces them in process.
+    expect(unexercised.sort()).toEqual([
+      "getOrganization 500",
+      "listUserOrganizations 403",
+      "listUserOrganizations 500",
+      "updateOrganization 500",
+    ]);
+  });
+});
+
+describe("the fault gallery: each broken rule is caught by the check named after it", () => {
+  it.each(faults.map((fault) => [fault.name, fault] as const))("catches a provider where %s", async (_name, fault) => {
+    const result = await runAgainst(fault.options, fault.timeoutMs);
+    const codes = findingCodes(result);
+    for (const code of fault.expect) expect([...codes], `expected a ${code} finding`).toContain(code);
+    expect(result.checks.some((c) => c.outcome === "fail")).toBe(true);
+  });
+
+  it("has at least one fault for every check in the catalog", () => {
+    const caught = new Set(faults.flatMap((fault) => fault.expect));
+    const uncovered = catalog.map((check) => check.id).filter((id) => !caught.has(id));
+    expect(uncovered).toEqual([]);
+  });
+});
+
+describe("legitimately different providers pass", () => {
+  it.each(legitimateVariants.map((variant) => [variant.name, variant] as const))("passes a provider where %s", async (_name, variant) => {
+    const result = await runAgainst(variant.options);
+    const findings = result.checks.flatMap((c) => c.findings.map(renderFinding));
+    expect(findings).toEqual([]);
+  });
+});

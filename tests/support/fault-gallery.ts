@@ -1,0 +1,376 @@
+/**
+ * The gallery: deliberately faulty variants of the reference provider, each breaking exactly one rule
+ * (by replacing one rule function), with the check that must catch it. And legitimately different
+ * providers that a correct suite must pass. Every check of the suite appears here at least once.
+ */
+import { randomBytes } from "node:crypto";
+import { referenceRules } from "../../src/provider/rules.js";
+import type { ProviderOptions } from "../../src/provider/server.js";
+
+export interface Fault {
+  /** What the provider gets wrong, as a sentence. */
+  name: string;
+  options: ProviderOptions;
+  /** Finding codes that must be raised (each names the broken rule). */
+  expect: string[];
+  /** Per-request deadline for the run (small for servers that hang). */
+  timeoutMs?: number;
+}
+
+const authOps = ["listUserOrganizations", "getOrganization", "updateOrganization"];
+const everyOp = (variant: string) => authOps.map((op) => `auth-${op}-${variant}-401`);
+
+export const faults: Fault[] = [
+  {
+    name: "an empty PATCH body is accepted",
+    options: { rules: { checkUpdate: (body, org, v) => (isEmptyObject(body) ? undefined : referenceRules.checkUpdate(body, org, v)) } },
+    expect: ["patch-empty-body"],
+  },
+  {
+    name: "rejections answer 422 instead of 400",
+    options: { rules: { badRequestStatus: 422 } },
+    expect: ["patch-empty-body", "undocumented-status", "get-malformed-id-400"],
+  },
+  {
+    name: "an empty name is accepted",
+    options: {
+      rules: { checkUpdate: (body, org, v) => (isObjectWith(body, "name", "") ? undefined : referenceRules.checkUpdate(body, org, v)) },
+    },
+    expect: ["patch-empty-name"],
+  },
+  {
+    name: "a numeric name is coerced to a string",
+    options: {
+      rules: {
+        checkUpdate: (body, org, v) => referenceRules.checkUpdate(coerceName(body), org, v),
+        applyUpdate: (org, update) => referenceRules.applyUpdate(org, coerceName(update) as typeof update),
+      },
+    },
+    expect: ["patch-name-number"],
+  },
+  {
+    name: "a numeric description is accepted",
+    options: {
+      rules: {
+        checkUpdate: (body, org, v) => (isObjectWith(body, "description", 7) ? undefined : referenceRules.checkUpdate(body, org, v)),
+      },
+    },
+    expect: ["patch-description-number"],
+  },
+  {
+    name: "a JSON array body is treated as its first element",
+    options: { rules: { checkUpdate: (body, org, v) => referenceRules.checkUpdate(Array.isArray(body) ? body[0] : body, org, v) } },
+    expect: ["patch-array-body"],
+  },
+  {
+    name: "the empty description does not clear it",
+    options: {
+      rules: { applyUpdate: (org, u) => referenceRules.applyUpdate(org, u.description === "" ? { ...u, description: undefined } : u) },
+    },
+    expect: ["patch-description-empty-clears"],
+  },
+  {
+    name: "a name-only PATCH drops the description",
+    options: {
+      rules: {
+        applyUpdate: (org, u) => {
+          referenceRules.applyUpdate(org, u);
+          if (u.description === undefined) delete org.description;
+        },
+      },
+    },
+    expect: ["patch-name-only-keeps-description"],
+  },
+  {
+    name: "a description-only PATCH resets the name",
+    options: {
+      rules: { applyUpdate: (org, u) => referenceRules.applyUpdate(org, { name: u.name ?? "Unnamed", description: u.description }) },
+    },
+    expect: ["patch-description-only-keeps-name"],
+  },
+  {
+    name: "read-only fields in the body are applied",
+    options: {
+      rules: {
+        applyUpdate: (org, u) => {
+          referenceRules.applyUpdate(org, u);
+          const forged = u as Record<string, unknown>;
+          if (typeof forged.referral_code === "string") org.referral_code = forged.referral_code;
+        },
+      },
+    },
+    expect: ["patch-read-only-fields-ignored"],
+  },
+  {
+    name: "unknown properties are rejected with 400",
+    options: {
+      rules: {
+        checkUpdate: (body, org, v) =>
+          isObjectWith(body, "colour", "blue") ? "unknown property" : referenceRules.checkUpdate(body, org, v),
+      },
+    },
+    expect: ["patch-unknown-properties-ignored"],
+  },
+  {
+    name: "the PATCH response shows the organization before the update",
+    options: {
+      rules: {
+        presentUpdated: (org, rules) => ({ ...(rules.present(org) as object), name: "Stale name" }),
+      },
+    },
+    expect: ["patch-response-equals-get"],
+  },
+  {
+    name: "a member without admin rights can edit",
+    options: { rules: { canWrite: (role) => role !== undefined } },
+    expect: ["patch-member-403"],
+  },
+  {
+    name: "anyone can read and edit any organization",
+    options: { rules: { canRead: () => true, canWrite: () => true } },
+    expect: ["get-foreign-403-or-404", "patch-foreign-403-or-404"],
+  },
+  {
+    name: "malformed ids are looked up instead of refused",
+    options: { rules: { isWellFormedOrgId: () => true } },
+    expect: ["get-malformed-id-400", "patch-malformed-id-400"],
+  },
+  {
+    name: "the inference key is accepted as an access token",
+    options: {
+      rules: {
+        authenticate: (header, state) => {
+          const key = header?.replace(/^Bearer /, "") ?? "";
+          return state.inferenceKeys.get(key) ?? referenceRules.authenticate(header, state);
+        },
+      },
+    },
+    expect: everyOp("inference-key"),
+  },
+  {
+    name: "a request without a token is treated as the owner",
+    options: {
+      rules: {
+        authenticate: (header, state) => (header === undefined ? state.userOf("owner") : referenceRules.authenticate(header, state)),
+      },
+    },
+    expect: everyOp("no-token"),
+  },
+  {
+    name: "a token without the Bearer scheme is accepted",
+    options: {
+      rules: {
+        authenticate: (header, state) => referenceRules.authenticate(header?.startsWith("Bearer ") ? header : `Bearer ${header}`, state),
+      },
+    },
+    expect: everyOp("malformed-header"),
+  },
+  {
+    name: "error bodies lack the code property",
+    options: { rules: { errorBody: (_code, message) => ({ message }) } },
+    expect: ["response-schema"],
+  },
+  {
+    name: "organization status is outside the enum",
+    options: { rules: { present: (org) => ({ ...org, status: "deleted" }) } },
+    expect: ["response-schema"],
+  },
+  {
+    name: "name length is counted in UTF-8 bytes",
+    options: {
+      rules: {
+        checkUpdate: (body, org, v) => lengthRule(body, (name) => Buffer.byteLength(name)) ?? referenceRules.checkUpdate(body, org, v),
+      },
+    },
+    expect: ["patch-name-100-two-byte", "patch-name-100-astral"],
+  },
+  {
+    name: "name length is counted in UTF-16 code units",
+    options: {
+      rules: { checkUpdate: (body, org, v) => lengthRule(body, (name) => name.length) ?? referenceRules.checkUpdate(body, org, v) },
+    },
+    expect: ["patch-name-100-astral"],
+  },
+  {
+    name: "a rejected PATCH is partly applied",
+    options: {
+      rules: {
+        checkUpdate: (body, org, v) => {
+          const rejection = referenceRules.checkUpdate(body, org, v);
+          const description = (body as { description?: unknown } | null)?.description;
+          if (rejection && typeof description === "string") org.description = description;
+          return rejection;
+        },
+      },
+    },
+    expect: ["rejected-patch-changed-org"],
+  },
+  {
+    name: "the list omits organizations the caller owns",
+    options: {
+      rules: { visibleOrganizations: (user, state) => state.organizationsOf(user).filter((org) => state.roleOf(user, org.id) !== "owner") },
+    },
+    expect: ["list-owner-200"],
+  },
+  {
+    name: "a user with no organizations is shown every organization",
+    options: {
+      rules: {
+        visibleOrganizations: (user, state) => {
+          const own = state.organizationsOf(user);
+          return own.length > 0 ? own : [...state.organizations.values()];
+        },
+      },
+    },
+    expect: ["list-outsider-404-or-empty"],
+  },
+  {
+    name: "list entries are stale copies that differ from the organization",
+    options: {
+      rules: {
+        visibleOrganizations: (user, state) => state.organizationsOf(user).map((org) => ({ ...org, name: `${org.name} (cached)` })),
+      },
+    },
+    expect: ["get-own-200-equals-list-entry"],
+  },
+  { name: "an unknown id answers 403", options: { rules: { missingStatus: 403 } }, expect: ["get-unknown-id-404", "patch-unknown-id-404"] },
+  {
+    name: "any well-formed unknown token is taken for the owner",
+    options: {
+      rules: {
+        authenticate: (header, state) =>
+          referenceRules.authenticate(header, state) ?? (header?.startsWith("Bearer nc-") ? state.userOf("owner") : undefined),
+      },
+    },
+    expect: everyOp("unknown-token"),
+  },
+  {
+    name: "an empty name is dropped when a description comes with it",
+    options: {
+      rules: {
+        checkUpdate: (body, org, v) => {
+          const update = body as Record<string, unknown>;
+          if (update?.name === "" && typeof update.description === "string") delete update.name;
+          return referenceRules.checkUpdate(body, org, v);
+        },
+      },
+    },
+    expect: ["patch-empty-name-with-description"],
+  },
+  {
+    name: "a null name is accepted",
+    options: {
+      rules: { checkUpdate: (body, org, v) => (isObjectWith(body, "name", null) ? undefined : referenceRules.checkUpdate(body, org, v)) },
+    },
+    expect: ["patch-name-null"],
+  },
+  {
+    name: "an array name is accepted as its first element",
+    options: {
+      rules: {
+        checkUpdate: (body, org, v) => {
+          const update = body as Record<string, unknown>;
+          if (Array.isArray(update?.name)) update.name = String(update.name[0]);
+          return referenceRules.checkUpdate(body, org, v);
+        },
+      },
+    },
+    expect: ["patch-name-array"],
+  },
+  {
+    name: "names up to 255 characters are accepted",
+    options: {
+      rules: { checkUpdate: (body, org, v) => (longName(body, 101, 255) ? undefined : referenceRules.checkUpdate(body, org, v)) },
+    },
+    expect: ["patch-name-101-ascii", "patch-name-101-two-byte", "patch-name-101-astral"],
+  },
+  {
+    name: "names are limited to 99 characters",
+    options: {
+      rules: { checkUpdate: (body, org, v) => (longName(body, 100, 100) ? "name too long" : referenceRules.checkUpdate(body, org, v)) },
+    },
+    expect: ["patch-name-100-ascii", "patch-name-100-two-byte", "patch-name-100-astral"],
+  },
+  {
+    name: "malformed JSON answers 500",
+    options: {
+      rules: {
+        parseBody: (text) =>
+          referenceRules.parseBody(text).ok ? referenceRules.parseBody(text) : { ok: false, status: 500, message: "SyntaxError" },
+      },
+    },
+    expect: ["patch-malformed-json"],
+  },
+  {
+    name: "a JSON string body is accepted and ignored",
+    options: {
+      rules: { checkUpdate: (body, org, v) => (typeof body === "string" ? undefined : referenceRules.checkUpdate(body, org, v)) },
+    },
+    expect: ["patch-string-body"],
+  },
+  {
+    name: "responses are labelled text/plain",
+    options: { rules: { contentType: "text/plain" } },
+    expect: ["undocumented-media-type"],
+  },
+  {
+    name: "the server never answers",
+    options: { intercept: () => true },
+    expect: ["timeout"],
+    timeoutMs: 300,
+  },
+];
+
+/** Providers that differ from the reference in ways the contract allows: the suite must pass them. */
+export const legitimateVariants: { name: string; options: ProviderOptions }[] = [
+  { name: "a foreign organization answers 404", options: { rules: { foreignStatus: 404 } } },
+  {
+    name: "a cleared description is kept as an empty string",
+    options: {
+      rules: {
+        applyUpdate: (org, u) => referenceRules.applyUpdate(org, u.description === "" ? { ...u, description: "\u0000" } : u),
+        present: (org) => ({ ...org, description: org.description === "\u0000" ? "" : org.description }),
+      },
+    },
+  },
+  {
+    name: "responses carry extra properties",
+    options: { rules: { present: (org) => ({ ...org, created_at: "2026-01-01T00:00:00Z", plan: { tier: "pro" } }) } },
+  },
+  { name: "the content type carries a charset", options: { rules: { contentType: "application/json; charset=utf-8" } } },
+  {
+    name: "organization ids are not UUIDs",
+    options: {
+      newOrgId: () => `org_${randomBytes(8).toString("hex")}`,
+      rules: { isWellFormedOrgId: (id) => /^org_[0-9a-f]{16}$/.test(id) },
+    },
+  },
+  {
+    name: "a member without rights is refused with 403 and strangers with 404",
+    options: { rules: { foreignStatus: 404, canRead: (role) => role !== undefined } },
+  },
+];
+
+function isEmptyObject(body: unknown): boolean {
+  return typeof body === "object" && body !== null && !Array.isArray(body) && Object.keys(body).length === 0;
+}
+
+function isObjectWith(body: unknown, key: string, value: unknown): boolean {
+  return typeof body === "object" && body !== null && (body as Record<string, unknown>)[key] === value;
+}
+
+function coerceName<T>(body: T): T {
+  const name = (body as { name?: unknown } | null)?.name;
+  return typeof name === "number" ? ({ ...body, name: String(name) } as T) : body;
+}
+
+function longName(body: unknown, min: number, max: number): boolean {
+  const name = (body as { name?: unknown } | null)?.name;
+  const length = typeof name === "string" ? [...name].length : 0;
+  return length >= min && length <= max;
+}
+
+function lengthRule(body: unknown, length: (name: string) => number): string | undefined {
+  const name = (body as { name?: unknown } | null)?.name;
+  return typeof name === "string" && length(name) > 100 ? "name too long" : undefined;
+}
