@@ -1,0 +1,46 @@
+/** Runs the conformance CLI as CI does: a child process with its own environment. */
+import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+
+const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+const TSX = `${ROOT}node_modules/.bin/tsx`;
+
+export interface CliRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface CliOptions {
+  env?: Record<string, string>;
+  cwd?: string;
+  /** Called with the child as soon as it starts (to send signals). */
+  onStart?: (child: ReturnType<typeof spawn>) => void;
+}
+
+/** Environment without any TENANT_API_* variable of the developer's shell. */
+function cleanEnv(): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith("TENANT_API_")));
+}
+
+export function runCli(script: string, args: string[], options: CliOptions = {}): Promise<CliRun> {
+  return new Promise((resolve) => {
+    const child = spawn(TSX, [`${ROOT}${script}`, ...args], {
+      cwd: options.cwd ?? ROOT,
+      env: { ...cleanEnv(), ...options.env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
+    child.stderr.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    options.onStart?.(child);
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+export const runConformance = (args: string[], options?: CliOptions) => runCli("src/cli/conformance.ts", args, options);
