@@ -122,6 +122,31 @@ describe("response validation against the committed spec", () => {
   });
 });
 
+describe("the per-instance caches behind the fast path", () => {
+  it("answer a repeated header the same way (an unparseable one stays a missing Content-Type)", () => {
+    for (let i = 0; i < 3; i += 1) {
+      expect(
+        validators.validateResponse({ operationId: "getOrganization", status: 200, contentType: "json", body: organization }).problems,
+      ).toEqual([expect.objectContaining({ code: "missing-content-type", actual: '"json"' })]);
+      expect(getOrg(organization, "text/html").problems.map((p) => p.code)).toEqual(["undocumented-media-type"]);
+      expect(getOrg(organization).valid).toBe(true);
+    }
+  });
+
+  it("never share a result between calls", () => {
+    const first = getOrg(organization);
+    const second = getOrg({ ...organization, status: "gone" });
+    expect(first).not.toBe(second);
+    expect(first).toMatchObject({ valid: true, problems: [] });
+    expect(second.valid).toBe(false);
+  });
+
+  it("keep an undocumented status undocumented after documented ones were cached", () => {
+    getOrg(organization);
+    expect(getOrg(error, JSON_TYPE, 418).problems.map((p) => p.code)).toEqual(["undocumented-status"]);
+  });
+});
+
 describe("name length counts Unicode code points, not UTF-16 units or bytes", () => {
   const CHARACTERS = [
     ["ASCII", "a"],
