@@ -124,7 +124,7 @@ describe("npm run spec:build", () => {
     const lines = result.stderr.trimEnd().split("\n");
     expect(lines).toHaveLength(1);
     expect(lines[0]).toContain("SPEC_CONFLICT");
-    expect(lines[0]).toContain("/components/schemas/Thing/type");
+    expect(lines[0]).toContain("conflict.md#block-2 defines /components/schemas/Thing/type differently from conflict.md#block-1");
     expect(result.stderr).not.toMatch(/\n\s+at /);
     expect(existsSync(out)).toBe(false);
   }, 30_000);
