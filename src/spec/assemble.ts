@@ -68,7 +68,19 @@ function mergeValue(current: unknown, incoming: unknown, pointer: string, origin
     return mergeList(current, incoming, pointer, origin, owners);
   }
   if (isDeepStrictEqual(current, incoming)) return current;
-  throw conflict(pointer, owners.get(pointer) ?? "an earlier fragment", origin);
+  throw conflict(pointer, ownerOf(pointer, owners), origin);
+}
+
+/**
+ * The fragment that brought the value at `pointer`. Owners are recorded where a subtree was first
+ * inserted (often `/components`), so the nearest recorded ancestor is the one that defined it.
+ */
+function ownerOf(pointer: string, owners: Map<string, string>): string {
+  for (let at = pointer; ; at = at.slice(0, at.lastIndexOf("/"))) {
+    const owner = owners.get(at);
+    if (owner !== undefined) return owner;
+    if (at === "") return "an earlier fragment";
+  }
 }
 
 /** Top-level lists whose entries are independent definitions (merged), not one value (compared). */
@@ -84,7 +96,7 @@ function mergeList(current: unknown[], incoming: unknown[], pointer: string, ori
     if (existing === -1) {
       result.push(entry);
     } else if (!isDeepStrictEqual(result[existing], entry)) {
-      throw conflict(`${pointer}/${existing}`, owners.get(pointer) ?? "an earlier fragment", origin);
+      throw conflict(`${pointer}/${existing}`, ownerOf(pointer, owners), origin);
     }
   }
   return result;

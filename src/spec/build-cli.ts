@@ -1,9 +1,11 @@
 /**
- * `npm run spec:build -- PAGE.md [PAGE.md ...]`: re-assembles spec/tenant-api.openapi.json from docs
- * pages. With no arguments it uses the copies kept in spec/source/, so the build works offline.
+ * `npm run spec:build -- [--out FILE] [PAGE.md ...]`: re-assembles spec/tenant-api.openapi.json from
+ * docs pages. With no pages it uses the copies kept in spec/source/, so the build works offline.
+ * `--out FILE` writes elsewhere (a check or a test can build without touching the committed spec).
  */
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
+import { parseArgs } from "node:util";
 import { describeError, EXIT_TOOL_ERROR, ToolError } from "../errors.js";
 import { assembleDocument, extractFragments, serializeDocument } from "./assemble.js";
 import { SPEC_PATH, SPEC_SOURCE_DIR } from "./paths.js";
@@ -29,10 +31,13 @@ function readPage(page: string): string {
 }
 
 function main(argv: string[]): void {
-  const pages = argv.length > 0 ? argv : defaultPages();
+  const { values, positionals } = parseArgs({ args: argv, options: { out: { type: "string" } }, allowPositionals: true });
+  const pages = positionals.length > 0 ? positionals : defaultPages();
+  const out = values.out ?? SPEC_PATH;
+  // Build fully before writing: a conflict or bad fragment leaves the output file untouched.
   const text = buildFromPages(pages);
-  writeFileSync(SPEC_PATH, text);
-  console.log(`wrote ${SPEC_PATH} from ${pages.length} page(s)`);
+  writeFileSync(out, text);
+  console.log(`wrote ${out} from ${pages.length} page(s)`);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

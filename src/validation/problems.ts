@@ -4,6 +4,7 @@
  * and nothing else, so every reporter can render it the same way.
  */
 import type { ErrorObject } from "ajv";
+import { escapePointer } from "../spec/assemble.js";
 import { FORBIDDEN_DIRECTION_KEYWORD } from "./ajv.js";
 import { originOf } from "./schema-transform.js";
 
@@ -51,10 +52,13 @@ export function fromAjvError(error: ErrorObject, instance: unknown): Problem {
   const value = valueAt(instance, error.instancePath);
   const { expected, actual, instancePath } = describe(error, value);
   const origin = originOf(error.parentSchema);
+  const direction = error.keyword === FORBIDDEN_DIRECTION_KEYWORD;
+  // The direction keyword is ours, not the spec's: point at the spec's `readOnly`/`writeOnly` flag.
+  const specKeyword = direction ? String(error.schema) : error.keyword;
   return problem({
-    code: error.keyword === FORBIDDEN_DIRECTION_KEYWORD ? "direction-violation" : "schema-violation",
+    code: direction ? "direction-violation" : "schema-violation",
     instancePath,
-    schemaPath: origin === undefined ? error.schemaPath : `${origin}/${error.keyword}`,
+    schemaPath: origin === undefined ? error.schemaPath : `${origin}/${specKeyword}`,
     keyword: error.keyword,
     expected,
     actual,
@@ -75,7 +79,7 @@ function describe(error: ErrorObject, value: unknown): { expected: string; actua
       return {
         expected: `property "${String(params.missingProperty)}"`,
         actual: "no such property",
-        instancePath: `${at}/${String(params.missingProperty)}`,
+        instancePath: `${at}/${escapePointer(String(params.missingProperty))}`,
       };
     case "enum":
       return { expected: `one of ${JSON.stringify(params.allowedValues)}`, actual: preview(value), instancePath: at };
