@@ -54,6 +54,7 @@ async function runGate(settings: Settings, redact: (text: string) => string, add
       spec: validators.spec,
       journalPath: prepared.target.embedded ? undefined : settings.journalPath,
       signal: interrupt.signal,
+      generated: { seed: settings.seed, runs: settings.runs },
     });
     const files = writeReports(settings.reportDir, result, validators.spec, { redact } as Redactor);
     process.stdout.write(redact(renderSummary(result, files)));

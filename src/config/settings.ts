@@ -23,6 +23,10 @@ export interface Settings {
   reportDir: string;
   timeoutMs: number;
   journalPath: string;
+  /** Seed of the generated PATCH bodies (undefined: a fresh one, printed for replay). */
+  seed?: number;
+  /** How many generated PATCH bodies to send (undefined: the default). */
+  runs?: number;
 }
 
 export const ENV = {
@@ -75,6 +79,8 @@ export function parseSettings(argv: string[], env: NodeJS.ProcessEnv): Settings 
     reportDir: (flags["report-dir"] as string | undefined) ?? "reports",
     timeoutMs: parseTimeout(flags["timeout-ms"] as string | undefined),
     journalPath: (flags.journal as string | undefined) ?? ".conformance-journal.json",
+    seed: parseInteger(flags.seed as string | undefined, "--seed", 0, 2 ** 31 - 1),
+    runs: parseInteger(flags.runs as string | undefined, "--runs", 0, 100_000),
   };
   if (settings.baseUrl !== undefined && settings.token === undefined) {
     throw new ToolError("CONFIG_MISSING", `${ENV.token} is required when ${ENV.baseUrl} is set`);
@@ -95,6 +101,8 @@ function parseFlags(argv: string[]): Record<string, string | boolean | undefined
         restore: { type: "boolean" },
         "timeout-ms": { type: "string" },
         journal: { type: "string" },
+        seed: { type: "string" },
+        runs: { type: "string" },
       },
       strict: true,
     }).values;
@@ -127,12 +135,16 @@ function parseFlag(value: string | undefined, name: string): boolean {
 }
 
 function parseTimeout(value: string | undefined): number {
-  if (value === undefined) return DEFAULT_TIMEOUT_MS;
-  const ms = Number(value);
-  if (!Number.isInteger(ms) || ms < 100 || ms > 600_000) {
-    throw new ToolError("CONFIG_INVALID", `--timeout-ms must be an integer from 100 to 600000, got ${JSON.stringify(value)}`);
+  return parseInteger(value, "--timeout-ms", 100, 600_000) ?? DEFAULT_TIMEOUT_MS;
+}
+
+function parseInteger(value: string | undefined, name: string, min: number, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  const number = Number(value);
+  if (!/^\d+$/.test(value) || number < min || number > max) {
+    throw new ToolError("CONFIG_INVALID", `${name} must be an integer from ${min} to ${max}, got ${JSON.stringify(value)}`);
   }
-  return ms;
+  return number;
 }
 
 /** Every secret in the settings, for redaction. */

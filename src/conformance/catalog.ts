@@ -4,5 +4,6 @@ import { authChecks } from "./checks/auth.js";
 import { patchPermissionChecks } from "./checks/patch-permission.js";
 import { patchRuleChecks } from "./checks/patch-rules.js";
 import { readChecks } from "./checks/read.js";
+import { generatedBodiesCheck } from "./generated/check.js";
 
-export const catalog: readonly Check[] = [...readChecks, ...authChecks, ...patchPermissionChecks, ...patchRuleChecks];
+export const catalog: readonly Check[] = [...readChecks, ...authChecks, ...patchPermissionChecks, ...patchRuleChecks, generatedBodiesCheck];

@@ -33,18 +33,29 @@ export interface RunServices {
   validators: SpecValidators;
   spec: SpecDocument;
   coverage: Coverage;
+  /** Seed and count for the generated-body check. */
+  generated: { seed: number; runs: number };
   /** Consecutive requests that got no response at all: the runner stops when the target is down. */
   health: { consecutiveFailures: number };
 }
 
 export class CheckContext {
   readonly findings: Finding[] = [];
+  /** Facts worth reporting that are not findings (a seed to replay, a count). */
+  readonly notes: string[] = [];
   requests = 0;
 
+  readonly checkId: string;
+  /** The operation a finding is about when it is not tied to one response. */
+  private readonly operationId: OperationId;
+
   constructor(
-    readonly checkId: string,
+    check: { id: string; operationId: OperationId },
     readonly services: RunServices,
-  ) {}
+  ) {
+    this.checkId = check.id;
+    this.operationId = check.operationId;
+  }
 
   get target(): Target {
     return this.services.target;
@@ -77,9 +88,13 @@ export class CheckContext {
     return this.call("updateOrganization", { method: "PATCH", path: orgPath(orgId), authorization, body: text });
   }
 
+  note(text: string): void {
+    this.notes.push(text);
+  }
+
   /** Records a finding of this check's rule. */
   fail(observed: Observed | undefined, fields: { pointer?: string; expected: string; actual: string; code?: string }): void {
-    const op = operation(this.services.spec, observed?.operationId ?? "getOrganization");
+    const op = operation(this.services.spec, observed?.operationId ?? this.operationId);
     this.findings.push(
       finding({
         code: fields.code ?? this.checkId,

@@ -26,6 +26,8 @@ export interface CheckResult {
   /** Why a check was skipped or could not run. */
   reason?: string;
   findings: Finding[];
+  /** Facts that are not findings, e.g. the seed of the generated bodies. */
+  notes?: string[];
   requests: number;
   durationMs: number;
 }
@@ -51,6 +53,14 @@ export interface RunOptions {
   journalPath?: string;
   /** Aborting stops new checks (they are skipped); the org is still restored. */
   signal?: AbortSignal;
+  /** Seed and count of generated PATCH bodies (default: a fresh seed, DEFAULT_GENERATED_RUNS). */
+  generated?: { seed?: number; runs?: number };
+}
+
+export const DEFAULT_GENERATED_RUNS = 100;
+
+export function freshSeed(): number {
+  return Math.floor(Math.random() * 2 ** 31);
 }
 
 /** Consecutive transport failures after which the target counts as down and the rest is skipped. */
@@ -60,7 +70,8 @@ export async function runChecks(options: RunOptions): Promise<RunResult> {
   const started = performance.now();
   const startedAt = new Date().toISOString();
   const coverage = new Coverage(options.spec);
-  const services: RunServices = { ...options, coverage, health: { consecutiveFailures: 0 } };
+  const generated = { seed: options.generated?.seed ?? freshSeed(), runs: options.generated?.runs ?? DEFAULT_GENERATED_RUNS };
+  const services: RunServices = { ...options, coverage, generated, health: { consecutiveFailures: 0 } };
   const checks = options.checks ?? catalog;
   const results = new Map<Check, CheckResult>();
   const runnable = (check: Check) => !results.has(check);
@@ -112,7 +123,7 @@ async function runWrites(
 }
 
 async function takeSnapshot(services: RunServices, options: RunOptions): Promise<JournalEntry | undefined> {
-  const ctx = new CheckContext("snapshot", services);
+  const ctx = new CheckContext({ id: "snapshot", operationId: "getOrganization" }, services);
   const got = await ctx.get(ctx.orgId);
   const org = got.body as Organization | undefined;
   if (got.status !== 200 || typeof org?.name !== "string") return undefined;
@@ -126,7 +137,7 @@ async function runOne(check: Check, services: RunServices, signal: AbortSignal |
   if (services.health.consecutiveFailures >= DOWN_AFTER_FAILURES) {
     return skipped(check, `the target stopped responding (${DOWN_AFTER_FAILURES} requests in a row failed)`);
   }
-  const ctx = new CheckContext(check.id, services);
+  const ctx = new CheckContext(check, services);
   const started = performance.now();
   const base = { id: check.id, title: check.title, operationId: check.operationId, phase: check.phase };
   try {
@@ -144,7 +155,8 @@ async function runOne(check: Check, services: RunServices, signal: AbortSignal |
     };
   }
   const outcome = ctx.findings.length === 0 ? "pass" : "fail";
-  return { ...base, outcome, findings: ctx.findings, requests: ctx.requests, durationMs: performance.now() - started };
+  const notes = ctx.notes.length > 0 ? { notes: ctx.notes } : {};
+  return { ...base, outcome, findings: ctx.findings, ...notes, requests: ctx.requests, durationMs: performance.now() - started };
 }
 
 /** The restoration is reported like a check, so a failed restore fails the run and shows in JUnit. */

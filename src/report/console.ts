@@ -11,6 +11,7 @@ export function renderSummary(result: RunResult, reportFiles: string[]): string 
     `Tenant API conformance against ${result.target.baseUrl} (${where}; ${writes})`,
     ...result.checks.flatMap((check) => check.findings.map((f) => `FAIL ${renderFinding(f)}`)),
     ...result.checks.filter((c) => c.outcome === "skip").map((c) => `SKIP ${c.id}: ${c.reason}`),
+    ...result.checks.flatMap((c) => (c.notes ?? []).map((note) => `NOTE ${c.id}: ${note}`)),
     ...(result.restore ? [`${result.restore.verified ? "RESTORED" : "NOT RESTORED"} ${result.restore.message}`] : []),
     `${counts.pass} passed, ${counts.fail} failed, ${counts.skip} skipped, ${counts.error} errors; ${counts.findings} findings in ${(result.durationMs / 1000).toFixed(2)} s`,
   ];

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { catalog } from "../../src/conformance/catalog.js";
+import { GENERATED_CHECK_ID } from "../../src/conformance/generated/check.js";
 import { renderFinding } from "../../src/findings.js";
 import { faults, legitimateVariants } from "../support/fault-gallery.js";
 import { findingCodes, runAgainst } from "../support/run-against.js";
@@ -34,6 +35,15 @@ describe("the fault gallery: each broken rule is caught by the check named after
     for (const code of fault.expect) expect([...codes], `expected a ${code} finding`).toContain(code);
     expect(result.checks.some((c) => c.outcome === "fail")).toBe(true);
   });
+
+  it.each(faults.filter((f) => f.onlyGenerated).map((fault) => [fault.name, fault] as const))(
+    "needs generated bodies to catch a provider where %s: the hand-written checks pass it",
+    async (_name, fault) => {
+      const handWritten = catalog.filter((check) => check.id !== GENERATED_CHECK_ID);
+      const result = await runAgainst(fault.options, fault.timeoutMs, handWritten);
+      expect(result.checks.flatMap((c) => c.findings.map(renderFinding))).toEqual([]);
+    },
+  );
 
   it("has at least one fault for every check in the catalog", () => {
     const caught = new Set(faults.flatMap((fault) => fault.expect));

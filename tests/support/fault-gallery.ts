@@ -15,6 +15,8 @@ export interface Fault {
   expect: string[];
   /** Per-request deadline for the run (small for servers that hang). */
   timeoutMs?: number;
+  /** Only generated bodies expose it: the hand-written checks alone pass this provider. */
+  onlyGenerated?: boolean;
 }
 
 const authOps = ["listUserOrganizations", "getOrganization", "updateOrganization"];
@@ -312,6 +314,45 @@ export const faults: Fault[] = [
     name: "responses are labelled text/plain",
     options: { rules: { contentType: "text/plain" } },
     expect: ["undocumented-media-type"],
+  },
+  {
+    name: "a control character in the name crashes the server (500)",
+    options: {
+      rules: {
+        applyUpdate: (org, u) => {
+          if (typeof u.name === "string" && /[\u0000-\u001f]/.test(u.name)) throw new Error("unescaped control character");
+          referenceRules.applyUpdate(org, u);
+        },
+      },
+    },
+    expect: ["generated-5xx", "generated-counterexample"],
+    onlyGenerated: true,
+  },
+  {
+    name: "names are stored trimmed",
+    options: {
+      rules: {
+        applyUpdate: (org, u) => referenceRules.applyUpdate(org, typeof u.name === "string" ? { ...u, name: u.name.trim() || u.name } : u),
+      },
+    },
+    expect: ["patch-generated-bodies", "generated-counterexample"],
+    onlyGenerated: true,
+  },
+  {
+    name: "descriptions are stored HTML-escaped",
+    options: {
+      rules: {
+        applyUpdate: (org, u) =>
+          referenceRules.applyUpdate(
+            org,
+            typeof u.description === "string"
+              ? { ...u, description: u.description.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;") }
+              : u,
+          ),
+      },
+    },
+    expect: ["patch-generated-bodies", "generated-counterexample"],
+    onlyGenerated: true,
   },
   {
     name: "the server never answers",

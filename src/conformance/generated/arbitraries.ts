@@ -1,0 +1,74 @@
+/**
+ * fast-check arbitraries for PATCH bodies, shaped by the request schema and the API's rules: names
+ * around the 1..100 code point bounds, descriptions up to 10,000 characters, each drawn from the
+ * character classes that servers mishandle (multi-byte, astral, whitespace, control characters,
+ * quotes and backslashes, HTML and SQL metacharacters), wrong types, extra properties, non-objects.
+ */
+import fc from "fast-check";
+
+const codePoint = (min: number, max: number) => fc.integer({ min, max }).map((cp) => String.fromCodePoint(cp));
+
+/** One unit of text per class; a string is a join of units, each class equally likely. */
+export const characterClasses = {
+  ascii: codePoint(0x20, 0x7e),
+  twoByte: codePoint(0x80, 0x7ff).filter((c) => c.codePointAt(0)! >= 0xa0), // skip C1 controls (own class)
+  threeByte: codePoint(0x800, 0xd7ff),
+  astral: fc.oneof(codePoint(0x1f300, 0x1faff), codePoint(0x10000, 0x10ffff)),
+  whitespace: fc.constantFrom(" ", "\t", "\n", "\r", "\u00a0", "\u2003", "\u2028", "\u3000", "\ufeff"),
+  control: fc.oneof(codePoint(0x00, 0x1f), codePoint(0x7f, 0x9f)),
+  quotes: fc.constantFrom('"', "'", "`", "\\", "\\n", '\\"', "\\u0000"),
+  html: fc.constantFrom("<", ">", "&", "<script>", "</b>", "&amp;", "&#x27;", "<!--"),
+  sql: fc.constantFrom("'", ";", "--", "/*", "*/", "' OR '1'='1", "DROP TABLE orgs;", "%", "_"),
+} as const;
+
+const unit = fc.oneof(...Object.values(characterClasses));
+
+/** Names: short, around the 100 code point bound, and anywhere from 0 to 150. */
+export const nameText = fc.oneof(
+  fc.string({ unit, minLength: 0, maxLength: 12 }),
+  fc.string({ unit: fc.oneof(characterClasses.ascii, characterClasses.twoByte, characterClasses.astral), minLength: 98, maxLength: 102 }),
+  fc.string({ unit, minLength: 0, maxLength: 150, size: "max" }),
+);
+
+/** Descriptions: empty (clears), short, or long up to 10,000 units. */
+export const descriptionText = fc.oneof(
+  fc.constant(""),
+  fc.string({ unit, maxLength: 40 }),
+  fc.string({ unit, maxLength: 10_000, size: "max" }),
+);
+
+const wrongType = fc.oneof(
+  fc.constant(null),
+  fc.integer(),
+  fc.boolean(),
+  fc.array(fc.string({ maxLength: 5 }), { maxLength: 3 }),
+  fc.dictionary(fc.string({ maxLength: 5 }), fc.string({ maxLength: 5 }), { maxKeys: 2 }),
+);
+
+const field = (text: fc.Arbitrary<string>) => fc.oneof({ weight: 5, arbitrary: text }, { weight: 1, arbitrary: wrongType });
+
+const extraKey = fc.oneof(
+  fc.constantFrom("id", "status", "referral_code", "colour", "Name", "name ", "owner"),
+  fc.string({ minLength: 1, maxLength: 8 }),
+);
+
+/** Extra properties: read-only fields, near-miss names and arbitrary keys, with any JSON value. */
+const extras = fc.dictionary(
+  extraKey.filter((key) => key !== "name" && key !== "description" && key !== "__proto__"),
+  fc.jsonValue({ maxDepth: 1 }),
+  { maxKeys: 3 },
+);
+
+const objectBody = fc
+  .tuple(fc.record({ name: field(nameText), description: field(descriptionText) }, { requiredKeys: [] }), fc.option(extras, { freq: 3 }))
+  .map(([core, extra]) => ({ ...(extra ?? {}), ...core }));
+
+const nonObjectBody = fc.oneof(
+  fc.array(fc.jsonValue({ maxDepth: 1 }), { maxLength: 3 }),
+  fc.string({ maxLength: 20 }),
+  fc.integer(),
+  fc.constant(null),
+  fc.boolean(),
+);
+
+export const patchBody: fc.Arbitrary<unknown> = fc.oneof({ weight: 8, arbitrary: objectBody }, { weight: 1, arbitrary: nonObjectBody });

@@ -1,0 +1,102 @@
+/**
+ * `patch-generated-bodies`: property-based PATCH testing. fast-check generates bodies (arbitraries.ts),
+ * each is sent to the org under test, and the oracle (oracle.ts) says what must happen: 200 with
+ * exactly the values sent, in the response and a following GET; or 400 with the org unchanged; never
+ * a 5xx. A failure is shrunk to a minimal body, reported with the seed that replays it.
+ */
+import { isDeepStrictEqual } from "node:util";
+import fc from "fast-check";
+import type { Organization } from "../../spec/types.js";
+import { preview } from "../../validation/problems.js";
+import type { Check } from "../check.js";
+import { readOrg } from "../checks/patch-support.js";
+import { CheckContext, describeValue } from "../context.js";
+import { patchBody } from "./arbitraries.js";
+import { judge } from "./oracle.js";
+
+export const GENERATED_CHECK_ID = "patch-generated-bodies";
+
+/** Wall-clock cap on generation plus shrinking, so a slow live API still ends the run. */
+const TIME_LIMIT_MS = 50_000;
+
+export const generatedBodiesCheck: Check = {
+  id: GENERATED_CHECK_ID,
+  title: "Generated PATCH bodies get 200 with exactly the values sent, or 400 with the org unchanged, never a 5xx",
+  operationId: "updateOrganization",
+  phase: "write",
+  requires: ["org", "writes"],
+  async run(ctx) {
+    const { seed, runs } = ctx.services.generated;
+    if (runs === 0) return ctx.note("generated bodies: --runs 0, none sent");
+    // A description to keep: name-only bodies must leave it as it is.
+    await ctx.patch(ctx.orgId, { json: { description: "conformance: generated-body baseline" } });
+    let lastFailure: { body: unknown; findings: CheckContext["findings"] } | undefined;
+    const property = fc.asyncProperty(patchBody, async (body) => {
+      const trial = new CheckContext(generatedBodiesCheck, ctx.services);
+      await tryBody(trial, JSON.parse(JSON.stringify(body)) as unknown);
+      ctx.requests += trial.requests;
+      if (trial.findings.length === 0) return true;
+      lastFailure = { body, findings: trial.findings };
+      return false;
+    });
+    const details = await fc.check(property, {
+      seed,
+      numRuns: runs,
+      interruptAfterTimeLimit: TIME_LIMIT_MS,
+      markInterruptAsFailure: false,
+    });
+    const replay = `--seed ${seed} --runs ${runs}`;
+    ctx.note(
+      `generated bodies: ${details.numRuns} sent, ${details.numShrinks} shrink steps, seed ${seed} (replay: npm run conformance -- ${replay})`,
+    );
+    if (!details.failed || lastFailure === undefined) return;
+    ctx.findings.push(...lastFailure.findings);
+    ctx.fail(undefined, {
+      code: "generated-counterexample",
+      expected: "every generated body handled as the rules say",
+      actual: `minimal failing body ${preview(lastFailure.body, 300)} (seed ${seed}, path ${details.counterexamplePath ?? "?"}; replay with ${replay})`,
+    });
+  },
+};
+
+async function tryBody(ctx: CheckContext, body: unknown): Promise<void> {
+  const before = await readOrg(ctx);
+  if (before === undefined) return ctx.fail(undefined, { expected: "the org readable before the PATCH", actual: "no clean 200" });
+  const verdict = judge(body, before, ctx.services.validators);
+  const response = await ctx.patch(ctx.orgId, { json: body });
+  if (response.status !== undefined && response.status >= 500) {
+    return ctx.fail(response, {
+      code: "generated-5xx",
+      expected: `status ${verdict.accept ? 200 : 400} for ${preview(body, 120)}`,
+      actual: `status ${response.status}`,
+    });
+  }
+  if (!ctx.expectStatus(response, [verdict.accept ? 200 : 400])) return;
+  const after = await readOrg(ctx);
+  if (!response.clean || after === undefined) return;
+  if (verdict.accept) {
+    expectOrg(ctx, response.body as Organization, verdict.expected, "", response);
+    expectOrg(ctx, after, verdict.expected, "in a following GET: ", response);
+  } else {
+    expectOrg(ctx, after, before, "unchanged after a rejected PATCH: ", response, "rejected-patch-changed-org");
+  }
+}
+
+/** Exact equality of every field (no trimming, escaping or normalising); a cleared description may be "". */
+function expectOrg(
+  ctx: CheckContext,
+  actual: Organization,
+  expected: Organization,
+  what: string,
+  response: Parameters<CheckContext["fail"]>[0],
+  code?: string,
+): void {
+  const fields = new Set([...Object.keys(expected), ...Object.keys(actual)]);
+  for (const field of fields) {
+    const got = (actual as Record<string, unknown>)[field];
+    const want = (expected as Record<string, unknown>)[field];
+    if (isDeepStrictEqual(got, want) || (field === "description" && want === undefined && got === "")) continue;
+    if (!(field in expected) && field !== "description" && field !== "name") continue; // extra properties are allowed
+    ctx.fail(response, { code, pointer: `/${field}`, expected: `${what}${describeValue(want)}`, actual: describeValue(got) });
+  }
+}
