@@ -320,7 +320,7 @@ export const faults: Fault[] = [
     options: {
       rules: {
         applyUpdate: (org, u) => {
-          if (typeof u.name === "string" && /[\u0000-\u001f]/.test(u.name)) throw new Error("unescaped control character");
+          if (typeof u.name === "string" && [...u.name].some((c) => c < " ")) throw new Error("unescaped control character");
           referenceRules.applyUpdate(org, u);
         },
       },
