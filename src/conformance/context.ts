@@ -111,7 +111,7 @@ export class CheckContext {
 
   /** The status must be one of `allowed`; a transport failure was already reported by inspection. */
   expectStatus(observed: Observed, allowed: readonly number[]): boolean {
-    if (observed.status === undefined) return false;
+    if (observed.status === undefined || observed.exchange.failure) return false;
     if (allowed.includes(observed.status)) return true;
     this.fail(observed, { expected: `status ${allowed.join(" or ")}`, actual: `status ${observed.status}` });
     return false;
@@ -131,7 +131,7 @@ export class CheckContext {
     this.requests += 1;
     const exchange = await this.services.transport.send({ ...request, authorization: request.authorization ?? undefined });
     const { health } = this.services;
-    health.consecutiveFailures = exchange.failure && exchange.status === undefined ? health.consecutiveFailures + 1 : 0;
+    health.consecutiveFailures = exchange.failure ? health.consecutiveFailures + 1 : 0;
     const op = operation(this.services.spec, operationId);
     const found = inspectExchange(exchange, op, this.services.validators);
     this.findings.push(...found);

@@ -55,7 +55,7 @@ export function targetFromProvider(info: ProviderInfo, writesDenied?: string): T
 async function liveTarget(settings: Settings, baseUrl: string, transport: HttpTransport): Promise<Target> {
   const owner = settings.token ?? "";
   const probe = await transport.send({ method: "GET", path: "/api/v1/orgs", authorization: `Bearer ${owner}` });
-  if (probe.failure?.kind === "connection") {
+  if (probe.failure?.kind === "unreachable") {
     throw new ToolError("TARGET_UNREACHABLE", `cannot reach ${baseUrl}: ${probe.failure.message}`);
   }
   if (probe.status === 401) throw new ToolError("CONFIG_INVALID", `${ENV.token} was rejected by ${baseUrl} (401)`);

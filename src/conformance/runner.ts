@@ -63,7 +63,7 @@ export function freshSeed(): number {
   return Math.floor(Math.random() * 2 ** 31);
 }
 
-/** Consecutive transport failures after which the target counts as down and the rest is skipped. */
+/** Consecutive requests without a whole response after which the target counts as down and the rest is skipped. */
 const DOWN_AFTER_FAILURES = 3;
 
 export async function runChecks(options: RunOptions): Promise<RunResult> {
@@ -135,7 +135,7 @@ async function takeSnapshot(services: RunServices, options: RunOptions): Promise
 async function runOne(check: Check, services: RunServices, signal: AbortSignal | undefined): Promise<CheckResult> {
   if (signal?.aborted) return skipped(check, "the run was interrupted before this check");
   if (services.health.consecutiveFailures >= DOWN_AFTER_FAILURES) {
-    return skipped(check, `the target stopped responding (${DOWN_AFTER_FAILURES} requests in a row failed)`);
+    return skipped(check, `the target stopped responding (${DOWN_AFTER_FAILURES} requests in a row got no whole response)`);
   }
   const ctx = new CheckContext(check, services);
   const started = performance.now();

@@ -25,7 +25,10 @@ export interface HttpRequest {
   contentType?: string;
 }
 
-export type TransportFailureKind = "timeout" | "connection" | "body-too-large" | "aborted";
+/** `unreachable`: no connection could be made at all; `connection`: it broke after being made. */
+export type TransportFailureKind = "timeout" | "unreachable" | "connection" | "body-too-large" | "aborted";
+
+const UNREACHABLE_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "UND_ERR_CONNECT_TIMEOUT"]);
 
 export interface Exchange {
   method: HttpMethod;
@@ -138,12 +141,14 @@ function parseJson(text: string): Pick<Exchange, "json" | "jsonError"> {
 
 function classify(error: unknown, timeoutMs: number | undefined): NonNullable<Exchange["failure"]> {
   const err = error as { name?: string; code?: string; message?: string };
-  const code = err.code ?? err.name ?? "";
+  const code = typeof err.code === "string" ? err.code : (err.name ?? "");
   if (err.name === "TimeoutError" || /TIMEOUT/.test(code)) {
     const limit = timeoutMs === undefined ? "" : ` within ${timeoutMs} ms`;
-    return { kind: "timeout", message: `no complete response${limit} (${code || "deadline"})` };
+    const phase = code.startsWith("UND_ERR_") ? ` (${code})` : "";
+    return { kind: "timeout", message: `no complete response${limit}${phase}` };
   }
   if (err.name === "AbortError") return { kind: "aborted", message: "the request was aborted" };
+  if (UNREACHABLE_CODES.has(code)) return { kind: "unreachable", message: `${code}: ${err.message ?? "no connection"}` };
   return { kind: "connection", message: `${code || "error"}: ${err.message ?? String(error)}`.split("\n")[0] ?? "connection error" };
 }
 
