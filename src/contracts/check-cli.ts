@@ -3,20 +3,19 @@
  * spec, offline. Exit 0 when all conform, 1 with one line per finding, 2 when a file cannot be
  * read as a pact (one line on stderr, never a stack trace).
  */
-import { readdirSync } from "node:fs";
-import { join, relative } from "node:path";
+import { relative } from "node:path";
 import { parseArgs } from "node:util";
 import { isMain } from "../cli-main.js";
 import { describeError, EXIT_FINDINGS, EXIT_OK, EXIT_TOOL_ERROR, ToolError } from "../errors.js";
 import { renderFinding } from "../findings.js";
 import { specValidators } from "../validation/validators.js";
 import { checkPact } from "./check.js";
-import { CONTRACTS_DIR } from "./names.js";
+import { CONTRACTS_DIR, committedPactFiles } from "./names.js";
 import { loadPact } from "./pact-model.js";
 
 export function run(argv: string[], out: (line: string) => void = console.log): number {
   const { positionals } = parseArgs({ args: argv, allowPositionals: true, options: {} });
-  const files = positionals.length > 0 ? positionals : committedPacts();
+  const files = positionals.length > 0 ? positionals : committedPactFiles();
   if (files.length === 0) throw new ToolError("CONFIG_MISSING", `no pact files given and none in ${CONTRACTS_DIR}`);
   const validators = specValidators();
   // Load every file first, so a broken file is a tool error before any finding is printed.
@@ -34,17 +33,6 @@ export function run(argv: string[], out: (line: string) => void = console.log): 
   const summary = `${interactions} interaction(s) in ${pacts.length} pact(s): ${findings} finding(s)`;
   out(findings === 0 ? `${summary}; every interaction conforms to the spec` : summary);
   return findings === 0 ? EXIT_OK : EXIT_FINDINGS;
-}
-
-function committedPacts(): string[] {
-  try {
-    return readdirSync(CONTRACTS_DIR)
-      .filter((name) => name.endsWith(".json"))
-      .sort()
-      .map((name) => join(CONTRACTS_DIR, name));
-  } catch {
-    return [];
-  }
 }
 
 function displayPath(file: string): string {
