@@ -39,7 +39,8 @@ export async function run(argv: string[], out: (line: string) => void = console.
     });
   } catch (error) {
     if (error instanceof ToolError) throw error;
-    out(`verification failed: ${describeError(error).slice(0, 500)}`);
+    // The verifier has already printed its report; its error is that report again as JSON.
+    out(`verification failed: ${failureSummary(error)}; see the verifier's report above`);
     return EXIT_FINDINGS;
   }
   for (const skipped of outcome.needsSetup) {
@@ -49,6 +50,16 @@ export async function run(argv: string[], out: (line: string) => void = console.
     `${outcome.verified} interaction(s) verified; ${outcome.needsSetup.length} need provider state set-up (pass --provider-states-setup-url)`,
   );
   return EXIT_OK;
+}
+
+function failureSummary(error: unknown): string {
+  try {
+    const report = JSON.parse((error as Error).message) as { errors?: unknown[] };
+    if (Array.isArray(report.errors)) return `${report.errors.length} interaction(s) failed`;
+  } catch {
+    // not the verifier's JSON report: fall through to the one-line description
+  }
+  return describeError(error).slice(0, 300);
 }
 
 /** An unreachable provider is "the run could not be made" (exit 2), not 20 failed interactions. */
