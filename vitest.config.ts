@@ -4,7 +4,8 @@ import { defineConfig } from "vitest/config";
  * One vitest project per kind of test, each with its own pool settings. `npm test` runs them all.
  * - unit: pure functions and in-process servers; parallel.
  * - contract: pact consumer tests; one fork, no concurrency on the mock server.
- * - provider: pact verification of contracts/ against the reference provider; after the consumer.
+ * - provider: pact verification of the committed contracts/ against the reference provider. It never
+ *   reads what the contract project produces, so the two projects may run in any order.
  * - conformance: the live suite run against the reference provider and the fault gallery.
  */
 export default defineConfig({

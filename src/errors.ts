@@ -13,7 +13,8 @@ export type ToolErrorCode =
   | "CONFIG_MISSING"
   | "TARGET_UNREACHABLE"
   | "PACT_INVALID"
-  | "JOURNAL_INVALID";
+  | "JOURNAL_INVALID"
+  | "BROKER_CLI_FAILED";
 
 export class ToolError extends Error {
   override readonly name = "ToolError";

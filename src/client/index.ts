@@ -1,0 +1,2 @@
+export { TenantClient, type TenantClientOptions } from "./client.js";
+export { TenantApiError, TenantTransportError } from "./errors.js";
