@@ -70,7 +70,7 @@ describe(`${names.provider} honours contracts/${names.fileName}`, () => {
   }, 60_000);
 
   it("fails against a provider that breaks the contract (403 answered as 404)", async () => {
-    const broken = await startProvider({ rules: { notMemberStatus: 404 } });
+    const broken = await startProvider({ rules: { foreignStatus: 404 } });
     try {
       await expect(
         verifyPacts({ providerBaseUrl: broken.baseUrl, pactFiles: [committedPact], stateHandlers: stateHandlers(broken.state) }),
