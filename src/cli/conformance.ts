@@ -2,7 +2,7 @@
  * `npm run conformance -- [--report-dir DIR] [--read-only] [--restore] [--timeout-ms N] [--journal FILE]`
  * Exit codes: 0 every check that ran passed; 1 at least one finding; 2 the run could not be made.
  */
-import { ENV, parseSettings, type Settings, secretsOf, withDotEnv } from "../config/settings.js";
+import { ENV, parseSettings, type Settings, secretsInEnv, secretsOf, withDotEnv } from "../config/settings.js";
 import { readJournal, removeJournal, restoreFromEntry } from "../conformance/journal.js";
 import { prepare, release } from "../conformance/prepare.js";
 import { countOutcomes, runChecks } from "../conformance/runner.js";
@@ -14,10 +14,11 @@ import { writeReports } from "../report/write.js";
 import { specValidators } from "../validation/validators.js";
 
 export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
-  let redactor = new Redactor([]);
+  let redactor = new Redactor(secretsInEnv(env));
   try {
-    const settings = parseSettings(argv, withDotEnv(env));
-    redactor = new Redactor(secretsOf(settings));
+    const merged = withDotEnv(env);
+    const settings = parseSettings(argv, merged);
+    redactor = new Redactor([...secretsInEnv(merged), ...secretsOf(settings)]);
     if (settings.restore) return await restoreOnly(settings, redactor);
     return await runGate(
       settings,

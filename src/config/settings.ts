@@ -153,3 +153,8 @@ export function secretsOf(settings: Pick<Settings, "token" | "memberToken" | "ou
     (value): value is string => value !== undefined,
   );
 }
+
+/** The secrets as the environment holds them, before any parsing, so even a config error is redacted. */
+export function secretsInEnv(env: NodeJS.ProcessEnv): string[] {
+  return [ENV.token, ENV.memberToken, ENV.outsiderToken, ENV.inferenceKey].flatMap((name) => env[name]?.trim() || []);
+}

@@ -192,6 +192,14 @@ describe("npm run conformance", () => {
 });
 
 describe("secrets", () => {
+  it("are redacted even from a configuration error that quotes the bad value", async () => {
+    const token = "nc-at-CANARY-config-3e9a1f77";
+    const run = await runConformance([], { env: { TENANT_API_BASE_URL: `${token}`, TENANT_API_TOKEN: token }, cwd: tempDir() });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("CONFIG_INVALID");
+    expect(run.stderr).not.toContain(token);
+  });
+
   it("never appear in stdout, stderr or any report, even when the server echoes them back", async () => {
     const canary = {
       owner: "nc-at-CANARY-owner-7f3a9c1e",
