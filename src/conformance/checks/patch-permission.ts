@@ -1,5 +1,6 @@
 /** Who may update: only owners and admins of an existing organization with a well-formed id. */
 import type { Check } from "../check.js";
+import type { Target } from "../target.js";
 import { harmlessBody, readOrg, refusedPatch } from "./patch-support.js";
 
 export const patchPermissionChecks: Check[] = [
@@ -27,26 +28,21 @@ export const patchPermissionChecks: Check[] = [
       await refusedPatch(ctx, { orgId, body: harmlessBody(current), allowed: [403, 404], compare: current !== undefined });
     },
   },
-  {
-    id: "patch-unknown-id-404",
-    title: "Updating an organization by a well-formed id that does not exist returns 404",
-    operationId: "updateOrganization",
-    phase: "write",
-    requires: ["org", "writes"],
-    async run(ctx) {
-      const body = harmlessBody(await readOrg(ctx));
-      await refusedPatch(ctx, { orgId: ctx.target.missingOrgId ?? "", body, allowed: [404], compare: false });
-    },
-  },
-  {
-    id: "patch-malformed-id-400",
-    title: "Updating an organization by a malformed id returns 400",
-    operationId: "updateOrganization",
-    phase: "write",
-    requires: ["org", "writes"],
-    async run(ctx) {
-      const body = harmlessBody(await readOrg(ctx));
-      await refusedPatch(ctx, { orgId: ctx.target.invalidOrgId, body, allowed: [400], compare: false });
-    },
-  },
+  refusedForId("patch-unknown-id-404", "by a well-formed id that does not exist returns 404", (t) => t.missingOrgId ?? "", 404),
+  refusedForId("patch-malformed-id-400", "by a malformed id returns 400", (t) => t.invalidOrgId, 400),
 ];
+
+/** A PATCH to an id that names no org the owner can edit, carrying the org's current name. */
+function refusedForId(id: string, title: string, orgIdOf: (target: Target) => string, status: number): Check {
+  return {
+    id,
+    title: `Updating an organization ${title}`,
+    operationId: "updateOrganization",
+    phase: "write",
+    requires: ["org", "writes"],
+    async run(ctx) {
+      const body = harmlessBody(await readOrg(ctx));
+      await refusedPatch(ctx, { orgId: orgIdOf(ctx.target), body, allowed: [status], compare: false });
+    },
+  };
+}
