@@ -8,6 +8,7 @@ import { MatchersV3 } from "@pact-foundation/pact";
 import { expect } from "vitest";
 import { TenantApiError } from "../../../src/client/index.js";
 import { STATES } from "../../../src/contracts/states.js";
+import { specValidators } from "../../../src/validation/validators.js";
 import type { PactCase } from "./pact-case.js";
 
 const { like, eachLike, uuid, regex } = MatchersV3;
@@ -22,6 +23,14 @@ export const IDS = {
 
 const MALFORMED_ID = "not-a-uuid";
 
+/** The status matcher's alternatives come from the spec's ResourceState enum, never a copy. */
+const RESOURCE_STATES = (() => {
+  const schemas = (specValidators().spec.raw.components as { schemas: Record<string, { enum?: string[] }> }).schemas;
+  const states = schemas.ResourceState?.enum;
+  if (!states?.length) throw new Error("the spec has no ResourceState enum");
+  return states;
+})();
+
 function organization(id: string, fields: { name?: unknown; description?: unknown } = {}) {
   return {
     id: uuid(id),
@@ -32,7 +41,7 @@ function organization(id: string, fields: { name?: unknown; description?: unknow
         : { description: fields.description }
       : { description: like("Research team") }),
     referral_code: like("7F3A9C21B0"),
-    status: regex("^(active|suspended|archived|inactive)$", "active"),
+    status: regex(`^(${RESOURCE_STATES.join("|")})$`, RESOURCE_STATES[0] ?? "active"),
   };
 }
 
