@@ -3,10 +3,11 @@
  * written to a file; at the end they are restored and checked, and the file removed. After a crash
  * (kill -9) the file survives, and `--restore` puts the org back from it.
  */
-import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { isDeepStrictEqual } from "node:util";
 import { ToolError } from "../errors.js";
 import type { HttpTransport } from "../http/transport.js";
+import { readJsonFile } from "../json-file.js";
 import type { Organization } from "../spec/types.js";
 import { orgPath } from "./context.js";
 
@@ -33,12 +34,7 @@ export function writeJournal(path: string, entry: JournalEntry): void {
 
 export function readJournal(path: string): JournalEntry | undefined {
   if (!existsSync(path)) return undefined;
-  let entry: unknown;
-  try {
-    entry = JSON.parse(readFileSync(path, "utf8"));
-  } catch (error) {
-    throw new ToolError("JOURNAL_INVALID", `journal ${path} is not valid JSON (${(error as Error).message})`);
-  }
+  const entry = readJsonFile(path, "journal", { unreadable: "JOURNAL_INVALID", invalid: "JOURNAL_INVALID" });
   const e = entry as Partial<JournalEntry>;
   const valid = e.version === 1 && typeof e.baseUrl === "string" && typeof e.orgId === "string" && typeof e.name === "string";
   if (!valid || (e.description !== null && typeof e.description !== "string")) {

@@ -1,10 +1,5 @@
-/**
- * Reading a pact file into the few facts the spec check needs. Pact V2/V3 and V4 store HTTP
- * interactions differently (V4 wraps bodies in {content, contentType, encoded} and header values
- * in arrays); this module hides that, and a file that is not a pact at all is a tool error.
- */
-import { readFileSync } from "node:fs";
 import { ToolError } from "../errors.js";
+import { readJsonFile } from "../json-file.js";
 import { isObject, type JsonObject } from "../spec/assemble.js";
 
 export interface PactBody {
@@ -37,19 +32,7 @@ export interface PactDocument {
 }
 
 export function loadPact(path: string): PactDocument {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (error) {
-    throw new ToolError("PACT_INVALID", `cannot read pact ${path}: ${(error as NodeJS.ErrnoException).code ?? "unreadable"}`);
-  }
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (error) {
-    throw new ToolError("PACT_INVALID", `pact ${path} is not valid JSON (${(error as Error).message})`);
-  }
-  return parsePact(raw, path);
+  return parsePact(readJsonFile(path, "pact", { unreadable: "PACT_INVALID", invalid: "PACT_INVALID" }), path);
 }
 
 export function parsePact(raw: unknown, origin = "pact"): PactDocument {

@@ -4,11 +4,12 @@
  * provider offers a state set-up URL, so without one the interactions that need a state are left
  * out of the run and reported as such, and the rest are verified.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { Verifier } from "@pact-foundation/pact";
 import { ToolError } from "../errors.js";
+import { readJsonFile } from "../json-file.js";
 import { isObject, type JsonObject } from "../spec/assemble.js";
 import type { StateSetup } from "./provider-states.js";
 import { STATES } from "./states.js";
@@ -73,13 +74,7 @@ export async function verifyPacts(options: VerifyOptions): Promise<VerifyOutcome
 }
 
 function readPactJson(file: string): JsonObject {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(file, "utf8"));
-  } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-    throw new ToolError("PACT_INVALID", `cannot read pact ${file} (${reason})`);
-  }
+  const raw = readJsonFile(file, "pact", { unreadable: "PACT_INVALID", invalid: "PACT_INVALID" });
   if (!isObject(raw) || !Array.isArray(raw.interactions))
     throw new ToolError("PACT_INVALID", `${file} is not a pact (needs "interactions")`);
   return raw;

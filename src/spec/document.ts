@@ -1,10 +1,5 @@
-/**
- * The loaded OpenAPI document and the operation table derived from it. Everything the suite knows
- * about operations (methods, path templates, documented statuses, media types, schema locations)
- * is read from here, so `spec/` stays the single source of truth.
- */
-import { readFileSync } from "node:fs";
 import { ToolError } from "../errors.js";
+import { readJsonFile } from "../json-file.js";
 import { escapePointer, isObject, type JsonObject } from "./assemble.js";
 import { SPEC_PATH } from "./paths.js";
 
@@ -36,19 +31,7 @@ export interface SpecDocument {
 }
 
 export function loadSpec(path: string = SPEC_PATH): SpecDocument {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (error) {
-    throw new ToolError("SPEC_UNREADABLE", `cannot read spec ${path}: ${(error as NodeJS.ErrnoException).code}`);
-  }
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (error) {
-    throw new ToolError("SPEC_INVALID_JSON", `spec ${path} is not valid JSON (${(error as Error).message})`);
-  }
-  return indexSpec(raw, path);
+  return indexSpec(readJsonFile(path, "spec", { unreadable: "SPEC_UNREADABLE", invalid: "SPEC_INVALID_JSON" }), path);
 }
 
 export function indexSpec(raw: unknown, origin = "spec"): SpecDocument {
