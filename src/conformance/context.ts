@@ -36,7 +36,7 @@ export interface RunServices {
   /** Seed and count for the generated-body check. */
   generated: { seed: number; runs: number };
   /** Consecutive requests that got no response at all: the runner stops when the target is down. */
-  health: { consecutiveFailures: number };
+  health: { consecutiveFailures: number; patchesSent: number };
 }
 
 export class CheckContext {
@@ -132,6 +132,7 @@ export class CheckContext {
     const exchange = await this.services.transport.send({ ...request, authorization: request.authorization ?? undefined });
     const { health } = this.services;
     health.consecutiveFailures = exchange.failure ? health.consecutiveFailures + 1 : 0;
+    if (request.method === "PATCH") health.patchesSent += 1;
     const op = operation(this.services.spec, operationId);
     const found = inspectExchange(exchange, op, this.services.validators);
     this.findings.push(...found);

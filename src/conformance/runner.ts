@@ -71,7 +71,7 @@ export async function runChecks(options: RunOptions): Promise<RunResult> {
   const startedAt = new Date().toISOString();
   const coverage = new Coverage(options.spec);
   const generated = { seed: options.generated?.seed ?? freshSeed(), runs: options.generated?.runs ?? DEFAULT_GENERATED_RUNS };
-  const services: RunServices = { ...options, coverage, generated, health: { consecutiveFailures: 0 } };
+  const services: RunServices = { ...options, coverage, generated, health: { consecutiveFailures: 0, patchesSent: 0 } };
   const checks = options.checks ?? catalog;
   const results = new Map<Check, CheckResult>();
   const runnable = (check: Check) => !results.has(check);
@@ -109,6 +109,10 @@ async function runWrites(
   options: RunOptions,
   results: Map<Check, CheckResult>,
 ): Promise<RunResult["restore"]> {
+  if (options.signal?.aborted) {
+    for (const check of writes) results.set(check, skipped(check, "the run was interrupted before the writes"));
+    return undefined;
+  }
   const snapshot = await takeSnapshot(services, options);
   if (snapshot === undefined) {
     for (const check of writes)
@@ -117,6 +121,10 @@ async function runWrites(
   }
   // runOne never throws (a crashing check is an "error" result), so restoration always follows.
   for (const check of writes) results.set(check, await runOne(check, services, options.signal));
+  if (services.health.patchesSent === 0) {
+    if (options.journalPath) removeJournal(options.journalPath);
+    return undefined; // nothing was written, so nothing is written back
+  }
   const outcome = await restoreFromEntry(options.transport, options.target.tokens.owner, snapshot);
   if (outcome.verified && options.journalPath) removeJournal(options.journalPath);
   return outcome;
