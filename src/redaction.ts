@@ -5,11 +5,17 @@
 const MIN_SECRET_LENGTH = 6; // shorter values would redact ordinary words
 
 export class Redactor {
-  private readonly secrets: string[];
+  private secrets: string[] = [];
 
   constructor(secrets: Iterable<string>) {
+    this.add(secrets);
+  }
+
+  /** Learns more secrets (tokens of the embedded provider become known only after it starts). */
+  add(more: Iterable<string>): void {
     // Longest first, so a token that contains another is replaced whole.
-    this.secrets = [...new Set(secrets)].filter((s) => s.length >= MIN_SECRET_LENGTH).sort((a, b) => b.length - a.length);
+    const all = new Set([...this.secrets, ...more]);
+    this.secrets = [...all].filter((s) => s.length >= MIN_SECRET_LENGTH).sort((a, b) => b.length - a.length);
   }
 
   redact(text: string): string {
@@ -21,9 +27,5 @@ export class Redactor {
       if (escaped !== secret) result = result.replaceAll(escaped, "[REDACTED]");
     }
     return result;
-  }
-
-  with(more: Iterable<string>): Redactor {
-    return new Redactor([...this.secrets, ...more]);
   }
 }

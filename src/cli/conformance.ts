@@ -2,7 +2,7 @@
  * `npm run conformance -- [--report-dir DIR] [--read-only] [--restore] [--timeout-ms N] [--journal FILE]`
  * Exit codes: 0 every check that ran passed; 1 at least one finding; 2 the run could not be made.
  */
-import { ENV, parseSettings, type Settings, secretsInEnv, secretsOf, withDotEnv } from "../config/settings.js";
+import { ENV, parseSettings, type Settings, secretsInEnv, withDotEnv } from "../config/settings.js";
 import { readJournal, removeJournal, restoreFromEntry } from "../conformance/journal.js";
 import { prepare, release } from "../conformance/prepare.js";
 import { countOutcomes, runChecks } from "../conformance/runner.js";
@@ -14,32 +14,26 @@ import { writeReports } from "../report/write.js";
 import { specValidators } from "../validation/validators.js";
 
 export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
-  let redactor = new Redactor(secretsInEnv(env));
+  const redactor = new Redactor(secretsInEnv(env));
   try {
     const merged = withDotEnv(env);
+    redactor.add(secretsInEnv(merged));
     const settings = parseSettings(argv, merged);
-    redactor = new Redactor([...secretsInEnv(merged), ...secretsOf(settings)]);
     if (settings.restore) return await restoreOnly(settings, redactor);
-    return await runGate(
-      settings,
-      (text) => redactor.redact(text),
-      (more) => {
-        redactor = redactor.with(more);
-      },
-    );
+    return await runGate(settings, redactor);
   } catch (error) {
     process.stderr.write(redactor.redact(`conformance: ${describeError(error)}\n`));
     return EXIT_TOOL_ERROR;
   }
 }
 
-async function runGate(settings: Settings, redact: (text: string) => string, addSecrets: (secrets: string[]) => void): Promise<number> {
+async function runGate(settings: Settings, redactor: Redactor): Promise<number> {
   if (settings.baseUrl !== undefined && readJournal(settings.journalPath) !== undefined) {
     throw new ToolError("JOURNAL_INVALID", `${settings.journalPath} holds a snapshot from an interrupted run: run with --restore first`);
   }
   const validators = specValidators();
   const prepared = await prepare(settings);
-  addSecrets(Object.values(prepared.target.tokens).filter((t): t is string => t !== undefined));
+  redactor.add(Object.values(prepared.target.tokens).filter((t): t is string => t !== undefined));
   const interrupt = new AbortController();
   const onSignal = (signal: NodeJS.Signals) => {
     process.stderr.write(`conformance: ${signal}: finishing the current check, then restoring the organization\n`);
@@ -57,8 +51,8 @@ async function runGate(settings: Settings, redact: (text: string) => string, add
       signal: interrupt.signal,
       generated: { seed: settings.seed, runs: settings.runs },
     });
-    const files = writeReports(settings.reportDir, result, validators.spec, { redact } as Redactor);
-    process.stdout.write(redact(renderSummary(result, files)));
+    const files = writeReports(settings.reportDir, result, validators.spec, redactor);
+    process.stdout.write(redactor.redact(renderSummary(result, files)));
     const counts = countOutcomes(result);
     if (interrupt.signal.aborted || counts.error > 0) return EXIT_TOOL_ERROR;
     return counts.findings > 0 ? EXIT_FINDINGS : EXIT_OK;

@@ -147,13 +147,6 @@ function parseInteger(value: string | undefined, name: string, min: number, max:
   return number;
 }
 
-/** Every secret in the settings, for redaction. */
-export function secretsOf(settings: Pick<Settings, "token" | "memberToken" | "outsiderToken" | "inferenceKey">): string[] {
-  return [settings.token, settings.memberToken, settings.outsiderToken, settings.inferenceKey].filter(
-    (value): value is string => value !== undefined,
-  );
-}
-
 /** The secrets as the environment holds them, before any parsing, so even a config error is redacted. */
 export function secretsInEnv(env: NodeJS.ProcessEnv): string[] {
   return [ENV.token, ENV.memberToken, ENV.outsiderToken, ENV.inferenceKey].flatMap((name) => env[name]?.trim() || []);
