@@ -2,6 +2,7 @@
  * `npm run conformance -- [--report-dir DIR] [--read-only] [--restore] [--timeout-ms N] [--journal FILE]`
  * Exit codes: 0 every check that ran passed; 1 at least one finding; 2 the run could not be made.
  */
+import { ensureReportDir } from "../config/report-dir.js";
 import { ENV, parseSettings, type Settings, secretsInEnv, withDotEnv } from "../config/settings.js";
 import { readJournal, removeJournal, restoreFromEntry } from "../conformance/journal.js";
 import { prepare, release } from "../conformance/prepare.js";
@@ -28,6 +29,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
 }
 
 async function runGate(settings: Settings, redactor: Redactor): Promise<number> {
+  ensureReportDir(settings.reportDir);
   if (settings.baseUrl !== undefined && readJournal(settings.journalPath) !== undefined) {
     throw new ToolError("JOURNAL_INVALID", `${settings.journalPath} holds a snapshot from an interrupted run: run with --restore first`);
   }

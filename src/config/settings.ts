@@ -3,8 +3,10 @@
  * for variables not already set) and flags. Invalid input is a ToolError: one line, exit 2.
  */
 import { existsSync, readFileSync } from "node:fs";
-import { parseArgs, parseEnv } from "node:util";
+import { parseArgs } from "node:util";
+import { closest } from "fastest-levenshtein";
 import { ToolError } from "../errors.js";
+import { parseDotEnv } from "./dotenv.js";
 
 export interface Settings {
   /** Server URL including `/tenant`; undefined: run against the embedded reference provider. */
@@ -29,6 +31,7 @@ export interface Settings {
   runs?: number;
 }
 
+/** Every TENANT_API_* variable the suite reads: any other name of that prefix is refused as a typo. */
 export const ENV = {
   baseUrl: "TENANT_API_BASE_URL",
   token: "TENANT_API_TOKEN",
@@ -47,9 +50,9 @@ export const DEFAULT_TIMEOUT_MS = 10_000;
 /** Reads `.env` from the working directory; real environment variables win. */
 export function withDotEnv(env: NodeJS.ProcessEnv, path = ".env"): NodeJS.ProcessEnv {
   if (!existsSync(path)) return env;
-  let fromFile: NodeJS.Dict<string>;
+  let fromFile: Record<string, string>;
   try {
-    fromFile = parseEnv(readFileSync(path, "utf8"));
+    fromFile = parseDotEnv(readFileSync(path, "utf8"));
   } catch (error) {
     throw new ToolError("CONFIG_INVALID", `cannot read ${path}: ${(error as Error).message}`);
   }
@@ -57,22 +60,24 @@ export function withDotEnv(env: NodeJS.ProcessEnv, path = ".env"): NodeJS.Proces
 }
 
 export function parseSettings(argv: string[], env: NodeJS.ProcessEnv): Settings {
+  checkTenantVariables(env);
   const flags = parseFlags(argv);
   const read = (name: string): string | undefined => {
     const value = env[name]?.trim();
     return value === "" ? undefined : value;
   };
+  const readOrgId = (name: string): string | undefined => (env[name] === undefined ? undefined : checkOrgId(name, env[name]));
   const baseUrl = read(ENV.baseUrl);
   const settings: Settings = {
     baseUrl: baseUrl === undefined ? undefined : checkBaseUrl(baseUrl),
     token: read(ENV.token),
-    orgId: read(ENV.orgId),
+    orgId: readOrgId(ENV.orgId),
     memberToken: read(ENV.memberToken),
     outsiderToken: read(ENV.outsiderToken),
     inferenceKey: read(ENV.inferenceKey),
-    foreignOrgId: read(ENV.foreignOrgId),
-    missingOrgId: read(ENV.missingOrgId),
-    invalidOrgId: read(ENV.invalidOrgId),
+    foreignOrgId: readOrgId(ENV.foreignOrgId),
+    missingOrgId: readOrgId(ENV.missingOrgId),
+    invalidOrgId: readOrgId(ENV.invalidOrgId),
     allowMutations: parseFlag(read(ENV.allowMutations), ENV.allowMutations),
     readOnly: flags["read-only"] === true,
     restore: flags.restore === true,
@@ -89,6 +94,43 @@ export function parseSettings(argv: string[], env: NodeJS.ProcessEnv): Settings 
     throw new ToolError("CONFIG_MISSING", `--restore needs ${ENV.baseUrl} (the embedded provider keeps nothing to restore)`);
   }
   return settings;
+}
+
+/**
+ * A run meant for a live API must never fall back to the embedded provider: every TENANT_API_* name
+ * must be one the suite knows (a typo would silently drop the setting), and any of them without a
+ * base URL (an unset CI variable arrives as "") is an error rather than a green run of the wrong target.
+ */
+function checkTenantVariables(env: NodeJS.ProcessEnv): void {
+  const known: string[] = Object.values(ENV);
+  const present = Object.keys(env).filter((name) => name.toUpperCase().startsWith("TENANT_API_"));
+  const unknown = present.filter((name) => !known.includes(name));
+  if (unknown.length > 0) {
+    const hints = unknown.map((name) => `${name} (did you mean ${closest(name.toUpperCase(), known)}?)`);
+    throw new ToolError("CONFIG_INVALID", `unknown variable ${hints.join(", ")}`);
+  }
+  if (present.length === 0 || env[ENV.baseUrl]?.trim()) return;
+  const others = present.filter((name) => name !== ENV.baseUrl);
+  const baseUrl = env[ENV.baseUrl] === undefined ? `${ENV.baseUrl} is not set` : `${ENV.baseUrl} is empty`;
+  const set = others.length > 0 ? `${others.join(", ")} ${others.length === 1 ? "is" : "are"} set but ` : "";
+  throw new ToolError(
+    "CONFIG_MISSING",
+    `${set}${baseUrl}: set it to the API's URL including /tenant, or unset every TENANT_API_* variable to run against the embedded provider`,
+  );
+}
+
+/**
+ * An org id becomes one path segment through encodeURIComponent, which leaves `.` and `..` alone, and
+ * URL normalisation then resolves them (`/orgs/..` is `/api/v1/`): another endpoint. A `/` is safe
+ * (it is encoded as %2F), and may be the point of a malformed id.
+ */
+function checkOrgId(name: string, value: string): string {
+  const id = value.trim();
+  if (id === "") throw new ToolError("CONFIG_INVALID", `${name} is empty: set an org id or unset the variable`);
+  if (id === "." || id === "..") {
+    throw new ToolError("CONFIG_INVALID", `${name} must not be ${JSON.stringify(id)}: URL normalisation would turn it into another path`);
+  }
+  return id;
 }
 
 function parseFlags(argv: string[]): Record<string, string | boolean | undefined> {

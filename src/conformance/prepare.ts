@@ -1,14 +1,15 @@
 /**
  * Turns settings into a Target: the embedded reference provider when no base URL is set, otherwise
- * the live deploy, probed once so an unreachable host or a rejected token is a one-line error
- * (exit 2) rather than a page of findings.
+ * the live deploy, after a preflight: one list request establishes that the base URL is the API and the
+ * token lists the configured org, so a configuration mistake (unreachable host, rejected token, a base
+ * URL without its `/tenant` prefix, an org the token does not list) is a one-line error (exit 2) rather
+ * than a page of findings.
  */
 import { randomBytes } from "node:crypto";
 import { ENV, type Settings } from "../config/settings.js";
 import { ToolError } from "../errors.js";
-import { HttpTransport } from "../http/transport.js";
+import { type Exchange, HttpTransport } from "../http/transport.js";
 import { type ProviderHandle, type ProviderInfo, startProvider } from "../provider/server.js";
-import type { OrganizationList } from "../spec/types.js";
 import { DEFAULT_INVALID_ORG_ID, deriveMissingId, type Target } from "./target.js";
 
 export interface Prepared {
@@ -59,8 +60,7 @@ async function liveTarget(settings: Settings, baseUrl: string, transport: HttpTr
     throw new ToolError("TARGET_UNREACHABLE", `cannot reach ${baseUrl}: ${probe.failure.message}`);
   }
   if (probe.status === 401) throw new ToolError("CONFIG_INVALID", `${ENV.token} was rejected by ${baseUrl} (401)`);
-  const listed = probe.status === 200 ? ((probe.json as OrganizationList | undefined)?.data ?? []) : [];
-  const orgId = settings.orgId ?? (typeof listed[0]?.id === "string" ? listed[0].id : undefined);
+  const orgId = orgFromPreflight(probe, settings.orgId);
   return {
     baseUrl,
     embedded: false,
@@ -77,6 +77,52 @@ async function liveTarget(settings: Settings, baseUrl: string, transport: HttpTr
     invalidOrgId: settings.invalidOrgId ?? DEFAULT_INVALID_ORG_ID,
     writesDenied: writesDeniedReason(settings),
   };
+}
+
+const PREFIX_HINT = `${ENV.baseUrl} must be the API's URL including its /tenant prefix`;
+
+/**
+ * The org the run may use, from the owner's list answer; a ToolError when that answer shows the
+ * configuration is wrong. Only clear mistakes are refused: a list endpoint that is not there (404, an
+ * HTML page, JSON that is not a list) or a list without the org. Anything an API bug could explain
+ * (a 5xx, a broken body labelled JSON, a time-out, a redirect, an item that breaks the schema) passes
+ * through with the configured org, for the checks to report as findings.
+ */
+export function orgFromPreflight(probe: Exchange, orgId: string | undefined): string | undefined {
+  const answered = `GET ${probe.url} answered ${probe.status}`;
+  if (probe.status === 404 && probe.json === undefined) {
+    throw new ToolError("CONFIG_INVALID", `${answered} with no JSON, so it is not the list endpoint: ${PREFIX_HINT}`);
+  }
+  if (probe.status === 404) {
+    throw new ToolError("CONFIG_INVALID", `${answered} (no organizations): ${ENV.token} must be an owner's or admin's, and ${PREFIX_HINT}`);
+  }
+  if (probe.status !== 200 || probe.failure !== undefined) return orgId;
+  const contentType = probe.headers["content-type"] ?? "no content type";
+  if (probe.json === undefined && !/json/i.test(contentType)) {
+    throw new ToolError("CONFIG_INVALID", `${answered} with ${contentType}, so it is not the list endpoint: ${PREFIX_HINT}`);
+  }
+  if (probe.json === undefined) return orgId; // labelled JSON but broken: the API's bug (body-not-json)
+  const items = typeof probe.json === "object" && probe.json !== null ? (probe.json as { data?: unknown }).data : undefined;
+  if (!Array.isArray(items)) {
+    throw new ToolError("CONFIG_INVALID", `${answered} with JSON that is not an organization list: ${PREFIX_HINT}`);
+  }
+  const ids = items.flatMap((item) => {
+    const id = (item as { id?: unknown } | null)?.id;
+    return typeof id === "string" || typeof id === "number" ? [String(id)] : [];
+  });
+  if (orgId === undefined) {
+    if (ids[0] === undefined) {
+      throw new ToolError("CONFIG_INVALID", `${ENV.token} lists no organization: set ${ENV.orgId} and a token of its owner`);
+    }
+    return ids[0];
+  }
+  if (!ids.includes(orgId)) {
+    throw new ToolError(
+      "CONFIG_INVALID",
+      `${ENV.orgId} ${orgId} is not among the ${ids.length} organizations ${ENV.token} lists: name an org that token's user owns or administers`,
+    );
+  }
+  return orgId;
 }
 
 function writesDeniedReason(settings: Settings): string | undefined {
