@@ -83,7 +83,12 @@ describe("npm run conformance", () => {
     ],
     ["a timeout that is not a number", {}, ["--timeout-ms", "soon"], "CONFIG_INVALID"],
     ["an unknown flag", {}, ["--fast"], "CONFIG_INVALID"],
-    ["an allow-mutations value that is not 0 or 1", { TENANT_API_ALLOW_MUTATIONS: "yes" }, [], "CONFIG_INVALID"],
+    [
+      "an allow-mutations value that is not 0 or 1",
+      { TENANT_API_BASE_URL: "http://127.0.0.1:9/tenant", TENANT_API_TOKEN: "x", TENANT_API_ALLOW_MUTATIONS: "yes" },
+      [],
+      "CONFIG_INVALID",
+    ],
   ])("exits 2 with a one-line reason for %s", async (_name, env, args, code) => {
     const run = await runConformance(args as string[], { env: env as Record<string, string>, cwd: tempDir() });
     expect(run.code).toBe(2);

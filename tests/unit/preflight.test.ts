@@ -1,0 +1,74 @@
+import { describe, expect, it } from "vitest";
+import { orgFromPreflight } from "../../src/conformance/prepare.js";
+import { ToolError } from "../../src/errors.js";
+import type { Exchange } from "../../src/http/transport.js";
+
+const ORG = "3f0e6a3c-0d2b-4c55-9a43-6bd1c2a2d7f1";
+const OTHER = "org_8f3a92c1d4e5b6a7";
+
+/** The owner's list answer as the transport returns it. */
+function answer(status: number, body: string, contentType = "application/json", extra: Partial<Exchange> = {}): Exchange {
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch {
+    json = undefined;
+  }
+  return {
+    method: "GET",
+    url: "https://api.example.com/api/v1/orgs",
+    status,
+    headers: { "content-type": contentType },
+    bodyText: body,
+    ...(json === undefined ? { jsonError: "not JSON" } : { json }),
+    attempts: 1,
+    durationMs: 1,
+    ...extra,
+  };
+}
+
+const list = (...ids: unknown[]) => JSON.stringify({ data: ids.map((id) => ({ id, name: "Org", status: "active" })) });
+
+describe("the preflight: configuration mistakes are exit 2, not findings", () => {
+  it.each([
+    ["a 404 HTML page (a base URL without /tenant)", answer(404, "<html>Not Found</html>", "text/html"), "/tenant prefix"],
+    [
+      "a 404 from the API (no organizations for the token)",
+      answer(404, '{"code":"not_found","message":"No organizations found."}'),
+      "owner",
+    ],
+    ["a 200 HTML page (a web front end)", answer(200, "<!doctype html><title>Console</title>", "text/html; charset=utf-8"), "text/html"],
+    ["a 200 JSON that is not a list", answer(200, '{"status":"ok"}'), "not an organization list"],
+    ["a 200 JSON null", answer(200, "null"), "not an organization list"],
+    ["a list without the configured org", answer(200, list(OTHER)), `TENANT_API_ORG_ID ${ORG} is not among the 1 organizations`],
+    ["an empty list", answer(200, list()), "is not among the 0 organizations"],
+  ])("refuses %s", (_name, probe, message) => {
+    expect(() => orgFromPreflight(probe, ORG)).toThrow(ToolError);
+    expect(() => orgFromPreflight(probe, ORG)).toThrow(message);
+  });
+
+  it("refuses an empty list when no org id is configured", () => {
+    expect(() => orgFromPreflight(answer(200, list()), undefined)).toThrow("lists no organization");
+  });
+
+  it("takes the first listed org when no org id is configured", () => {
+    expect(orgFromPreflight(answer(200, list(OTHER, ORG)), undefined)).toBe(OTHER);
+  });
+
+  it("accepts the configured org wherever it is listed", () => {
+    expect(orgFromPreflight(answer(200, list(OTHER, ORG)), ORG)).toBe(ORG);
+  });
+
+  it.each([
+    ["a list item with a bad enum value", answer(200, JSON.stringify({ data: [{ id: ORG, name: "Org", status: "deleted" }] }))],
+    ["a list item with a numeric id", answer(200, list(48213)), "48213"],
+    ["a list with items that are not objects", answer(200, JSON.stringify({ data: [7, null, { id: ORG }] }))],
+    ["a body labelled JSON that is not JSON", answer(200, "<html>502 Bad Gateway</html>")],
+    ["a 500", answer(500, '{"code":"internal","message":"boom"}')],
+    ["a 403", answer(403, '{"code":"forbidden","message":"no"}')],
+    ["a redirect", answer(302, "", "text/html")],
+    ["a time-out", answer(200, "", "application/json", { failure: { kind: "timeout", message: "too slow" } })],
+  ])("leaves %s to the checks, as a finding of the API", (_name, probe, orgId = ORG) => {
+    expect(orgFromPreflight(probe, orgId)).toBe(orgId);
+  });
+});

@@ -1,0 +1,82 @@
+import { describe, expect, it } from "vitest";
+import { ENV, parseSettings } from "../../src/config/settings.js";
+import { ToolError } from "../../src/errors.js";
+
+const LIVE = { TENANT_API_BASE_URL: "https://api.example.com/tenant", TENANT_API_TOKEN: "tok-1234567" };
+
+/** The ToolError parseSettings throws for `env` (fails the test when it throws none). */
+function refusal(env: NodeJS.ProcessEnv, argv: string[] = []): ToolError {
+  try {
+    parseSettings(argv, env);
+  } catch (error) {
+    if (error instanceof ToolError) return error;
+    throw error;
+  }
+  throw new Error("parseSettings accepted the settings");
+}
+
+describe("a run meant for a live API never falls back to the embedded provider", () => {
+  it("uses the embedded provider only when no TENANT_API_* variable is set at all", () => {
+    expect(parseSettings([], { HOME: "/root", PATH: "/bin" }).baseUrl).toBeUndefined();
+  });
+
+  it.each([
+    ["a token with an empty base URL (an unset CI variable)", { TENANT_API_TOKEN: "tok-1234567", TENANT_API_BASE_URL: "" }, "is empty"],
+    ["a token with a base URL of blanks", { TENANT_API_TOKEN: "tok-1234567", TENANT_API_BASE_URL: "  " }, "is empty"],
+    ["a token and an org id without a base URL", { TENANT_API_TOKEN: "tok-1234567", TENANT_API_ORG_ID: "org-1" }, "is not set"],
+    ["only an empty base URL", { TENANT_API_BASE_URL: "" }, "is empty"],
+    ["only TENANT_API_ALLOW_MUTATIONS", { TENANT_API_ALLOW_MUTATIONS: "1" }, "is not set"],
+  ])("refuses %s, naming what is set and that the base URL is missing", (_name, env, missing) => {
+    const error = refusal(env);
+    expect(error.code).toBe("CONFIG_MISSING");
+    expect(error.message).toContain(`TENANT_API_BASE_URL ${missing}`);
+    for (const name of Object.keys(env).filter((n) => n !== ENV.baseUrl)) expect(error.message).toContain(name);
+  });
+
+  it.each([
+    ["TENANT_API_BASE_URI", "TENANT_API_BASE_URL"],
+    ["TENANT_API_TOKENS", "TENANT_API_TOKEN"],
+    ["TENANT_API_ORGID", "TENANT_API_ORG_ID"],
+    ["TENANT_API_ALLOW_MUTATION", "TENANT_API_ALLOW_MUTATIONS"],
+    ["tenant_api_member_token", "TENANT_API_MEMBER_TOKEN"],
+  ])("refuses the unknown name %s, naming the closest known one", (unknown, closest) => {
+    const error = refusal({ ...LIVE, [unknown]: "value" });
+    expect(error.code).toBe("CONFIG_INVALID");
+    expect(error.message).toContain(`unknown variable ${unknown} (did you mean ${closest}?)`);
+  });
+
+  it("refuses a misspelt base URL even when nothing else would be wrong", () => {
+    expect(refusal({ TENANT_API_BASE_URI: LIVE.TENANT_API_BASE_URL, TENANT_API_TOKEN: "tok-1234567" }).message).toContain(
+      "did you mean TENANT_API_BASE_URL?",
+    );
+  });
+
+  it("accepts every name of the ENV table (the single list of known names)", () => {
+    const env = Object.fromEntries(Object.values(ENV).map((name) => [name, name.endsWith("_MUTATIONS") ? "1" : "value-1"]));
+    expect(() => parseSettings([], { ...env, ...LIVE })).not.toThrow();
+  });
+});
+
+describe("org ids that URL normalisation would turn into another path", () => {
+  const orgIdVariables = Object.values(ENV).filter((name) => name.endsWith("_ORG_ID"));
+
+  it("covers every *_ORG_ID variable", () => {
+    expect(orgIdVariables).toEqual(
+      expect.arrayContaining(["TENANT_API_ORG_ID", "TENANT_API_FOREIGN_ORG_ID", "TENANT_API_MISSING_ORG_ID", "TENANT_API_INVALID_ORG_ID"]),
+    );
+  });
+
+  it.each(orgIdVariables.flatMap((name) => [".", "..", "", " .. "].map((id) => [name, id] as const)))("refuses %s=%j", (name, id) => {
+    const error = refusal({ ...LIVE, [name]: id });
+    expect(error.code).toBe("CONFIG_INVALID");
+    expect(error.message).toContain(name);
+  });
+
+  it.each([
+    ["a slash, which encodeURIComponent turns into %2F", "a/b"],
+    ["dots inside an id", "org.v2..x"],
+    ["an encoded dot segment, which is encoded again", "%2e%2e"],
+  ])("accepts %s", (_name, id) => {
+    expect(parseSettings([], { ...LIVE, TENANT_API_INVALID_ORG_ID: id }).invalidOrgId).toBe(id);
+  });
+});
