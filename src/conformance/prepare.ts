@@ -94,7 +94,10 @@ export function orgFromPreflight(probe: Exchange, orgId: string | undefined): st
     throw new ToolError("CONFIG_INVALID", `${answered} with no JSON, so it is not the list endpoint: ${PREFIX_HINT}`);
   }
   if (probe.status === 404) {
-    throw new ToolError("CONFIG_INVALID", `${answered} (no organizations): ${ENV.token} must be an owner's or admin's, and ${PREFIX_HINT}`);
+    throw new ToolError(
+      "CONFIG_INVALID",
+      `${answered} (no organizations): ${ENV.token} must belong to an owner or admin of the org, and ${PREFIX_HINT}`,
+    );
   }
   if (probe.status !== 200 || probe.failure !== undefined) return orgId;
   const contentType = probe.headers["content-type"] ?? "no content type";
