@@ -60,15 +60,18 @@ export const generatedBodiesCheck: Check = {
     ctx.note(
       `generated bodies: ${details.numRuns} sent, ${details.numShrinks} shrink steps, seed ${seed} (replay: npm run conformance -- ${replay})`,
     );
-    if (signal?.aborted && lastFailure === undefined) throwIfInterrupted(signal);
-    if ((!details.failed && !signal?.aborted) || lastFailure === undefined) return;
-    ctx.findings.push(...lastFailure.findings);
-    ctx.fail(undefined, {
-      code: "generated-counterexample",
-      expected: "every generated body handled as the rules say",
-      actual: `minimal failing body ${preview(lastFailure.body, 300)} (seed ${seed}, path ${details.counterexamplePath ?? "?"}; replay with ${replay})`,
-    });
-    throwIfInterrupted(signal); // a failure found before the signal is reported, its shrinking was cut short
+    const interrupted = signal?.aborted === true;
+    if (lastFailure !== undefined && (details.failed || interrupted)) {
+      // A failure found before the signal is real and reported, though its shrinking was cut short.
+      const which = interrupted ? "failing body (not shrunk: the run was interrupted)" : "minimal failing body";
+      ctx.findings.push(...lastFailure.findings);
+      ctx.fail(undefined, {
+        code: "generated-counterexample",
+        expected: "every generated body handled as the rules say",
+        actual: `${which} ${preview(lastFailure.body, 300)} (seed ${seed}, path ${details.counterexamplePath ?? "?"}; replay with ${replay})`,
+      });
+    }
+    throwIfInterrupted(signal);
   },
 };
 

@@ -30,12 +30,10 @@ export async function restoreOrg(transport: HttpTransport, token: string, entry:
     return { status: got.status ?? got.failure?.message ?? "no answer", org: ok ? (got.json as Org) : undefined };
   };
   const { snapshot, orgId } = entry;
-  const atOwnId = await read(orgId);
-  // A faulty server that applied the read-only probe's id moved the org to the forged id.
-  const found =
-    atOwnId.org !== undefined
-      ? { ...atOwnId, orgId }
-      : { ...(await read(forgedIdOf(snapshot.id ?? orgId))), orgId: forgedIdOf(snapshot.id ?? orgId) };
+  const atOwnId = { ...(await read(orgId)), orgId };
+  // A faulty server that applied the read-only probe's id moved the org to the forged id: look there too.
+  const movedTo = forgedIdOf(snapshot.id ?? orgId);
+  const found = atOwnId.org !== undefined ? atOwnId : { ...(await read(movedTo)), orgId: movedTo };
   if (found.org === undefined) {
     return { verified: false, message: `${orgId} could not be read before restoring it (GET answered ${atOwnId.status})` };
   }
