@@ -64,7 +64,7 @@ export interface RunOptions {
   journalPath?: string;
   /** The command that restores the org from that journal, printed when the restore fails. */
   restoreCommand?: string;
-  /** Aborting stops new checks (they are skipped); the org is still restored. */
+  /** Aborting stops every new request (checks not reached are skipped); the org is still restored. */
   signal?: AbortSignal;
   /** Seed and count of generated PATCH bodies (default: a fresh seed, DEFAULT_GENERATED_RUNS). */
   generated?: { seed?: number; runs?: number };
