@@ -14,6 +14,9 @@ export type ToolErrorCode =
   | "TARGET_UNREACHABLE"
   | "PACT_INVALID"
   | "JOURNAL_INVALID"
+  | "JOURNAL_PENDING"
+  | "JOURNAL_MISMATCH"
+  | "TARGET_LOCKED"
   | "BROKER_CLI_FAILED";
 
 export class ToolError extends Error {
@@ -29,6 +32,8 @@ export class ToolError extends Error {
 export const EXIT_OK = 0;
 export const EXIT_FINDINGS = 1;
 export const EXIT_TOOL_ERROR = 2;
+/** The org under test could not be restored, or its restoration not verified: a person must act. */
+export const EXIT_NOT_RESTORED = 3;
 
 /** One line for a human, never a stack trace. */
 export function describeError(error: unknown): string {

@@ -1,13 +1,19 @@
 /**
- * `npm run conformance -- [--report-dir DIR] [--read-only] [--restore] [--timeout-ms N] [--journal FILE]`
- * Exit codes: 0 every check that ran passed; 1 at least one finding; 2 the run could not be made.
+ * `npm run conformance -- [--report-dir DIR] [--read-only] [--restore] [--timeout-ms N] [--journal FILE] [--lock-wait-ms N]`
+ * Exit codes: 0 every check that ran passed; 1 at least one finding; 2 the run could not be made (or
+ * was interrupted); 3 the org could not be restored or its restoration not verified.
  */
 import { ensureReportDir } from "../config/report-dir.js";
 import { ENV, parseSettings, type Settings, secretsInEnv, withDotEnv } from "../config/settings.js";
-import { readJournal, removeJournal, restoreFromEntry } from "../conformance/journal.js";
 import { prepare, release } from "../conformance/prepare.js";
 import { countOutcomes, runChecks } from "../conformance/runner.js";
-import { describeError, EXIT_FINDINGS, EXIT_OK, EXIT_TOOL_ERROR, ToolError } from "../errors.js";
+import { type Guard, guardRun } from "../conformance/safety/guard.js";
+import { readJournal, removeJournal } from "../conformance/safety/journal.js";
+import { acquireLock, describeOwner } from "../conformance/safety/lock.js";
+import { notRestoredText, restoreOrg } from "../conformance/safety/restore.js";
+import { summaryOf } from "../conformance/safety/snapshot.js";
+import { restoreCommand, targetFiles } from "../conformance/safety/target-files.js";
+import { describeError, EXIT_FINDINGS, EXIT_NOT_RESTORED, EXIT_OK, EXIT_TOOL_ERROR, ToolError } from "../errors.js";
 import { HttpTransport } from "../http/transport.js";
 import { Redactor } from "../redaction.js";
 import { renderSummary } from "../report/console.js";
@@ -30,59 +36,84 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
 
 async function runGate(settings: Settings, redactor: Redactor): Promise<number> {
   ensureReportDir(settings.reportDir);
-  if (settings.baseUrl !== undefined && readJournal(settings.journalPath) !== undefined) {
-    throw new ToolError("JOURNAL_INVALID", `${settings.journalPath} holds a snapshot from an interrupted run: run with --restore first`);
-  }
   const validators = specValidators();
   const prepared = await prepare(settings);
   redactor.add(Object.values(prepared.target.tokens).filter((t): t is string => t !== undefined));
   const interrupt = new AbortController();
   const onSignal = (signal: NodeJS.Signals) => {
-    process.stderr.write(`conformance: ${signal}: finishing the current check, then restoring the organization\n`);
-    interrupt.abort();
+    process.stderr.write(`conformance: ${signal}: no new request starts; restoring the organization, then writing the reports\n`);
+    interrupt.abort(signal);
   };
-  process.on("SIGINT", onSignal);
-  process.on("SIGTERM", onSignal);
+  let guard: Guard | undefined;
   try {
+    guard = await guardRun(settings, prepared.target); // the org's lock, and no journal left to restore
+    process.on("SIGINT", onSignal);
+    process.on("SIGTERM", onSignal);
     const result = await runChecks({
       target: prepared.target,
       transport: prepared.transport,
       validators,
       spec: validators.spec,
-      journalPath: prepared.target.embedded ? undefined : settings.journalPath,
+      journalPath: guard?.journalPath,
+      restoreCommand: guard?.restoreCommand,
       signal: interrupt.signal,
       generated: { seed: settings.seed, runs: settings.runs },
     });
     const files = writeReports(settings.reportDir, result, validators.spec, redactor);
     process.stdout.write(redactor.redact(renderSummary(result, files)));
     const counts = countOutcomes(result);
+    if (result.restore && !result.restore.verified) {
+      process.stderr.write(redactor.redact(notRestoredText(result.restore.message, result.restore.snapshot, result.restore.command)));
+      return EXIT_NOT_RESTORED;
+    }
     if (interrupt.signal.aborted || counts.error > 0) return EXIT_TOOL_ERROR;
     return counts.findings > 0 ? EXIT_FINDINGS : EXIT_OK;
   } finally {
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
+    guard?.release();
     await release(prepared);
   }
 }
 
+/** Restores only the configured org, and only from a journal that names exactly it. */
 async function restoreOnly(settings: Settings, redactor: Redactor): Promise<number> {
-  const entry = readJournal(settings.journalPath);
-  if (entry === undefined) {
-    process.stdout.write(`conformance: no journal at ${settings.journalPath}; nothing to restore\n`);
-    return EXIT_OK;
+  if (settings.readOnly) throw new ToolError("CONFIG_INVALID", "--restore sends a PATCH, so it cannot be combined with --read-only");
+  const { baseUrl = "", orgId } = settings; // parseSettings requires a base URL with --restore
+  if (orgId === undefined) {
+    throw new ToolError("CONFIG_MISSING", `--restore needs ${ENV.orgId}: it restores only the configured organization`);
   }
-  if (entry.baseUrl !== settings.baseUrl) {
-    throw new ToolError("JOURNAL_INVALID", `the journal is for ${entry.baseUrl}, but ${ENV.baseUrl} is ${settings.baseUrl}`);
-  }
-  const transport = new HttpTransport({ baseUrl: entry.baseUrl, timeoutMs: settings.timeoutMs });
+  const files = targetFiles(baseUrl, orgId, settings.journalPath);
+  const lock = await acquireLock(files.lock, settings.lockWaitMs, `${orgId} at ${baseUrl}`);
   try {
-    const outcome = await restoreFromEntry(transport, settings.token ?? "", entry);
-    process.stdout.write(redactor.redact(`${outcome.verified ? "RESTORED" : "NOT RESTORED"} ${outcome.message}\n`));
-    if (!outcome.verified) return EXIT_FINDINGS;
-    removeJournal(settings.journalPath);
-    return EXIT_OK;
+    const entry = readJournal(files.journal);
+    if (entry === undefined) {
+      process.stdout.write(redactor.redact(`conformance: no journal for ${orgId} at ${files.journal}; nothing to restore\n`));
+      return EXIT_OK;
+    }
+    if (entry.baseUrl !== baseUrl || entry.orgId !== orgId) {
+      throw new ToolError(
+        "JOURNAL_MISMATCH",
+        `journal ${files.journal} is for ${entry.orgId} at ${entry.baseUrl}, but ${ENV.orgId} and ${ENV.baseUrl} name ${orgId} at ${baseUrl}; nothing was sent`,
+      );
+    }
+    if (lock.tookOverFrom) process.stdout.write(`conformance: the run of ${describeOwner(lock.tookOverFrom)} was interrupted\n`);
+    const transport = new HttpTransport({ baseUrl, timeoutMs: settings.timeoutMs });
+    try {
+      const outcome = await restoreOrg(transport, settings.token ?? "", entry);
+      if (!outcome.verified) {
+        const command = restoreCommand(orgId, true, settings.journalPath);
+        process.stderr.write(redactor.redact(notRestoredText(outcome.message, summaryOf(entry.snapshot), command)));
+        return EXIT_NOT_RESTORED;
+      }
+      process.stdout.write(redactor.redact(`RESTORED ${outcome.message}\n`));
+      removeJournal(files.journal);
+      return EXIT_OK;
+    } finally {
+      await transport.close();
+    }
   } finally {
-    await transport.close();
+    lock.release();
   }
 }
 

@@ -24,7 +24,10 @@ export interface Settings {
   restore: boolean;
   reportDir: string;
   timeoutMs: number;
-  journalPath: string;
+  /** `--journal FILE`; undefined: the per-target journal under `.conformance/`. */
+  journalPath?: string;
+  /** How long to wait for another run's lock on the same org before exit 2. */
+  lockWaitMs: number;
   /** Seed of the generated PATCH bodies (undefined: a fresh one, printed for replay). */
   seed?: number;
   /** How many generated PATCH bodies to send (undefined: the default). */
@@ -83,7 +86,8 @@ export function parseSettings(argv: string[], env: NodeJS.ProcessEnv): Settings 
     restore: flags.restore === true,
     reportDir: (flags["report-dir"] as string | undefined) ?? "reports",
     timeoutMs: parseTimeout(flags["timeout-ms"] as string | undefined),
-    journalPath: (flags.journal as string | undefined) ?? ".conformance-journal.json",
+    journalPath: flags.journal as string | undefined,
+    lockWaitMs: parseInteger(flags["lock-wait-ms"] as string | undefined, "--lock-wait-ms", 0, 3_600_000) ?? 0,
     seed: parseInteger(flags.seed as string | undefined, "--seed", 0, 2 ** 31 - 1),
     runs: parseInteger(flags.runs as string | undefined, "--runs", 0, 100_000),
   };
@@ -143,6 +147,7 @@ function parseFlags(argv: string[]): Record<string, string | boolean | undefined
         restore: { type: "boolean" },
         "timeout-ms": { type: "string" },
         journal: { type: "string" },
+        "lock-wait-ms": { type: "string" },
         seed: { type: "string" },
         runs: { type: "string" },
       },

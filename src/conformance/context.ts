@@ -12,6 +12,7 @@ import { preview, typeName } from "../validation/problems.js";
 import type { SpecValidators } from "../validation/validators.js";
 import type { Coverage } from "./coverage.js";
 import { inspectExchange } from "./inspect.js";
+import { throwIfInterrupted } from "./safety/interrupt.js";
 import type { Target } from "./target.js";
 
 /** A response as the check sees it, already inspected by the every-response checks. */
@@ -37,6 +38,8 @@ export interface RunServices {
   generated: { seed: number; runs: number };
   /** Consecutive requests that got no response at all: the runner stops when the target is down. */
   health: { consecutiveFailures: number; patchesSent: number };
+  /** Aborted by SIGINT/SIGTERM: from then on no request starts (each call throws Interrupted). */
+  signal?: AbortSignal;
 }
 
 export class CheckContext {
@@ -128,6 +131,7 @@ export class CheckContext {
     operationId: OperationId,
     request: Omit<HttpRequest, "authorization"> & { authorization: string | null },
   ): Promise<Observed> {
+    throwIfInterrupted(this.services.signal);
     this.requests += 1;
     const exchange = await this.services.transport.send({ ...request, authorization: request.authorization ?? undefined });
     const { health } = this.services;

@@ -6,13 +6,15 @@
 import { type Finding, finding } from "../findings.js";
 import type { HttpTransport } from "../http/transport.js";
 import type { SpecDocument } from "../spec/document.js";
-import type { Organization } from "../spec/types.js";
 import type { SpecValidators } from "../validation/validators.js";
 import { catalog } from "./catalog.js";
 import { type Check, skipReason } from "./check.js";
 import { CheckContext, type RunServices } from "./context.js";
 import { Coverage, type CoverageCell } from "./coverage.js";
-import { type JournalEntry, removeJournal, restoreFromEntry, snapshotOf, writeJournal } from "./journal.js";
+import { Interrupted, interruptionOf } from "./safety/interrupt.js";
+import type { RestoreOutcome } from "./safety/restore.js";
+import { type SnapshotSummary, summaryOf } from "./safety/snapshot.js";
+import { beginWrites, endWrites } from "./safety/write-phase.js";
 import type { Target } from "./target.js";
 
 export type Outcome = "pass" | "fail" | "skip" | "error";
@@ -38,7 +40,16 @@ export interface RunResult {
   durationMs: number;
   checks: CheckResult[];
   coverage: CoverageCell[];
-  restore?: { verified: boolean; message: string };
+  restore?: RestoreReport;
+  /** Set when a signal stopped the run (e.g. "SIGINT"): checks it did not reach are skipped. */
+  interrupted?: string;
+}
+
+/** The restore's outcome with what a person needs when it failed: the snapshot and the command. */
+export interface RestoreReport extends RestoreOutcome {
+  snapshot: SnapshotSummary;
+  /** The command that restores the org from its journal; absent when there is no journal. */
+  command?: string;
 }
 
 export interface RunOptions {
@@ -51,7 +62,9 @@ export interface RunOptions {
   concurrency?: number;
   /** Where the snapshot goes before the first PATCH; undefined keeps it in memory only. */
   journalPath?: string;
-  /** Aborting stops new checks (they are skipped); the org is still restored. */
+  /** The command that restores the org from that journal, printed when the restore fails. */
+  restoreCommand?: string;
+  /** Aborting stops every new request (checks not reached are skipped); the org is still restored. */
   signal?: AbortSignal;
   /** Seed and count of generated PATCH bodies (default: a fresh seed, DEFAULT_GENERATED_RUNS). */
   generated?: { seed?: number; runs?: number };
@@ -100,6 +113,7 @@ export async function runChecks(options: RunOptions): Promise<RunResult> {
     checks: [...checks.map((check) => results.get(check) ?? skipped(check, "not run")), ...(restore ? [restoreResult(restore)] : [])],
     coverage: coverage.all(),
     restore,
+    ...(options.signal?.aborted ? { interrupted: interruptionOf(options.signal) } : {}),
   };
 }
 
@@ -113,31 +127,17 @@ async function runWrites(
     for (const check of writes) results.set(check, skipped(check, "the run was interrupted before the writes"));
     return undefined;
   }
-  const snapshot = await takeSnapshot(services, options);
-  if (snapshot === undefined) {
-    for (const check of writes)
-      results.set(check, skipped(check, "the organization could not be read before writing, so nothing is written"));
+  const plan = await beginWrites(services, options.journalPath);
+  if ("skip" in plan) {
+    for (const check of writes) results.set(check, skipped(check, plan.skip));
     return undefined;
   }
   // runOne never throws (a crashing check is an "error" result), so restoration always follows.
   for (const check of writes) results.set(check, await runOne(check, services, options.signal));
-  if (services.health.patchesSent === 0) {
-    if (options.journalPath) removeJournal(options.journalPath);
-    return undefined; // nothing was written, so nothing is written back
-  }
-  const outcome = await restoreFromEntry(options.transport, options.target.tokens.owner, snapshot);
-  if (outcome.verified && options.journalPath) removeJournal(options.journalPath);
-  return outcome;
-}
-
-async function takeSnapshot(services: RunServices, options: RunOptions): Promise<JournalEntry | undefined> {
-  const ctx = new CheckContext({ id: "snapshot", operationId: "getOrganization" }, services);
-  const got = await ctx.get(ctx.orgId);
-  const org = got.body as Organization | undefined;
-  if (got.status !== 200 || typeof org?.name !== "string") return undefined;
-  const entry = snapshotOf(options.target.baseUrl, { ...org, id: ctx.orgId, name: org.name });
-  if (options.journalPath) writeJournal(options.journalPath, entry);
-  return entry;
+  const outcome = await endWrites(services, plan.entry, options.journalPath);
+  if (outcome === undefined) return undefined;
+  const command = options.journalPath ? options.restoreCommand : undefined;
+  return { ...outcome, snapshot: summaryOf(plan.entry.snapshot), ...(command ? { command } : {}) };
 }
 
 async function runOne(check: Check, services: RunServices, signal: AbortSignal | undefined): Promise<CheckResult> {
@@ -151,6 +151,12 @@ async function runOne(check: Check, services: RunServices, signal: AbortSignal |
   try {
     await check.run(ctx);
   } catch (error) {
+    if (error instanceof Interrupted) {
+      // Findings made before the signal are real; an interrupted check without any proves nothing.
+      const outcome = ctx.findings.length > 0 ? "fail" : "skip";
+      const reason = "the run was interrupted during this check";
+      return { ...base, outcome, reason, findings: ctx.findings, requests: ctx.requests, durationMs: performance.now() - started };
+    }
     const about = { operationId: check.operationId, method: "", pathTemplate: "", pointer: "" };
     const crash = finding({ ...about, code: "check-error", expected: "the check to run", actual: (error as Error).message });
     return {
@@ -171,7 +177,7 @@ async function runOne(check: Check, services: RunServices, signal: AbortSignal |
 function restoreResult(restore: NonNullable<RunResult["restore"]>): CheckResult {
   const base = {
     id: "restore-organization",
-    title: "The organization is restored to its original name and description",
+    title: "The organization is restored: every field reads back as in the snapshot taken before the writes",
     operationId: "updateOrganization",
     phase: "write" as const,
   };
@@ -180,7 +186,14 @@ function restoreResult(restore: NonNullable<RunResult["restore"]>): CheckResult 
   return {
     ...base,
     outcome: "fail",
-    findings: [finding({ ...about, code: "restore-failed", expected: "the original name and description", actual: restore.message })],
+    findings: [
+      finding({
+        ...about,
+        code: "restore-failed",
+        expected: `the organization as before the writes ${JSON.stringify(restore.snapshot)}`,
+        actual: restore.command ? `${restore.message}; restore it with: ${restore.command}` : restore.message,
+      }),
+    ],
     requests: 2,
     durationMs: 0,
   };

@@ -13,8 +13,16 @@ export function renderSummary(result: RunResult, reportFiles: string[]): string 
     ...result.checks.filter((c) => c.outcome === "skip").map((c) => `SKIP ${c.id}: ${c.reason}`),
     ...result.checks.flatMap((c) => (c.notes ?? []).map((note) => `NOTE ${c.id}: ${note}`)),
     ...(result.restore ? [`${result.restore.verified ? "RESTORED" : "NOT RESTORED"} ${result.restore.message}`] : []),
+    ...(result.restore && !result.restore.verified ? notRestoredLines(result.restore) : []),
+    ...(result.interrupted ? [`INTERRUPTED by ${result.interrupted}: checks it did not reach are skipped`] : []),
     `${counts.pass} passed, ${counts.fail} failed, ${counts.skip} skipped, ${counts.error} errors; ${counts.findings} findings in ${(result.durationMs / 1000).toFixed(2)} s`,
   ];
   if (reportFiles.length > 0) lines.push(`Reports: ${reportFiles.join(", ")}`);
   return `${lines.join("\n")}\n`;
+}
+
+function notRestoredLines(restore: NonNullable<RunResult["restore"]>): string[] {
+  const lines = [`  the organization before the writes: ${JSON.stringify(restore.snapshot)}`];
+  if (restore.command) lines.push(`  restore it with: ${restore.command}`);
+  return lines;
 }

@@ -20,7 +20,7 @@ export function renderHtml(result: RunResult, spec: SpecDocument): string {
 <body>
 <h1>Tenant API conformance</h1>
 <p>${esc(result.target.baseUrl)} · ${result.target.embedded ? "embedded reference provider" : "live target"} · ${result.target.writes ? "writes allowed" : esc(`read-only: ${result.target.writesDenied ?? ""}`)} · started ${esc(result.startedAt)} · ${(result.durationMs / 1000).toFixed(2)} s</p>
-<p class="summary"><span>${counts.pass} passed</span><span>${counts.fail} failed</span><span>${counts.skip} skipped</span><span>${counts.error} errors</span><span>${counts.findings} findings</span></p>
+${renderRunState(result)}<p class="summary"><span>${counts.pass} passed</span><span>${counts.fail} failed</span><span>${counts.skip} skipped</span><span>${counts.error} errors</span><span>${counts.findings} findings</span></p>
 <h2>Findings</h2>
 ${
   findings.length === 0
@@ -36,6 +36,20 @@ ${result.checks.map((c) => `<tr class="${c.outcome}"><td>${c.outcome}</td><td><c
 </table>
 </body></html>
 `;
+}
+
+/** The run's own state, above everything: interrupted, and a restore that failed with what to do about it. */
+function renderRunState(result: RunResult): string {
+  const lines: string[] = [];
+  if (result.interrupted) lines.push(`<strong>Interrupted by ${esc(result.interrupted)}</strong>: checks it did not reach are skipped.`);
+  const restore = result.restore;
+  if (restore && !restore.verified) {
+    const command = restore.command ? ` Restore it with: <code>${esc(restore.command)}</code>` : "";
+    lines.push(
+      `<strong>Not restored</strong>: ${esc(restore.message)}. Before the writes: <code>${esc(JSON.stringify(restore.snapshot))}</code>.${command}`,
+    );
+  }
+  return lines.map((line) => `<p class="fail">${line}</p>\n`).join("");
 }
 
 function renderCoverage(result: RunResult, spec: SpecDocument): string {

@@ -1,9 +1,10 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import type { IncomingMessage } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import type { JournalEntry } from "../../src/conformance/journal.js";
+import type { JournalEntry } from "../../src/conformance/safety/journal.js";
+import { SAFETY_DIR, targetFiles } from "../../src/conformance/safety/target-files.js";
 import { type ProviderHandle, type ProviderOptions, startProvider } from "../../src/provider/server.js";
 import { runConformance } from "../support/cli.js";
 
@@ -50,6 +51,9 @@ function liveEnv(provider: ProviderHandle, extra: Record<string, string> = {}): 
 }
 
 const tempDir = () => mkdtempSync(join(tmpdir(), "conformance-"));
+
+/** Journals, locks and temporary files a run left behind in `dir`. */
+const leftInSafetyDir = (dir: string) => (existsSync(join(dir, SAFETY_DIR)) ? readdirSync(join(dir, SAFETY_DIR)) : []);
 
 interface JsonReport {
   summary: { pass: number; fail: number; skip: number; findings: number };
@@ -138,7 +142,7 @@ describe("npm run conformance", () => {
     expect(accepted.length).toBeGreaterThan(5);
     expect(new Set(accepted.map((r) => r.url))).toEqual(new Set([`/tenant/api/v1/orgs/${provider.orgs.editable}`]));
     expect(provider.state.organizations.get(provider.orgs.editable)).toEqual(before);
-    expect(existsSync(join(dir, ".conformance-journal.json"))).toBe(false);
+    expect(leftInSafetyDir(dir)).toEqual([]);
   });
 
   it("restores the org and exits 2 when stopped by SIGTERM during the writes", async () => {
@@ -162,7 +166,7 @@ describe("npm run conformance", () => {
     expect(run.stderr).toContain("SIGTERM");
     expect(run.code).toBe(2);
     expect(provider.state.organizations.get(provider.orgs.editable)).toEqual(before);
-    expect(existsSync(join(dir, ".conformance-journal.json"))).toBe(false);
+    expect(leftInSafetyDir(dir)).toEqual([]);
   });
 
   it("after a crash, refuses to run until --restore puts the org back from the journal", async () => {
@@ -170,15 +174,18 @@ describe("npm run conformance", () => {
     const org = provider.state.organizations.get(provider.orgs.editable);
     if (!org) throw new Error("seed org missing");
     const journal: JournalEntry = {
-      version: 1,
+      version: 2,
       baseUrl: provider.baseUrl,
       orgId: org.id,
-      name: org.name,
-      description: org.description ?? null,
+      snapshot: { ...org },
+      pid: 1,
+      host: "elsewhere",
       writtenAt: new Date().toISOString(),
     };
     const dir = tempDir();
-    writeFileSync(join(dir, ".conformance-journal.json"), JSON.stringify(journal));
+    const files = targetFiles(provider.baseUrl, org.id);
+    mkdirSync(join(dir, SAFETY_DIR));
+    writeFileSync(join(dir, files.journal), JSON.stringify(journal));
     org.name = "Left behind by a killed run";
     delete org.description;
     const env = liveEnv(provider, { TENANT_API_ALLOW_MUTATIONS: "1" });
@@ -190,9 +197,8 @@ describe("npm run conformance", () => {
     const restored = await runConformance(["--restore"], { env, cwd: dir });
     expect(restored.code).toBe(0);
     expect(restored.stdout).toContain("RESTORED");
-    expect(provider.state.organizations.get(org.id)?.name).toBe(journal.name);
-    expect(provider.state.organizations.get(org.id)?.description).toBe(journal.description);
-    expect(existsSync(join(dir, ".conformance-journal.json"))).toBe(false);
+    expect(provider.state.organizations.get(org.id)).toEqual(journal.snapshot);
+    expect(leftInSafetyDir(dir)).toEqual([]);
   });
 });
 

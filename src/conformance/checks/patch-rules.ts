@@ -6,6 +6,7 @@
 import type { Organization } from "../../spec/types.js";
 import type { Check } from "../check.js";
 import type { PatchBody } from "../context.js";
+import { forgedReadOnlyValues } from "../safety/snapshot.js";
 import { appliedPatch, expectField, readOrg, refusedPatch } from "./patch-support.js";
 
 const write = { operationId: "updateOrganization", phase: "write", requires: ["org", "writes"] } as const;
@@ -110,12 +111,9 @@ const appliedChecks: Check[] = [
     async run(ctx) {
       const before = await readOrg(ctx);
       if (before === undefined) return;
-      const forged = {
-        name: before.name,
-        id: `${before.id}-forged`,
-        status: before.status === "archived" ? "active" : "archived",
-        referral_code: "FORGED",
-      };
+      // Values that differ from the org's own, or a server applying them would go unnoticed; the
+      // restore can undo each (it sends the snapshot's values back and looks for the org at the forged id).
+      const forged = { name: before.name, ...forgedReadOnlyValues(before) };
       const response = await ctx.patch(ctx.orgId, { json: forged });
       if (!ctx.expectStatus(response, [200, 400]) || !response.clean) return;
       const after = await readOrg(ctx);

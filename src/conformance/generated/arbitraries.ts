@@ -47,14 +47,16 @@ const wrongType = fc.oneof(
 
 const field = (text: fc.Arbitrary<string>) => fc.oneof({ weight: 5, arbitrary: text }, { weight: 1, arbitrary: wrongType });
 
+// No `id`: a server that wrongly applied a generated id would move the org to an address the restore
+// cannot know. The read-only probe covers `id` with a forged id the restore does know.
 const extraKey = fc.oneof(
-  fc.constantFrom("id", "status", "referral_code", "colour", "Name", "name ", "owner"),
+  fc.constantFrom("status", "referral_code", "colour", "Name", "name ", "owner"),
   fc.string({ minLength: 1, maxLength: 8 }),
 );
 
 /** Extra properties: read-only fields, near-miss names and arbitrary keys, with any JSON value. */
 const extras = fc.dictionary(
-  extraKey.filter((key) => key !== "name" && key !== "description" && key !== "__proto__"),
+  extraKey.filter((key) => key !== "name" && key !== "description" && key !== "__proto__" && key !== "id"),
   fc.jsonValue({ maxDepth: 1 }),
   { maxKeys: 3 },
 );

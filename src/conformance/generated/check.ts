@@ -11,6 +11,7 @@ import { preview } from "../../validation/problems.js";
 import type { Check } from "../check.js";
 import { readOrg } from "../checks/patch-support.js";
 import { CheckContext, describeValue } from "../context.js";
+import { Interrupted, throwIfInterrupted } from "../safety/interrupt.js";
 import { patchBody } from "./arbitraries.js";
 import { judge } from "./oracle.js";
 
@@ -31,10 +32,20 @@ export const generatedBodiesCheck: Check = {
     // A description to keep: name-only bodies must leave it as it is.
     await ctx.patch(ctx.orgId, { json: { description: "conformance: generated-body baseline" } });
     let lastFailure: { body: unknown; findings: CheckContext["findings"] } | undefined;
+    const { signal } = ctx.services;
     const property = fc.asyncProperty(patchBody, async (body) => {
+      // An interrupting precondition failure ends generation and shrinking at once (no further
+      // run, no shrink step), where a thrown error would count as a failure and start shrinking.
+      if (signal?.aborted) throw new fc.PreconditionFailure(true);
       const trial = new CheckContext(generatedBodiesCheck, ctx.services);
-      await tryBody(trial, JSON.parse(JSON.stringify(body)) as unknown);
-      ctx.requests += trial.requests;
+      try {
+        await tryBody(trial, JSON.parse(JSON.stringify(body)) as unknown);
+      } catch (error) {
+        if (error instanceof Interrupted) throw new fc.PreconditionFailure(true);
+        throw error;
+      } finally {
+        ctx.requests += trial.requests;
+      }
       if (trial.findings.length === 0) return true;
       lastFailure = { body, findings: trial.findings };
       return false;
@@ -49,13 +60,18 @@ export const generatedBodiesCheck: Check = {
     ctx.note(
       `generated bodies: ${details.numRuns} sent, ${details.numShrinks} shrink steps, seed ${seed} (replay: npm run conformance -- ${replay})`,
     );
-    if (!details.failed || lastFailure === undefined) return;
-    ctx.findings.push(...lastFailure.findings);
-    ctx.fail(undefined, {
-      code: "generated-counterexample",
-      expected: "every generated body handled as the rules say",
-      actual: `minimal failing body ${preview(lastFailure.body, 300)} (seed ${seed}, path ${details.counterexamplePath ?? "?"}; replay with ${replay})`,
-    });
+    const interrupted = signal?.aborted === true;
+    if (lastFailure !== undefined && (details.failed || interrupted)) {
+      // A failure found before the signal is real and reported, though its shrinking was cut short.
+      const which = interrupted ? "failing body (not shrunk: the run was interrupted)" : "minimal failing body";
+      ctx.findings.push(...lastFailure.findings);
+      ctx.fail(undefined, {
+        code: "generated-counterexample",
+        expected: "every generated body handled as the rules say",
+        actual: `${which} ${preview(lastFailure.body, 300)} (seed ${seed}, path ${details.counterexamplePath ?? "?"}; replay with ${replay})`,
+      });
+    }
+    throwIfInterrupted(signal);
   },
 };
 

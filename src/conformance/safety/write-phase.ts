@@ -1,0 +1,48 @@
+/**
+ * The two ends of the write phase, around the runner's write checks: before, the snapshot (refusing
+ * to write when it could not be restored) and its journal; after, the restore and the journal's removal.
+ */
+import { CheckContext, type RunServices } from "../context.js";
+import { Interrupted } from "./interrupt.js";
+import { type JournalEntry, journalEntry, removeJournal, writeJournal } from "./journal.js";
+import { type RestoreOutcome, restoreOrg } from "./restore.js";
+import { type OrgSnapshot, unrestorableReason } from "./snapshot.js";
+
+/** Either the journalled snapshot the writes may start from, or why no write may start. */
+export type WritePlan = { entry: JournalEntry } | { skip: string };
+
+export async function beginWrites(services: RunServices, journalPath: string | undefined): Promise<WritePlan> {
+  const ctx = new CheckContext({ id: "snapshot", operationId: "getOrganization" }, services);
+  let got: Awaited<ReturnType<CheckContext["get"]>>;
+  try {
+    got = await ctx.get(ctx.orgId);
+  } catch (error) {
+    if (error instanceof Interrupted) return { skip: "the run was interrupted before the writes" };
+    throw error;
+  }
+  const org = got.body as Partial<OrgSnapshot> | undefined;
+  if (got.status !== 200 || typeof org !== "object" || org === null || typeof org.name !== "string") {
+    return { skip: "the organization could not be read before writing, so nothing is written" };
+  }
+  const snapshot = org as OrgSnapshot;
+  const unrestorable = unrestorableReason(snapshot, services.validators);
+  if (unrestorable) return { skip: unrestorable };
+  const entry = journalEntry(services.target.baseUrl, ctx.orgId, snapshot);
+  if (journalPath) writeJournal(journalPath, entry);
+  return { entry };
+}
+
+/** Restores the org unless nothing was sent; the journal goes only once the org reads back as it was. */
+export async function endWrites(
+  services: RunServices,
+  entry: JournalEntry,
+  journalPath: string | undefined,
+): Promise<RestoreOutcome | undefined> {
+  if (services.health.patchesSent === 0) {
+    if (journalPath) removeJournal(journalPath);
+    return undefined; // nothing was written, so nothing is written back
+  }
+  const outcome = await restoreOrg(services.transport, services.target.tokens.owner, entry);
+  if (outcome.verified && journalPath) removeJournal(journalPath);
+  return outcome;
+}

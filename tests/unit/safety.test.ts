@@ -1,0 +1,271 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { hostname, tmpdir } from "node:os";
+import { join } from "node:path";
+import { isDeepStrictEqual } from "node:util";
+import { afterEach, describe, expect, it } from "vitest";
+import { catalog } from "../../src/conformance/catalog.js";
+import type { Check } from "../../src/conformance/check.js";
+import { generatedBodiesCheck } from "../../src/conformance/generated/check.js";
+import { targetFromProvider } from "../../src/conformance/prepare.js";
+import { type RunOptions, runChecks } from "../../src/conformance/runner.js";
+import { journalEntry, readJournal, writeJournal } from "../../src/conformance/safety/journal.js";
+import { acquireLock } from "../../src/conformance/safety/lock.js";
+import { differences } from "../../src/conformance/safety/snapshot.js";
+import { targetFiles } from "../../src/conformance/safety/target-files.js";
+import { ToolError } from "../../src/errors.js";
+import { HttpTransport } from "../../src/http/transport.js";
+import { type ProviderHandle, type ProviderOptions, startProvider } from "../../src/provider/server.js";
+import { specValidators } from "../../src/validation/validators.js";
+import { faults } from "../support/fault-gallery.js";
+import { findingCodes, GALLERY_SEED } from "../support/run-against.js";
+import { archiveIsForever, readOnlyFieldsApplied } from "../support/unsafe-servers.js";
+
+const providers: ProviderHandle[] = [];
+afterEach(async () => {
+  await Promise.all(providers.splice(0).map((p) => p.close()));
+});
+
+async function start(options: ProviderOptions = {}): Promise<ProviderHandle> {
+  const provider = await startProvider(options);
+  providers.push(provider);
+  return provider;
+}
+
+const writeChecks = catalog.filter((check) => check.phase === "write");
+
+async function runOn(provider: ProviderHandle, checks: readonly Check[], options: Partial<RunOptions> = {}) {
+  const transport = new HttpTransport({ baseUrl: provider.baseUrl, timeoutMs: 5_000 });
+  try {
+    const validators = specValidators();
+    return await runChecks({
+      target: targetFromProvider(provider),
+      transport,
+      validators,
+      spec: validators.spec,
+      checks,
+      generated: { seed: GALLERY_SEED, runs: 10 },
+      ...options,
+    });
+  } finally {
+    await transport.close();
+  }
+}
+
+const editable = (provider: ProviderHandle) => structuredClone(provider.state.organizations.get(provider.orgs.editable));
+const tempDir = () => mkdtempSync(join(tmpdir(), "conformance-safety-"));
+
+/** Logs every request's method, and whether the run's signal was already aborted when it arrived. */
+function logging(
+  signal?: AbortSignal,
+  then?: (method: string) => void,
+): { log: { method: string; late: boolean }[]; options: ProviderOptions } {
+  const log: { method: string; late: boolean }[] = [];
+  return {
+    log,
+    options: {
+      intercept: (request) => {
+        log.push({ method: request.method ?? "", late: signal?.aborted === true });
+        then?.(request.method ?? "");
+        return false;
+      },
+    },
+  };
+}
+
+describe("the restore puts back every field the run could change, and proves it", () => {
+  it("restores status, referral_code and id that a faulty server applied, even when the id moved the org", async () => {
+    const server = readOnlyFieldsApplied();
+    const provider = await start(server.options);
+    server.bind(provider);
+    const before = editable(provider);
+    const result = await runOn(provider, writeChecks);
+    expect([...findingCodes(result)]).toContain("patch-read-only-fields-ignored");
+    expect(result.restore?.verified, result.restore?.message).toBe(true);
+    expect(result.restore?.message).toMatch(/status.*referral_code|referral_code.*status/);
+    expect(provider.state.organizations.get(provider.orgs.editable)).toEqual(before);
+    expect(provider.state.organizations.size).toBe(3);
+  });
+
+  it("says NOT restored, naming the field, when the server cannot undo what it wrongly applied", async () => {
+    const provider = await start(archiveIsForever);
+    const result = await runOn(provider, writeChecks);
+    expect(result.restore?.verified).toBe(false);
+    expect(result.restore?.message).toContain('/status is "archived" (was "active")');
+    expect(result.restore?.snapshot).toMatchObject({ name: "Acme Research", status: "active" });
+    const restoreCheck = result.checks.find((c) => c.id === "restore-organization");
+    expect(restoreCheck?.outcome).toBe("fail");
+    expect(restoreCheck?.findings[0]?.expected).toContain('"status":"active"');
+  });
+
+  it("compares every field, extra ones included; a description cleared to an empty string equals an absent one", () => {
+    const was = { name: "A", description: undefined, status: "active", plan: { tier: "pro" } };
+    expect(differences(was, { name: "A", description: "", status: "active", plan: { tier: "pro" } })).toEqual([]);
+    expect(differences(was, { name: "A", status: "active", plan: { tier: "free" }, colour: "blue" }).map((d) => d.field)).toEqual([
+      "plan",
+      "colour",
+    ]);
+  });
+
+  it.each([
+    "read-only fields in the body are applied",
+    "a rejected PATCH is partly applied",
+    "names are stored trimmed",
+    "descriptions are stored HTML-escaped",
+  ])("reports the restore verified exactly when the org reads back as before, against a provider where %s", async (name) => {
+    const fault = faults.find((f) => f.name === name);
+    if (!fault) throw new Error(`gallery fault missing: ${name}`);
+    const provider = await start(fault.options);
+    const before = editable(provider);
+    const result = await runOn(provider, writeChecks);
+    const after = provider.state.organizations.get(provider.orgs.editable);
+    expect(result.restore?.verified, result.restore?.message).toBe(isDeepStrictEqual(after, before));
+    expect(result.restore?.verified).toBe(true);
+  });
+});
+
+describe("no write starts that could not be undone", () => {
+  it("skips every write check, sending no PATCH, when the org's name is not a valid update body", async () => {
+    const { log, options } = logging();
+    const provider = await start(options);
+    const org = provider.state.organizations.get(provider.orgs.editable);
+    if (!org) throw new Error("seed org missing");
+    org.name = "n".repeat(141); // a legacy name, longer than an update may set
+    const journalPath = join(tempDir(), "journal.json");
+    const result = await runOn(provider, writeChecks, { journalPath });
+    expect(log.filter((r) => r.method === "PATCH")).toEqual([]);
+    const writes = result.checks.filter((c) => c.phase === "write");
+    expect(writes.length).toBe(writeChecks.length);
+    for (const check of writes) {
+      expect(check.outcome).toBe("skip");
+      expect(check.reason).toContain("not a valid update body");
+    }
+    expect(result.restore).toBeUndefined();
+    expect(readJournal(journalPath)).toBeUndefined();
+  });
+});
+
+describe("interruption is prompt", () => {
+  it("sends nothing but the restore once interrupted during the generated bodies", async () => {
+    const interrupt = new AbortController();
+    let patches = 0;
+    const { log, options } = logging(interrupt.signal, (method) => {
+      if (method === "PATCH" && ++patches === 8) interrupt.abort("SIGINT");
+    });
+    const provider = await start(options);
+    const before = editable(provider);
+    const result = await runOn(provider, [generatedBodiesCheck], {
+      signal: interrupt.signal,
+      generated: { seed: GALLERY_SEED, runs: 1000 },
+    });
+    expect(log.filter((r) => r.late).map((r) => r.method)).toEqual(["GET", "PATCH", "GET"]); // the restore
+    expect(result.interrupted).toBe("SIGINT");
+    expect(result.checks[0]).toMatchObject({
+      id: generatedBodiesCheck.id,
+      outcome: "skip",
+      reason: expect.stringContaining("interrupted"),
+    });
+    expect(result.restore?.verified).toBe(true);
+    expect(provider.state.organizations.get(provider.orgs.editable)).toEqual(before);
+  });
+
+  it("does not shrink a failure once interrupted", async () => {
+    const fault = faults.find((f) => f.name === "a control character in the name crashes the server (500)");
+    if (!fault) throw new Error("gallery fault missing");
+    const interrupt = new AbortController();
+    const { log, options } = logging(interrupt.signal);
+    const provider = await start({
+      ...fault.options,
+      intercept: (request, response) => {
+        options.intercept?.(request, response);
+        response.on("finish", () => {
+          if (response.statusCode === 500) interrupt.abort("SIGTERM"); // the first failure: shrinking would start now
+        });
+        return false;
+      },
+    });
+    const result = await runOn(provider, [generatedBodiesCheck], {
+      signal: interrupt.signal,
+      generated: { seed: GALLERY_SEED, runs: 1000 },
+    });
+    expect(interrupt.signal.aborted).toBe(true);
+    expect(log.filter((r) => r.late).map((r) => r.method)).toEqual(["GET", "PATCH", "GET"]);
+    expect(result.checks[0]?.outcome).toBe("fail"); // the failure found before the signal is still reported
+    expect(result.restore?.verified).toBe(true);
+  });
+});
+
+describe("the lock: one writer per org", () => {
+  const deadPid = () => spawnSync(process.execPath, ["-e", ""]).pid;
+
+  it("refuses a second writer, naming the live run's pid, host and start time", async () => {
+    const path = join(tempDir(), "org.lock");
+    const held = await acquireLock(path, 0, "org-1 at http://api");
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    const owner = JSON.parse(readFileSync(path, "utf8")) as { startedAt: string };
+    const second = acquireLock(path, 0, "org-1 at http://api");
+    await expect(second).rejects.toThrow(ToolError);
+    await expect(second).rejects.toThrow(`pid ${process.pid} on ${hostname()}, started ${owner.startedAt}`);
+    held.release();
+  });
+
+  it("waits for a live run up to --lock-wait-ms, then takes the lock", async () => {
+    const path = join(tempDir(), "org.lock");
+    const held = await acquireLock(path, 0, "org");
+    setTimeout(() => held.release(), 150);
+    const next = await acquireLock(path, 60_000, "org");
+    expect(next.tookOverFrom).toBeUndefined();
+    next.release();
+  });
+
+  it("takes over the lock of a run whose process is gone, and says whose it was", async () => {
+    const path = join(tempDir(), "org.lock");
+    const stale = { pid: deadPid(), host: hostname(), startedAt: "2026-01-01T00:00:00.000Z" };
+    writeFileSync(path, JSON.stringify(stale));
+    const lock = await acquireLock(path, 0, "org");
+    expect(lock.tookOverFrom).toEqual(stale);
+    lock.release();
+  });
+
+  it("never judges another host's lock stale", async () => {
+    const path = join(tempDir(), "org.lock");
+    writeFileSync(path, JSON.stringify({ pid: deadPid(), host: `not-${hostname()}`, startedAt: "2026-01-01T00:00:00.000Z" }));
+    await expect(acquireLock(path, 0, "org")).rejects.toThrow(`on not-${hostname()}`);
+  });
+
+  it("does not follow a symbolic link planted at the lock's path", async () => {
+    const dir = tempDir();
+    const victim = join(dir, "victim.txt");
+    writeFileSync(victim, "keep me");
+    symlinkSync(victim, join(dir, "org.lock"));
+    await expect(acquireLock(join(dir, "org.lock"), 0, "org")).rejects.toThrow(/being written/);
+    expect(readFileSync(victim, "utf8")).toBe("keep me");
+  });
+});
+
+describe("the journal", () => {
+  const entry = journalEntry("http://api.test/tenant", "org-1", { id: "org-1", name: "Acme", status: "active" });
+
+  it("is private (0600), per target, and round-trips the whole snapshot", () => {
+    const dir = tempDir();
+    const path = join(dir, "nested", "journal.json");
+    writeJournal(path, entry);
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    expect(readJournal(path)).toEqual(entry);
+    const files = targetFiles("http://api.test/tenant", "org-1");
+    expect(targetFiles("http://other.test/tenant", "org-1").journal).not.toBe(files.journal);
+    expect(targetFiles("http://api.test/tenant", "org-2").lock).not.toBe(files.lock);
+  });
+
+  it("replaces a symbolic link at its path instead of writing through it, and refuses to read one", () => {
+    const dir = tempDir();
+    const victim = join(dir, "victim.txt");
+    writeFileSync(victim, "keep me");
+    const path = join(dir, "journal.json");
+    symlinkSync(victim, path);
+    expect(() => readJournal(path)).toThrow(/JOURNAL_INVALID|cannot read journal/);
+    writeJournal(path, entry);
+    expect(readFileSync(victim, "utf8")).toBe("keep me");
+    expect(readJournal(path)).toEqual(entry);
+  });
+});
