@@ -355,6 +355,30 @@ export const faults: Fault[] = [
     onlyGenerated: true,
   },
   {
+    name: "a member without admin rights cannot view the organization",
+    options: { rules: { canRead: (role) => role === "owner" || role === "admin" } },
+    expect: ["get-member-200"],
+  },
+  {
+    name: "the list shows only the organizations the caller administers",
+    options: {
+      rules: {
+        visibleOrganizations: (user, state) => state.organizationsOf(user).filter((org) => state.roleOf(user, org.id) !== "member"),
+      },
+    },
+    expect: ["list-member-includes-org"],
+  },
+  {
+    name: "a Bearer scheme written twice is accepted",
+    options: { rules: { authenticate: (header, state) => referenceRules.authenticate(header?.replace(/^(Bearer )+/, "Bearer "), state) } },
+    expect: everyOp("doubled-bearer"),
+  },
+  {
+    name: "responses carry no Content-Type",
+    options: { rules: { contentType: "" } },
+    expect: ["missing-content-type"],
+  },
+  {
     name: "the server never answers",
     options: { intercept: () => true },
     expect: ["timeout"],
