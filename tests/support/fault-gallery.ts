@@ -426,6 +426,16 @@ export const faults: Fault[] = [
     onlyGenerated: true,
   },
   {
+    name: "a PATCH with both name and description applies only the name",
+    options: {
+      rules: {
+        applyUpdate: (org, u) =>
+          referenceRules.applyUpdate(org, u.name !== undefined && u.description !== undefined ? { name: u.name } : u),
+      },
+    },
+    expect: ["restore-failed"],
+  },
+  {
     name: "the server never answers",
     options: { intercept: () => true },
     expect: ["timeout"],
