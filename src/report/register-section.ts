@@ -12,7 +12,9 @@ const SHOWN_CHECKS = 6;
 export function renderRegisterSection(result: RunResult, reg: Register = committed): string {
   const outcomes = new Map(ruleOutcomes(result, reg).map((outcome) => [outcome.id, outcome]));
   const rules = new Map(reg.rules.map((rule) => [rule.id, rule]));
-  const row = (id: string) => ruleCells(rules.get(id), outcomes.get(id), id);
+  // A rule named after a check has no title of its own: the check's title states it.
+  const checkTitles = new Map(result.checks.map((check) => [check.id, check.title]));
+  const row = (id: string) => ruleCells(rules.get(id), outcomes.get(id), id, checkTitles.get(id));
   const stated = reg.sentences.map((sentence) => {
     const [first = "", ...rest] = sentence.rules;
     const head = `<td rowspan="${sentence.rules.length}" title="${esc(sentence.id)}">${esc(sentence.text)}</td>`;
@@ -30,8 +32,9 @@ ${basisOnly.join("\n")}
 </table>`;
 }
 
-function ruleCells(rule: Rule | undefined, outcome: RuleResult | undefined, id: string): string {
-  const title = rule?.title ? `<br>${esc(rule.title)}` : "";
+function ruleCells(rule: Rule | undefined, outcome: RuleResult | undefined, id: string, checkTitle: string | undefined): string {
+  const text = rule?.title ?? checkTitle;
+  const title = text ? `<br>${esc(text)}` : "";
   const status = outcome?.outcome ?? "skip";
   const css = status === "planned" || status === "uncheckable" ? "none" : status;
   const findings = outcome && outcome.findings > 0 ? ` (${outcome.findings} finding${outcome.findings === 1 ? "" : "s"})` : "";
