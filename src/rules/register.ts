@@ -110,8 +110,3 @@ export function registerDrift(reg: Register, sentences: readonly Sentence[], cat
     untitled: reg.rules.filter((rule) => rule.title === undefined && !checks.has(rule.id)).map((rule) => rule.id),
   };
 }
-
-/** The docs sentences that state a rule. */
-export function sentencesOf(ruleId: string, reg: Register = register): SentenceEntry[] {
-  return reg.sentences.filter((entry) => entry.rules.includes(ruleId));
-}
