@@ -4,6 +4,14 @@ import { authChecks } from "./checks/auth.js";
 import { patchPermissionChecks } from "./checks/patch-permission.js";
 import { patchRuleChecks } from "./checks/patch-rules.js";
 import { readChecks } from "./checks/read.js";
+import { readAsMemberChecks } from "./checks/read-as-member.js";
 import { generatedBodiesCheck } from "./generated/check.js";
 
-export const catalog: readonly Check[] = [...readChecks, ...authChecks, ...patchPermissionChecks, ...patchRuleChecks, generatedBodiesCheck];
+export const catalog: readonly Check[] = [
+  ...readChecks,
+  ...readAsMemberChecks,
+  ...authChecks,
+  ...patchPermissionChecks,
+  ...patchRuleChecks,
+  generatedBodiesCheck,
+];

@@ -6,6 +6,7 @@
 
 import { countOutcomes, type RunResult } from "../conformance/runner.js";
 import { documentedStatuses, type SpecDocument } from "../spec/document.js";
+import { renderRegisterSection } from "./register-section.js";
 
 const STYLE = `body{font:14px/1.45 system-ui,sans-serif;margin:2rem;color:#1d1d1f}h1{font-size:1.4rem}
 table{border-collapse:collapse;margin:1rem 0;width:100%}th,td{border:1px solid #d0d0d5;padding:.3rem .5rem;text-align:left;vertical-align:top}
@@ -30,6 +31,7 @@ ${findings.map(({ check, f }) => `<tr class="fail"><td><code>${esc(check.id)}</c
 }
 <h2>Coverage: operation × documented status</h2>
 ${renderCoverage(result, spec)}
+${renderRegisterSection(result)}
 <h2>Checks</h2>
 <table><tr><th>outcome</th><th>check</th><th>rule</th><th>requests</th></tr>
 ${result.checks.map((c) => `<tr class="${c.outcome}"><td>${c.outcome}</td><td><code>${esc(c.id)}</code></td><td>${esc(c.title)}${c.reason ? `<br><em>${esc(c.reason)}</em>` : ""}</td><td>${c.requests}</td></tr>`).join("\n")}

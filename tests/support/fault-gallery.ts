@@ -4,8 +4,9 @@
  * providers that a correct suite must pass. Every check of the suite appears here at least once.
  */
 import { randomBytes } from "node:crypto";
-import { referenceRules } from "../../src/provider/rules.js";
+import { type ProviderRules, referenceRules } from "../../src/provider/rules.js";
 import type { ProviderOptions } from "../../src/provider/server.js";
+import type { OrganizationUpdate } from "../../src/spec/types.js";
 
 export interface Fault {
   /** What the provider gets wrong, as a sentence. */
@@ -355,6 +356,86 @@ export const faults: Fault[] = [
     onlyGenerated: true,
   },
   {
+    name: "a member without admin rights cannot view the organization",
+    options: { rules: { canRead: (role) => role === "owner" || role === "admin" } },
+    expect: ["get-member-200"],
+  },
+  {
+    name: "the list shows only the organizations the caller administers",
+    options: {
+      rules: {
+        visibleOrganizations: (user, state) => state.organizationsOf(user).filter((org) => state.roleOf(user, org.id) !== "member"),
+      },
+    },
+    expect: ["list-member-includes-org"],
+  },
+  {
+    name: "a Bearer scheme written twice is accepted",
+    options: { rules: { authenticate: (header, state) => referenceRules.authenticate(header?.replace(/^(Bearer )+/, "Bearer "), state) } },
+    expect: everyOp("doubled-bearer"),
+  },
+  {
+    name: "responses carry no Content-Type",
+    options: { rules: { contentType: "" } },
+    expect: ["missing-content-type"],
+  },
+  {
+    name: "names and descriptions are stored NFC-normalised",
+    options: {
+      rules: {
+        applyUpdate: (org, u) =>
+          referenceRules.applyUpdate(
+            org,
+            mapText(u, (text) => text.normalize("NFC")),
+          ),
+      },
+    },
+    expect: ["patch-generated-bodies", "generated-counterexample"],
+    onlyGenerated: true,
+  },
+  {
+    name: "a whitespace-only name is refused as empty and a whitespace-only description clears it",
+    options: {
+      rules: {
+        checkUpdate: (body, org, v) =>
+          isBlank((body as { name?: unknown } | null)?.name) ? "name cannot be empty" : referenceRules.checkUpdate(body, org, v),
+        applyUpdate: (org, u) => referenceRules.applyUpdate(org, isBlank(u.description) ? { ...u, description: "" } : u),
+      },
+    },
+    expect: ["patch-generated-bodies", "generated-counterexample"],
+    onlyGenerated: true,
+  },
+  {
+    name: "zero-width and bidi control characters are stripped",
+    options: {
+      rules: {
+        applyUpdate: (org, u) =>
+          referenceRules.applyUpdate(
+            org,
+            mapText(u, (text) => text.replace(INVISIBLE, "")),
+          ),
+      },
+    },
+    expect: ["patch-generated-bodies", "generated-counterexample"],
+    onlyGenerated: true,
+  },
+  {
+    name: "text is stored as UTF-8, so a lone surrogate becomes U+FFFD",
+    options: { rules: { applyUpdate: (org, u) => referenceRules.applyUpdate(org, mapText(u, throughUtf8)) } },
+    expect: ["patch-generated-bodies", "generated-counterexample"],
+    onlyGenerated: true,
+  },
+  {
+    name: "a PATCH with both name and description applies only the name",
+    options: {
+      rules: {
+        applyUpdate: (org, u) =>
+          referenceRules.applyUpdate(org, u.name !== undefined && u.description !== undefined ? { name: u.name } : u),
+      },
+    },
+    expect: ["restore-failed"],
+  },
+  {
     name: "the server never answers",
     options: { intercept: () => true },
     expect: ["timeout"],
@@ -386,11 +467,43 @@ export const legitimateVariants: { name: string; options: ProviderOptions }[] = 
       rules: { isWellFormedOrgId: (id) => /^org_[0-9a-f]{16}$/.test(id) },
     },
   },
+  { name: "a lone surrogate is refused with 400", options: { rules: { checkUpdate: refuseLoneSurrogates } } },
+  {
+    name: "text is stored as UTF-8 bytes and a lone surrogate is refused with 400",
+    options: {
+      rules: { checkUpdate: refuseLoneSurrogates, applyUpdate: (org, u) => referenceRules.applyUpdate(org, mapText(u, throughUtf8)) },
+    },
+  },
   {
     name: "a member without rights is refused with 403 and strangers with 404",
     options: { rules: { foreignStatus: 404, canRead: (role) => role !== undefined } },
   },
 ];
+
+/** A lone surrogate is no Unicode text: refusing it with 400 is within the contract. */
+function refuseLoneSurrogates(...[body, org, v]: Parameters<ProviderRules["checkUpdate"]>): string | undefined {
+  const update = body as { name?: unknown; description?: unknown } | null;
+  const texts = [update?.name, update?.description].filter((value): value is string => typeof value === "string");
+  return texts.some((text) => /\p{Surrogate}/u.test(text)) ? "not Unicode text" : referenceRules.checkUpdate(body, org, v);
+}
+
+const INVISIBLE = /[\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\u00ad\u061c\ufeff]/g;
+
+function isBlank(value: unknown): boolean {
+  return typeof value === "string" && value !== "" && value.trim() === "";
+}
+
+function throughUtf8(text: string): string {
+  return Buffer.from(text, "utf8").toString("utf8");
+}
+
+function mapText(update: OrganizationUpdate, map: (text: string) => string): OrganizationUpdate {
+  return {
+    ...update,
+    ...(typeof update.name === "string" ? { name: map(update.name) } : {}),
+    ...(typeof update.description === "string" ? { description: map(update.description) } : {}),
+  };
+}
 
 function isEmptyObject(body: unknown): boolean {
   return typeof body === "object" && body !== null && !Array.isArray(body) && Object.keys(body).length === 0;

@@ -28,6 +28,8 @@ const variants: Variant[] = [
     authorization: () => `Bearer nc-unknown-${randomBytes(16).toString("hex")}`,
   },
   { id: "inference-key", title: "with an sk-nc- inference key", authorization: (ctx) => ctx.bearer("inferenceKey") },
+  // "do not prepend Bearer": the scheme comes once; `Bearer Bearer <token>` carries no token the API issued.
+  { id: "doubled-bearer", title: "with the Bearer scheme written twice", authorization: (ctx) => `Bearer ${ctx.bearer("owner")}` },
 ];
 
 const operations: { operationId: OperationId; verb: string; send(ctx: CheckContext, authorization: string | null): Promise<void> }[] = [

@@ -87,10 +87,11 @@ async function tryBody(ctx: CheckContext, body: unknown): Promise<void> {
       actual: `status ${response.status}`,
     });
   }
-  if (!ctx.expectStatus(response, [verdict.accept ? 200 : 400])) return;
+  const allowed = verdict.accept ? (verdict.mayRefuse ? [200, 400] : [200]) : [400];
+  if (!ctx.expectStatus(response, allowed)) return;
   const after = await readOrg(ctx);
   if (!response.clean || after === undefined) return;
-  if (verdict.accept) {
+  if (response.status === 200 && verdict.accept) {
     expectOrg(ctx, response.body as Organization, verdict.expected, "", response);
     expectOrg(ctx, after, verdict.expected, "in a following GET: ", response);
   } else {

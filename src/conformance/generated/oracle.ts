@@ -7,7 +7,16 @@
 import type { Organization } from "../../spec/types.js";
 import type { SpecValidators } from "../../validation/validators.js";
 
-export type Verdict = { accept: true; expected: Organization } | { accept: false; reason: string };
+/** `mayRefuse`: the body is allowed, but so is a 400 for it (the reason says why); nothing else is. */
+export type Verdict = { accept: true; expected: Organization; mayRefuse?: string } | { accept: false; reason: string };
+
+/**
+ * A lone surrogate (`"\ud800"` in the JSON text) is allowed by JSON's grammar (RFC 8259 §7) and counts as
+ * one code point for min/maxLength, but it is no Unicode character: RFC 8259 §8.2 calls the behaviour of
+ * such strings unpredictable and I-JSON (RFC 7493 §2.1) forbids them. So the API may refuse it with 400
+ * or store it exactly; replacing it (U+FFFD), dropping it or failing with a 5xx are findings.
+ */
+const LONE_SURROGATE = /\p{Surrogate}/u;
 
 export function judge(body: unknown, before: Organization, validators: SpecValidators): Verdict {
   if (typeof body !== "object" || body === null || Array.isArray(body)) return { accept: false, reason: "not a JSON object" };
@@ -19,5 +28,8 @@ export function judge(body: unknown, before: Organization, validators: SpecValid
   if (typeof update.name === "string") expected.name = update.name;
   if (update.description === "") delete expected.description;
   else if (typeof update.description === "string") expected.description = update.description;
+  const strings = [update.name, update.description].filter((value) => typeof value === "string");
+  if (strings.some((text) => LONE_SURROGATE.test(text)))
+    return { accept: true, expected, mayRefuse: "a lone surrogate is no Unicode text" };
   return { accept: true, expected };
 }
