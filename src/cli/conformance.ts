@@ -10,6 +10,7 @@ import { describeError, EXIT_FINDINGS, EXIT_OK, EXIT_TOOL_ERROR, ToolError } fro
 import { HttpTransport } from "../http/transport.js";
 import { Redactor } from "../redaction.js";
 import { renderSummary } from "../report/console.js";
+import { terminalLine } from "../report/terminal-text.js";
 import { writeReports } from "../report/write.js";
 import { specValidators } from "../validation/validators.js";
 
@@ -22,7 +23,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
     if (settings.restore) return await restoreOnly(settings, redactor);
     return await runGate(settings, redactor);
   } catch (error) {
-    process.stderr.write(redactor.redact(`conformance: ${describeError(error)}\n`));
+    process.stderr.write(redactor.redact(`${terminalLine(`conformance: ${describeError(error)}`)}\n`));
     return EXIT_TOOL_ERROR;
   }
 }
@@ -34,6 +35,7 @@ async function runGate(settings: Settings, redactor: Redactor): Promise<number> 
   const validators = specValidators();
   const prepared = await prepare(settings);
   redactor.add(Object.values(prepared.target.tokens).filter((t): t is string => t !== undefined));
+  prepared.transport.redactWith(redactor);
   const interrupt = new AbortController();
   const onSignal = (signal: NodeJS.Signals) => {
     process.stderr.write(`conformance: ${signal}: finishing the current check, then restoring the organization\n`);
@@ -73,9 +75,10 @@ async function restoreOnly(settings: Settings, redactor: Redactor): Promise<numb
     throw new ToolError("JOURNAL_INVALID", `the journal is for ${entry.baseUrl}, but ${ENV.baseUrl} is ${settings.baseUrl}`);
   }
   const transport = new HttpTransport({ baseUrl: entry.baseUrl, timeoutMs: settings.timeoutMs });
+  transport.redactWith(redactor);
   try {
     const outcome = await restoreFromEntry(transport, settings.token ?? "", entry);
-    process.stdout.write(redactor.redact(`${outcome.verified ? "RESTORED" : "NOT RESTORED"} ${outcome.message}\n`));
+    process.stdout.write(redactor.redact(`${terminalLine(`${outcome.verified ? "RESTORED" : "NOT RESTORED"} ${outcome.message}`)}\n`));
     if (!outcome.verified) return EXIT_FINDINGS;
     removeJournal(settings.journalPath);
     return EXIT_OK;
