@@ -7,9 +7,9 @@
  * 2. From every text that leaves the process (stdout, stderr, each report), as a safety net.
  *
  * What counts as the token: any piece of PIECE_LENGTH characters of it (so a preview that cut it
- * short still leaks nothing), in any letter case, in each form a server or this suite's own
- * renderers may have put it in: URL-encoded (percent and form encoding), JSON-escaped once or twice,
- * HTML/XML-escaped, with control characters escaped for the console, and base64/base64url.
+ * short still leaks nothing), in any letter case, in each form a server may have put it in
+ * (URL-encoded with percent or form encoding, JSON-escaped, HTML-escaped, any two of those in a row,
+ * base64/base64url) and then this suite's own renderers (JSON, HTML/XML, console escapes).
  * Tokens are few and high-entropy, so a 12-character piece of one does not occur in ordinary text.
  */
 import { escapeControls } from "./report/terminal-text.js";
@@ -30,28 +30,20 @@ const html =
   (text) =>
     text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;").replaceAll('"', "&quot;").replaceAll("'", apostrophe);
 
-/** How a server may echo a token: as is, URL-encoded, JSON-escaped once or twice, HTML-escaped. */
-const SERVER_FORMS: Encode[] = [
-  (text) => text,
-  percent,
-  formEncoded,
-  json,
-  (text) => json(json(text)),
-  html("'"),
-  html("&#39;"),
-  html("&#x27;"),
-  html("&apos;"),
-];
+/** How a server may have encoded a token it echoes: each of these, and each pair (HTML of JSON, percent of percent…). */
+const SERVER_ENCODINGS: Encode[] = [json, percent, formEncoded, html("'"), html("&#39;"), html("&#x27;")];
 
 /**
  * How this suite's own renderers may show such a string: value previews and conformance.json
  * (JSON, so a preview in the JSON report is escaped twice), report.html and junit.xml (HTML/XML
- * escaping of either), the console (control characters escaped).
+ * escaping of either; junit escapes `'`, the page does not), the console (control characters escaped).
  */
 const OUTPUT_FORMS: Encode[] = [
   (text) => text,
   json,
   (text) => json(json(text)),
+  html("'"),
+  html("&apos;"),
   (text) => html("'")(json(text)),
   (text) => html("&apos;")(json(text)),
   (text) => html("'")(json(json(text))),
@@ -59,8 +51,20 @@ const OUTPUT_FORMS: Encode[] = [
   (text) => escapeControls(json(text)),
 ];
 
+/** The piece as a server may have echoed it: as is, encoded once, or encoded twice. */
+function serverForms(piece: string): Set<string> {
+  const forms = new Set([piece]);
+  for (const inner of SERVER_ENCODINGS) {
+    const once = inner(piece);
+    forms.add(once);
+    for (const outer of SERVER_ENCODINGS) forms.add(outer(once));
+  }
+  return forms;
+}
+
 export class Redactor {
-  private readonly secrets = new Set<string>();
+  /** Each secret with its needles (worked out once per secret: about 10 ms for a plain token). */
+  private readonly secrets = new Map<string, Set<string>>();
   private index: NeedleIndex | undefined;
 
   constructor(secrets: Iterable<string>) {
@@ -70,8 +74,10 @@ export class Redactor {
   /** Learns more secrets (tokens of the embedded provider become known only after it starts). */
   add(more: Iterable<string>): void {
     const before = this.secrets.size;
-    for (const secret of more) if (secret.length >= MIN_SECRET_LENGTH) this.secrets.add(secret);
-    if (this.secrets.size !== before) this.index = new NeedleIndex(needlesOf(this.secrets));
+    for (const secret of more) {
+      if (secret.length >= MIN_SECRET_LENGTH && !this.secrets.has(secret)) this.secrets.set(secret, needlesOf(secret));
+    }
+    if (this.secrets.size !== before) this.index = new NeedleIndex(new Set([...this.secrets.values()].flatMap((needles) => [...needles])));
   }
 
   /** `text` with every piece of a known token, in any of the forms, replaced by [REDACTED]. */
@@ -108,22 +114,19 @@ export class Redactor {
   }
 }
 
-/** Every lowercased form of every piece of every secret. */
-function needlesOf(secrets: Iterable<string>): Set<string> {
+/** Every lowercased form of every piece of a secret. */
+function needlesOf(secret: string): Set<string> {
   const needles = new Set<string>();
-  for (const secret of secrets) {
-    for (const piece of pieces([...secret], (chars) => chars.join(""))) {
-      for (const server of SERVER_FORMS) {
-        const echoed = server(piece);
-        for (const output of OUTPUT_FORMS) needles.add(output(echoed).toLowerCase());
-      }
+  for (const piece of pieces([...secret], (chars) => chars.join(""))) {
+    for (const echoed of serverForms(piece)) {
+      for (const output of OUTPUT_FORMS) needles.add(output(echoed).toLowerCase());
     }
-    // base64 of every 12-byte piece: whatever the alignment of a longer encoded run, a run that
-    // encodes 14 bytes of the token holds one of these whole.
-    for (const bytes of pieces([...Buffer.from(secret)], (run) => Buffer.from(run))) {
-      needles.add(bytes.toString("base64").toLowerCase());
-      needles.add(bytes.toString("base64url").toLowerCase());
-    }
+  }
+  // base64 of every 12-byte piece: whatever the alignment of a longer encoded run, a run that
+  // encodes 14 bytes of the token holds one of these whole.
+  for (const bytes of pieces([...Buffer.from(secret)], (run) => Buffer.from(run))) {
+    needles.add(bytes.toString("base64").toLowerCase());
+    needles.add(bytes.toString("base64url").toLowerCase());
   }
   return needles;
 }
