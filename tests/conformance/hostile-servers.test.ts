@@ -59,6 +59,7 @@ describe("a server that echoes the token back cut, re-cased and encoded", () => 
   });
 });
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
 const UNSAFE = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
 
 function consoleOf(run: CliRun): string {
