@@ -179,6 +179,7 @@ export class SpecValidators {
     if (validate === null || validate(body)) return result;
     result.valid = false;
     result.problems = problemsFromAjv(validate.errors ?? [], body, plan.pointer);
+    validate.errors = null; // a hostile body's errors (hundreds of thousands) are not kept until the next call
     return result;
   }
 
