@@ -14,7 +14,7 @@ import {
   answerDeeplyNestedJson,
   echoTheToken,
   HOSTILE_ORG_ID,
-  HUGE_LIST_ITEMS,
+  INVALID_ITEMS,
   injectIntoTheConsole,
 } from "../support/hostile-servers.js";
 import { tokenLeaks } from "../support/leaks.js";
@@ -95,7 +95,7 @@ describe("bodies that cost unbounded work to process", () => {
     const listed = json.checks.find((check) => check.id === "list-owner-200");
     const schemaFindings = listed?.findings.filter((f) => f.code === "response-schema") ?? [];
     expect(schemaFindings).toHaveLength(51);
-    expect(schemaFindings[50]?.actual).toBe(`${HUGE_LIST_ITEMS - 50} more problems (only the first 50 are listed)`);
+    expect(schemaFindings[50]?.actual).toBe(`${INVALID_ITEMS - 50} more problems (only the first 50 are listed)`);
   });
 
   it("JSON nested 100,000 deep: a body-too-deep finding, exit 1, every report written", async () => {

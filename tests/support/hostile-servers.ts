@@ -114,15 +114,18 @@ export const injectIntoTheConsole: Misbehaviour = (req, res) => {
   return json(res, 200, `${INJECTIONS.clear}${INJECTIONS.error}${INJECTIONS.carriageReturn}${INJECTIONS.setOutput}`);
 };
 
-/** Items in a list body of just under 1 MiB (`1,` each), every one invalid (not an object). */
-export const HUGE_LIST_ITEMS = 524_000;
+/** The org as a list entry, so a run gets past any preflight that looks for it. */
+const ORG_ENTRY = { id: HOSTILE_ORG_ID, name: "Hostile", status: "active" };
 
-/** The owner's list is HUGE_LIST_ITEMS invalid items; everything else is a documented 404. */
+/** Invalid items (`1,` each, not objects) after the org in a list body of just under 1 MiB. */
+export const INVALID_ITEMS = 523_990;
+
+/** The owner's list is the org and INVALID_ITEMS invalid items; everything else is a documented 404. */
 export const answerAHugeInvalidList =
   (ownerToken: string): Misbehaviour =>
   (req, res) => {
     if (orgIdOf(req) === undefined && req.headers.authorization === `Bearer ${ownerToken}`) {
-      return json(res, 200, `{"data":[${"1,".repeat(HUGE_LIST_ITEMS - 1)}1]}`);
+      return json(res, 200, `{"data":[${JSON.stringify(ORG_ENTRY)}${",1".repeat(INVALID_ITEMS)}]}`);
     }
     return json(res, 404, { code: "not_found", message: "no such organization" });
   };
@@ -130,6 +133,8 @@ export const answerAHugeInvalidList =
 /** JSON nested this deep overflows the stack of any recursive walk (JSON.stringify, Ajv). */
 export const DEEP_NESTING = 100_000;
 
-export const answerDeeplyNestedJson: Misbehaviour = (_req, res) => {
+/** The list is valid (it names the org); every other answer is nested DEEP_NESTING levels deep. */
+export const answerDeeplyNestedJson: Misbehaviour = (req, res) => {
+  if (orgIdOf(req) === undefined) return json(res, 200, { data: [ORG_ENTRY] });
   json(res, 200, `{"data":${"[".repeat(DEEP_NESTING)}${"]".repeat(DEEP_NESTING)}}`);
 };
