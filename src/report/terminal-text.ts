@@ -6,14 +6,14 @@
  * - Control characters are shown as escapes: C0 (ESC starts terminal sequences, CR rewrites a line,
  *   LF starts a new one), DEL, C1 (U+009B is an 8-bit CSI), the Unicode line and paragraph
  *   separators, and the bidirectional overrides and isolates that reorder what is displayed
- *   (U+202A-U+202E, U+2066-U+2069, U+200E/U+200F; "Trojan Source", CVE-2021-42574).
+ *   (U+202A-U+202E, U+2066-U+2069, U+200E/U+200F, U+061C; "Trojan Source", CVE-2021-42574).
  * - A line that would begin (after blanks) with a CI workflow command gets a `\` in front:
  *   GitHub Actions obeys `::command::` at the start of a line and Azure Pipelines `##vso[`.
  *   @see https://docs.github.com/en/actions/reference/workflows-and-actions/workflow-commands
  */
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
 const WORKFLOW_COMMAND = /^(\s*)(::|##\[|##vso\[)/i;
 

@@ -7,7 +7,7 @@ describe("a line for the console", () => {
     ["CR and LF", "a\r\nb", "a\\r\\nb"],
     ["BEL, NUL and DEL", "\u0007\u0000\u007f", "\\x07\\x00\\x7f"],
     ["C1 (an 8-bit CSI)", "\u009b31m", "\\x9b31m"],
-    ["bidi overrides and isolates", "\u202eabc\u2066\u2069\u200f", "\\u202eabc\\u2066\\u2069\\u200f"],
+    ["bidi overrides, isolates and marks", "\u202eabc\u2066\u2069\u200f\u061c", "\\u202eabc\\u2066\\u2069\\u200f\\u061c"],
     ["line and paragraph separators", "a\u2028b\u2029", "a\\u2028b\\u2029"],
   ])("shows %s as escapes", (_name, text, shown) => {
     expect(escapeControls(text)).toBe(shown);
