@@ -17,6 +17,7 @@ import { describeError, EXIT_FINDINGS, EXIT_NOT_RESTORED, EXIT_OK, EXIT_TOOL_ERR
 import { HttpTransport } from "../http/transport.js";
 import { Redactor } from "../redaction.js";
 import { renderSummary } from "../report/console.js";
+import { consoleText, terminalLine } from "../report/terminal-text.js";
 import { writeReports } from "../report/write.js";
 import { specValidators } from "../validation/validators.js";
 
@@ -29,7 +30,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
     if (settings.restore) return await restoreOnly(settings, redactor);
     return await runGate(settings, redactor);
   } catch (error) {
-    process.stderr.write(redactor.redact(`conformance: ${describeError(error)}\n`));
+    process.stderr.write(redactor.redact(`${terminalLine(`conformance: ${describeError(error)}`)}\n`));
     return EXIT_TOOL_ERROR;
   }
 }
@@ -39,6 +40,7 @@ async function runGate(settings: Settings, redactor: Redactor): Promise<number> 
   const validators = specValidators();
   const prepared = await prepare(settings);
   redactor.add(Object.values(prepared.target.tokens).filter((t): t is string => t !== undefined));
+  prepared.transport.redactWith(redactor);
   const interrupt = new AbortController();
   const onSignal = (signal: NodeJS.Signals) => {
     process.stderr.write(`conformance: ${signal}: no new request starts; restoring the organization, then writing the reports\n`);
@@ -63,7 +65,9 @@ async function runGate(settings: Settings, redactor: Redactor): Promise<number> 
     process.stdout.write(redactor.redact(renderSummary(result, files)));
     const counts = countOutcomes(result);
     if (result.restore && !result.restore.verified) {
-      process.stderr.write(redactor.redact(notRestoredText(result.restore.message, result.restore.snapshot, result.restore.command)));
+      process.stderr.write(
+        redactor.redact(consoleText(notRestoredText(result.restore.message, result.restore.snapshot, result.restore.command))),
+      );
       return EXIT_NOT_RESTORED;
     }
     if (interrupt.signal.aborted || counts.error > 0) return EXIT_TOOL_ERROR;
@@ -99,14 +103,15 @@ async function restoreOnly(settings: Settings, redactor: Redactor): Promise<numb
     }
     if (lock.tookOverFrom) process.stdout.write(`conformance: the run of ${describeOwner(lock.tookOverFrom)} was interrupted\n`);
     const transport = new HttpTransport({ baseUrl, timeoutMs: settings.timeoutMs });
+    transport.redactWith(redactor);
     try {
       const outcome = await restoreOrg(transport, settings.token ?? "", entry);
       if (!outcome.verified) {
         const command = restoreCommand(orgId, true, settings.journalPath);
-        process.stderr.write(redactor.redact(notRestoredText(outcome.message, summaryOf(entry.snapshot), command)));
+        process.stderr.write(redactor.redact(consoleText(notRestoredText(outcome.message, summaryOf(entry.snapshot), command))));
         return EXIT_NOT_RESTORED;
       }
-      process.stdout.write(redactor.redact(`RESTORED ${outcome.message}\n`));
+      process.stdout.write(redactor.redact(`${terminalLine(`RESTORED ${outcome.message}`)}\n`));
       removeJournal(files.journal);
       return EXIT_OK;
     } finally {

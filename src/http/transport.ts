@@ -7,11 +7,18 @@
  * URL and a path, never taken from a response); redirects are not followed (undici's `request`
  * follows none without the redirect interceptor), so the token cannot travel to another origin;
  * only GETs are retried, on 429/503, honouring a bounded Retry-After.
+ *
+ * Hostile bodies cost bounded work: a body is read up to MAX_BODY_BYTES, and JSON nested deeper
+ * than MAX_JSON_DEPTH is not parsed at all (every later step, from validation to JSON.stringify,
+ * recurses once per level). With a redactor set, every exchange is redacted here, where server data
+ * enters the run, before any check cuts or formats it.
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import { Agent, type Dispatcher, request } from "undici";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
+/** The default depth limit of System.Text.Json; an organization body is 3 levels deep. */
+export const MAX_JSON_DEPTH = 64;
 
 export type HttpMethod = "GET" | "PATCH";
 
@@ -26,7 +33,7 @@ export interface HttpRequest {
 }
 
 /** `unreachable`: no connection could be made at all; `connection`: it broke after being made. */
-export type TransportFailureKind = "timeout" | "unreachable" | "connection" | "body-too-large" | "aborted";
+export type TransportFailureKind = "timeout" | "unreachable" | "connection" | "body-too-large" | "body-too-deep" | "aborted";
 
 const UNREACHABLE_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "UND_ERR_CONNECT_TIMEOUT"]);
 
@@ -56,9 +63,16 @@ export interface TransportOptions {
   dispatcher?: Dispatcher;
 }
 
+/** What the transport needs of a Redactor (src/redaction.ts). */
+export interface ExchangeRedactor {
+  redact(text: string): string;
+  redactJson<T>(value: T): T;
+}
+
 export class HttpTransport {
   private readonly dispatcher: Dispatcher;
   private readonly ownsDispatcher: boolean;
+  private redactor: ExchangeRedactor | undefined;
 
   constructor(private readonly options: TransportOptions) {
     this.ownsDispatcher = options.dispatcher === undefined;
@@ -72,6 +86,11 @@ export class HttpTransport {
       });
   }
 
+  /** Redacts every exchange from now on (the redactor may learn more secrets later). */
+  redactWith(redactor: ExchangeRedactor): void {
+    this.redactor = redactor;
+  }
+
   async send(req: HttpRequest): Promise<Exchange> {
     const maxRetries = req.method === "GET" ? (this.options.maxRetries ?? 2) : 0; // a PATCH is never retried blindly
     let attempts = 0;
@@ -81,7 +100,8 @@ export class HttpTransport {
       const exchange = await this.attempt(req);
       const wait = retryWait(exchange, this.options.maxRetryWaitMs ?? 3_000);
       if (attempts > maxRetries || wait === undefined) {
-        return { ...exchange, attempts, durationMs: performance.now() - started };
+        const done = { ...exchange, attempts, durationMs: performance.now() - started };
+        return this.redactor ? redactExchange(done, this.redactor) : done;
       }
       await sleep(wait);
     }
@@ -103,6 +123,11 @@ export class HttpTransport {
       const received = { ...base, status: response.statusCode, headers: flattenHeaders(response.headers) };
       const body = await readBounded(response.body, this.options.maxBodyBytes ?? MAX_BODY_BYTES);
       if (!body.ok) return { ...received, failure: body.failure };
+      const depth = jsonDepth(body.text);
+      if (depth > MAX_JSON_DEPTH) {
+        const message = `the JSON body is nested ${depth} levels deep, more than the ${MAX_JSON_DEPTH} this suite parses`;
+        return { ...received, bodyText: body.text, failure: { kind: "body-too-deep", message } };
+      }
       return { ...received, bodyText: body.text, ...parseJson(body.text) };
     } catch (error) {
       return { ...base, failure: classify(error, this.options.timeoutMs) };
@@ -137,6 +162,44 @@ function parseJson(text: string): Pick<Exchange, "json" | "jsonError"> {
   } catch (error) {
     return { jsonError: (error as Error).message };
   }
+}
+
+/**
+ * The deepest nesting of `[`/`{` outside strings, in one pass without parsing; text that is not
+ * JSON gets some number too, and JSON.parse then rejects it.
+ */
+export function jsonDepth(text: string): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i += 1) {
+    const code = text.charCodeAt(i);
+    if (inString) {
+      // A backslash escapes the next character, so `\"` does not end the string.
+      if (code === 0x5c) i += 1;
+      else if (code === 0x22) inString = false;
+    } else if (code === 0x22) inString = true;
+    else if (code === 0x5b || code === 0x7b) {
+      depth += 1;
+      if (depth > deepest) deepest = depth;
+    } else if (code === 0x5d || code === 0x7d) depth -= 1;
+  }
+  return deepest;
+}
+
+/** The exchange with every server-supplied string redacted (the parsed body in place). */
+function redactExchange(exchange: Exchange, redactor: ExchangeRedactor): Exchange {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(exchange.headers)) headers[redactor.redact(name)] = redactor.redact(value);
+  const failure = exchange.failure && { ...exchange.failure, message: redactor.redact(exchange.failure.message) };
+  return {
+    ...exchange,
+    headers,
+    ...(exchange.bodyText === undefined ? {} : { bodyText: redactor.redact(exchange.bodyText) }),
+    ...(exchange.json === undefined ? {} : { json: redactor.redactJson(exchange.json) }),
+    ...(exchange.jsonError === undefined ? {} : { jsonError: redactor.redact(exchange.jsonError) }),
+    ...(failure ? { failure } : {}),
+  };
 }
 
 function classify(error: unknown, timeoutMs: number | undefined): NonNullable<Exchange["failure"]> {

@@ -2,6 +2,7 @@
 
 import { countOutcomes, type RunResult } from "../conformance/runner.js";
 import { renderFinding } from "../findings.js";
+import { terminalLine } from "./terminal-text.js";
 
 export function renderSummary(result: RunResult, reportFiles: string[]): string {
   const counts = countOutcomes(result);
@@ -18,7 +19,8 @@ export function renderSummary(result: RunResult, reportFiles: string[]): string 
     `${counts.pass} passed, ${counts.fail} failed, ${counts.skip} skipped, ${counts.error} errors; ${counts.findings} findings in ${(result.durationMs / 1000).toFixed(2)} s`,
   ];
   if (reportFiles.length > 0) lines.push(`Reports: ${reportFiles.join(", ")}`);
-  return `${lines.join("\n")}\n`;
+  // Each line is made inert on its own: a line break inside server text is escaped, not obeyed.
+  return `${lines.map(terminalLine).join("\n")}\n`;
 }
 
 function notRestoredLines(restore: NonNullable<RunResult["restore"]>): string[] {

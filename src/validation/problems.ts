@@ -47,6 +47,30 @@ export function problem(fields: Omit<Problem, "message">): Problem {
   return { ...fields, message: `${where}: expected ${fields.expected}, got ${fields.actual} (${fields.schemaPath})` };
 }
 
+/**
+ * Problems kept per body. A hostile body can carry hundreds of thousands of errors (a 1 MiB list of
+ * invalid items); only the first ones are mapped, and one more problem counts the rest.
+ */
+export const MAX_PROBLEMS_PER_BODY = 50;
+
+/** The first MAX_PROBLEMS_PER_BODY errors as problems, plus one that counts the others. */
+export function problemsFromAjv(errors: readonly ErrorObject[], instance: unknown, schemaPath: string): Problem[] {
+  const problems = errors.slice(0, MAX_PROBLEMS_PER_BODY).map((error) => fromAjvError(error, instance));
+  const omitted = errors.length - problems.length;
+  if (omitted > 0) {
+    problems.push(
+      problem({
+        code: "schema-violation",
+        instancePath: "",
+        schemaPath,
+        expected: "a body valid against the schema",
+        actual: `${omitted} more problems (only the first ${MAX_PROBLEMS_PER_BODY} are listed)`,
+      }),
+    );
+  }
+  return problems;
+}
+
 /** Converts one Ajv error into a Problem, reading the offending value from the instance. */
 export function fromAjvError(error: ErrorObject, instance: unknown): Problem {
   const value = valueAt(instance, error.instancePath);
@@ -106,7 +130,7 @@ export function typeName(value: unknown): string {
 /** A short JSON rendering of a value for messages: long strings and structures are cut. */
 export function preview(value: unknown, limit = 60): string {
   const text = value === undefined ? "undefined" : JSON.stringify(value);
-  const chars = [...text];
+  const chars = [...text.slice(0, limit * 2 + 1)]; // a code point is at most 2 code units
   return chars.length > limit ? `${chars.slice(0, limit).join("")}…` : text;
 }
 

@@ -8,7 +8,7 @@ import contentType from "content-type";
 import { escapePointer, isObject } from "../spec/assemble.js";
 import { documentedResponse, loadSpec, type OperationSpec, operation, type SpecDocument } from "../spec/document.js";
 import { createAjv, type ValidateFunction } from "./ajv.js";
-import { fromAjvError, type Problem, problem, type ValidationResult } from "./problems.js";
+import { type Problem, problem, problemsFromAjv, type ValidationResult } from "./problems.js";
 import { buildRegistry, type Direction, transformSchema } from "./schema-transform.js";
 
 export interface ResponseInput {
@@ -178,7 +178,8 @@ export class SpecValidators {
     result.mediaType = mediaType;
     if (validate === null || validate(body)) return result;
     result.valid = false;
-    result.problems = (validate.errors ?? []).map((error) => fromAjvError(error, body));
+    result.problems = problemsFromAjv(validate.errors ?? [], body, plan.pointer);
+    validate.errors = null; // a hostile body's errors (hundreds of thousands) are not kept until the next call
     return result;
   }
 
@@ -208,7 +209,8 @@ export class SpecValidators {
     const compiled = this.compiled[direction];
     let validate = compiled.get(schemaPointer);
     if (!validate) {
-      const schema = transformSchema(schemaAt(this.spec, schemaPointer), direction, `#${schemaPointer}`);
+      const components = isObject(this.spec.raw.components) ? this.spec.raw.components.schemas : undefined;
+      const schema = transformSchema(schemaAt(this.spec, schemaPointer), direction, `#${schemaPointer}`, components);
       validate = this.ajv.compile(schema as object);
       compiled.set(schemaPointer, validate);
     }

@@ -104,4 +104,11 @@ export const misbehaviours: Record<string, { misbehave: (other: string) => Misbe
     },
     finding: "body-too-large",
   },
+  "JSON nested deeper than the suite parses": {
+    misbehave: () => (_req, res) => {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(`{"data": ${"[".repeat(1_000)}${"]".repeat(1_000)}}`);
+    },
+    finding: "body-too-deep",
+  },
 };

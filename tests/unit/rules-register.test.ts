@@ -108,6 +108,7 @@ describe("every finding code is a rule id of the register", () => {
     unreachable: true,
     connection: true,
     "body-too-large": true,
+    "body-too-deep": true,
     aborted: true,
   };
 
