@@ -14,7 +14,8 @@ export type ToolErrorCode =
   | "TARGET_UNREACHABLE"
   | "PACT_INVALID"
   | "JOURNAL_INVALID"
-  | "BROKER_CLI_FAILED";
+  | "BROKER_CLI_FAILED"
+  | "VERIFIER_FAILED";
 
 export class ToolError extends Error {
   override readonly name = "ToolError";
