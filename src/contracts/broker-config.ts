@@ -102,15 +102,3 @@ export function brokerEnv(parent: NodeJS.ProcessEnv, auth: BrokerAuth): NodeJS.P
   }
   return env;
 }
-
-/** For log lines: the URL without user info, so `https://user:pass@broker` never reaches a log. */
-export function displayUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    parsed.username = "";
-    parsed.password = "";
-    return parsed.toString().replace(/\/$/, "");
-  } catch {
-    return "(invalid URL)";
-  }
-}

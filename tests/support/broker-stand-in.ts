@@ -114,7 +114,7 @@ function answer(request: RecordedRequest, base: string, options: BrokerStandInOp
             href: `${base}/pacts/provider/{provider}/for-verification`,
             templated: true,
           },
-          "pb:publish-provider-contract": {
+          "pf:publish-provider-contract": {
             href: `${base}/provider-contracts/provider/{provider}/publish`,
             templated: true,
           },
@@ -158,7 +158,10 @@ function answer(request: RecordedRequest, base: string, options: BrokerStandInOp
       {
         notices: [{ type: "success", text: `Published provider contract for ${provider} version ${version}` }],
         _embedded: { version: { number: version } },
-        _links: { "pb:pacticipant-version": link(`${base}/pacticipants/${provider}/versions/${version}`, version, "Version") },
+        _links: {
+          "pb:pacticipant-version": link(`${base}/pacticipants/${provider}/versions/${version}`, version, "Version"),
+          "pb:pacticipant-version-tags": [],
+        },
       },
     ];
   }
