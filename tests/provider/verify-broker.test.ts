@@ -152,6 +152,20 @@ describe("contracts:verify --from-broker", () => {
     expect(allowed.last).toBe("tenant-console: 3 verified, 17 not verified (no provider state set-up) (unverified allowed)");
   }, 60_000);
 
+  it("fetches with basic auth when a username and password are given", async () => {
+    const basic = `Basic ${Buffer.from(`ci:${token}`).toString("base64")}`;
+    const stand = await brokerWith([{ content: committed }], { requireAuthorization: basic });
+    const { PACT_BROKER_TOKEN: _unused, ...withoutToken } = env(stand);
+    const result = await verify([...providerFlags(), "--from-broker"], {
+      ...withoutToken,
+      PACT_BROKER_USERNAME: "ci",
+      PACT_BROKER_PASSWORD: token,
+    });
+    expect(result.code, result.lines.join("\n")).toBe(0);
+    expect(result.last).toBe("tenant-console: 20 verified");
+    expect(stand.requests.length).toBeGreaterThan(0);
+  }, 60_000);
+
   it("a run that cannot be made is a tool error: refused credentials, no pacts", async () => {
     const refusing = await brokerWith([{ content: committed }], { requireAuthorization: "Bearer another-token" });
     await expect(verify([...providerFlags(), "--from-broker"], env(refusing))).rejects.toMatchObject({ code: "VERIFIER_FAILED" });
