@@ -17,7 +17,8 @@ export type ToolErrorCode =
   | "JOURNAL_PENDING"
   | "JOURNAL_MISMATCH"
   | "TARGET_LOCKED"
-  | "BROKER_CLI_FAILED";
+  | "BROKER_CLI_FAILED"
+  | "VERIFIER_FAILED";
 
 export class ToolError extends Error {
   override readonly name = "ToolError";

@@ -1,17 +1,20 @@
 /**
- * `npm run contracts:publish | contracts:can-i-deploy -- --to-environment ENV |
- * contracts:record-deployment -- --environment ENV`: the official `pact-broker` CLI
- * (@pact-foundation/pact-cli) with the broker, version and branch taken from the environment.
+ * `npm run contracts:publish | contracts:can-i-deploy -- --to-environment ENV [--pacticipant NAME] |
+ * contracts:record-deployment -- --environment ENV [--pacticipant NAME] |
+ * contracts:publish-provider-contract [-- --report FILE]`: the official `pact-broker` and `pactflow`
+ * CLIs (@pact-foundation/pact-cli) with the broker, version and branch taken from the environment.
  * Credentials reach the CLI through its environment, never its argument list, and are never
- * printed. A missing broker URL or version is one line on stderr and exit 2; otherwise the exit
- * code is the CLI's (can-i-deploy: 1 means "no").
+ * printed. Exit codes: 0 done (can-i-deploy: yes), 1 can-i-deploy says no, 2 the command could not
+ * be made (bad input, no broker, refused credentials, any failure of the CLI).
  */
 import { spawn } from "node:child_process";
 import { createRequire } from "node:module";
 import { relative } from "node:path";
 import { parseArgs } from "node:util";
 import { isMain } from "../cli-main.js";
-import { describeError, EXIT_TOOL_ERROR, ToolError } from "../errors.js";
+import { describeError, EXIT_FINDINGS, EXIT_OK, EXIT_TOOL_ERROR, ToolError } from "../errors.js";
+import { isObject } from "../spec/assemble.js";
+import { SPEC_PATH } from "../spec/paths.js";
 import {
   type BrokerConfig,
   brokerConfig,
@@ -19,23 +22,33 @@ import {
   buildUrl,
   consumerBranch,
   consumerVersion,
-  displayUrl,
   type Git,
+  providerBranch,
+  providerVersion,
   systemGit,
 } from "./broker-config.js";
 import { CONTRACTS_DIR, pactNames } from "./names.js";
+import { DEFAULT_REPORT, selfVerification } from "./provider-contract.js";
+import { assertReachable } from "./reachable.js";
 
 export interface BrokerCommand {
-  /** Arguments after `pact-broker`, without credentials. */
+  tool: "pact-broker" | "pactflow";
+  /** Arguments after the tool's name, without credentials. */
   args: string[];
   config: BrokerConfig;
+  /** can-i-deploy asks for JSON: its answer, not the CLI's exit code, tells "no" from "could not ask". */
+  answersJson?: boolean;
+  /** Printed before the command runs (e.g. the evidence a provider contract is published with). */
+  note?: string;
 }
 
 export function buildCommand(argv: string[], env: NodeJS.ProcessEnv, git: Git = systemGit): BrokerCommand {
   const [command, ...rest] = argv;
   const config = brokerConfig(env);
-  const pacticipantDefault = pactNames(env).consumer;
+  const names = pactNames(env);
   const base = ["--broker-base-url", config.baseUrl];
+  /** The version of whichever side is named: the provider's variables for the provider, else the consumer's. */
+  const versionOf = (pacticipant: string) => (pacticipant === names.provider ? providerVersion(env, git) : consumerVersion(env, git));
   switch (command) {
     case "publish": {
       const { positionals } = parseArgs({ args: rest, allowPositionals: true, options: {} });
@@ -46,7 +59,7 @@ export function buildCommand(argv: string[], env: NodeJS.ProcessEnv, git: Git = 
       const args = ["publish", ...files, "--consumer-app-version", version];
       if (branch) args.push("--branch", branch);
       if (build) args.push("--build-url", build);
-      return { args: [...args, ...base], config };
+      return { tool: "pact-broker", args: [...args, ...base], config };
     }
     case "can-i-deploy": {
       const { values } = parseArgs({
@@ -55,11 +68,24 @@ export function buildCommand(argv: string[], env: NodeJS.ProcessEnv, git: Git = 
       });
       const environment = values["to-environment"];
       if (!environment) throw new ToolError("CONFIG_MISSING", "--to-environment is required (e.g. --to-environment production)");
-      const version = values.version ?? consumerVersion(env, git);
-      const pacticipant = values.pacticipant ?? pacticipantDefault;
+      const pacticipant = values.pacticipant ?? names.consumer;
+      const version = values.version ?? versionOf(pacticipant);
       return {
-        args: ["can-i-deploy", "--pacticipant", pacticipant, "--version", version, "--to-environment", environment, ...base],
+        tool: "pact-broker",
+        args: [
+          "can-i-deploy",
+          "--pacticipant",
+          pacticipant,
+          "--version",
+          version,
+          "--to-environment",
+          environment,
+          "--output",
+          "json",
+          ...base,
+        ],
         config,
+        answersJson: true,
       };
     }
     case "record-deployment": {
@@ -68,49 +94,125 @@ export function buildCommand(argv: string[], env: NodeJS.ProcessEnv, git: Git = 
         options: { environment: { type: "string" }, pacticipant: { type: "string" }, version: { type: "string" } },
       });
       if (!values.environment) throw new ToolError("CONFIG_MISSING", "--environment is required (e.g. --environment production)");
-      const version = values.version ?? consumerVersion(env, git);
-      const pacticipant = values.pacticipant ?? pacticipantDefault;
+      const pacticipant = values.pacticipant ?? names.consumer;
+      const version = values.version ?? versionOf(pacticipant);
       return {
+        tool: "pact-broker",
         args: ["record-deployment", "--pacticipant", pacticipant, "--version", version, "--environment", values.environment, ...base],
         config,
       };
     }
+    case "publish-provider-contract": {
+      const { values } = parseArgs({ args: rest, options: { report: { type: "string" } } });
+      const report = values.report ?? DEFAULT_REPORT;
+      const evidence = selfVerification(report);
+      const branch = providerBranch(env, git);
+      const build = buildUrl(env);
+      const args = [
+        "publish-provider-contract",
+        relative(process.cwd(), SPEC_PATH) || SPEC_PATH,
+        "--provider",
+        names.provider,
+        "--provider-app-version",
+        providerVersion(env, git),
+        "--content-type",
+        "application/json",
+        evidence.success ? "--verification-success" : "--no-verification-success",
+        "--verification-results",
+        report,
+        "--verification-results-content-type",
+        "application/json",
+        "--verification-results-format",
+        "json",
+        "--verifier",
+        "tenant-api-conformance",
+      ];
+      if (branch) args.push("--branch", branch);
+      if (build) args.push("--build-url", build);
+      const note = `self-verification from ${report}: ${evidence.success ? "success" : "failure"} (${evidence.summary})`;
+      return { tool: "pactflow", args: [...args, ...base], config, note };
+    }
     default:
       throw new ToolError(
         "CONFIG_INVALID",
-        `unknown command ${JSON.stringify(command ?? "")}: use publish, can-i-deploy or record-deployment`,
+        `unknown command ${JSON.stringify(command ?? "")}: use publish, can-i-deploy, record-deployment or publish-provider-contract`,
       );
   }
 }
 
-/** The command line as a human may see it: no credentials, no user info in the URL. */
-export function describeCommand({ args, config }: BrokerCommand): string {
-  const shown = args.map((arg) => (arg === config.baseUrl ? displayUrl(arg) : arg));
+/** The command line as a human may see it: the URL carries no credentials (brokerConfig refuses them). */
+export function describeCommand({ tool, args, config }: BrokerCommand): string {
   const auth = config.auth.kind === "token" ? "bearer token" : config.auth.kind === "basic" ? "basic auth" : "no auth";
-  return `pact-broker ${shown.join(" ")} (${auth})`;
+  return `${tool} ${args.join(" ")} (${auth})`;
 }
 
-/** Runs the official CLI (a native binary behind a node launcher) with output passed through. */
-export function runBrokerCli(command: BrokerCommand, parentEnv: NodeJS.ProcessEnv = process.env): Promise<number> {
-  const launcher = createRequire(import.meta.url).resolve("@pact-foundation/pact-cli/bin/pact-broker.js");
+export interface CliRun {
+  code: number;
+  /** What the CLI wrote to stdout when it was captured (answersJson), else "". */
+  stdout: string;
+}
+
+/** Runs the official CLI (a native binary behind a node launcher); stdout is captured for JSON answers. */
+export function runBrokerCli(command: BrokerCommand, parentEnv: NodeJS.ProcessEnv = process.env): Promise<CliRun> {
+  const launcher = createRequire(import.meta.url).resolve(`@pact-foundation/pact-cli/bin/${command.tool}.js`);
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [launcher, ...command.args], {
       env: brokerEnv(parentEnv, command.config.auth),
-      stdio: "inherit",
+      stdio: ["ignore", command.answersJson ? "pipe" : "inherit", "inherit"],
     });
-    child.once("error", (error) => reject(new ToolError("BROKER_CLI_FAILED", `cannot run pact-broker: ${error.message}`)));
-    child.once("exit", (code, signal) => resolve(code ?? (signal ? 128 : 1)));
+    let stdout = "";
+    child.stdout?.on("data", (chunk: Buffer) => {
+      stdout += chunk.toString("utf8");
+    });
+    child.once("error", (error) => reject(new ToolError("BROKER_CLI_FAILED", `cannot run ${command.tool}: ${error.message}`)));
+    child.once("close", (code, signal) => resolve({ code: code ?? (signal ? 128 : 1), stdout }));
   });
 }
 
-async function main(): Promise<number> {
-  const command = buildCommand(process.argv.slice(2), process.env);
-  console.log(describeCommand(command));
-  return runBrokerCli(command);
+/**
+ * can-i-deploy's JSON answer: `summary.deployable` true is 0, false is 1 ("no"). Anything else
+ * (an error, no JSON at all) means the broker could not be asked: exit 2, with the CLI's words.
+ */
+export function canIDeployExit(run: CliRun, out: (line: string) => void, err: (line: string) => void = console.error): number {
+  let answer: unknown;
+  try {
+    answer = JSON.parse(run.stdout);
+  } catch {
+    answer = undefined;
+  }
+  const summary = isObject(answer) && isObject(answer.summary) ? answer.summary : undefined;
+  if (!summary || typeof summary.deployable !== "boolean") {
+    if (run.stdout.trim()) err(run.stdout.trim());
+    err(`contracts: can-i-deploy could not ask the broker (pact-broker exited ${run.code})`);
+    return EXIT_TOOL_ERROR;
+  }
+  for (const notice of isObject(answer) && Array.isArray(answer.notices) ? answer.notices : []) {
+    if (isObject(notice) && typeof notice.text === "string") out(notice.text);
+  }
+  const reason = typeof summary.reason === "string" ? summary.reason : "";
+  out(`${summary.deployable ? "yes, deployable" : "no, not deployable"}: ${reason}`);
+  return summary.deployable ? EXIT_OK : EXIT_FINDINGS;
+}
+
+export async function run(
+  argv: string[],
+  env: NodeJS.ProcessEnv = process.env,
+  out: (line: string) => void = console.log,
+  err: (line: string) => void = console.error,
+): Promise<number> {
+  const command = buildCommand(argv, env);
+  if (command.note) out(command.note);
+  out(describeCommand(command));
+  await assertReachable(command.config.baseUrl, "Pact broker");
+  const result = await runBrokerCli(command, env);
+  if (command.answersJson) return canIDeployExit(result, out, err);
+  if (result.code === 0) return EXIT_OK;
+  err(`contracts: ${command.tool} ${command.args[0]} failed (exit ${result.code})`);
+  return EXIT_TOOL_ERROR;
 }
 
 if (isMain(import.meta.url)) {
-  main().then(
+  run(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;
     },

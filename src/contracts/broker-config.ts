@@ -1,7 +1,7 @@
 /**
- * Where and as whom to talk to the Pact broker, and which consumer version and branch to publish,
- * from the environment (and git as the fallback for version and branch). Nothing here prints or
- * returns a secret in a message: errors name the variable, never its value.
+ * Where and as whom to talk to the Pact broker, and which consumer or provider version and branch
+ * to publish, from the environment (and git as the fallback for version and branch). Nothing here
+ * prints or returns a secret in a message: errors name the variable, never its value.
  */
 import { execFileSync } from "node:child_process";
 import { ToolError } from "../errors.js";
@@ -27,16 +27,25 @@ export const systemGit: Git = (args) => {
 export function brokerConfig(env: NodeJS.ProcessEnv): BrokerConfig {
   const baseUrl = env.PACT_BROKER_BASE_URL?.trim();
   if (!baseUrl) throw new ToolError("CONFIG_MISSING", "PACT_BROKER_BASE_URL is not set (the Pact broker to talk to)");
-  if (!isHttpUrl(baseUrl)) throw new ToolError("CONFIG_INVALID", "PACT_BROKER_BASE_URL is not an http(s) URL");
+  const url = parseUrl(baseUrl);
+  if (url === undefined || (url.protocol !== "http:" && url.protocol !== "https:")) {
+    throw new ToolError("CONFIG_INVALID", "PACT_BROKER_BASE_URL is not an http(s) URL");
+  }
+  // A URL travels on command lines and into the clients' messages; credentials must not ride along.
+  if (url.username !== "" || url.password !== "") {
+    throw new ToolError(
+      "CONFIG_INVALID",
+      "PACT_BROKER_BASE_URL must not contain credentials: put them in PACT_BROKER_USERNAME and PACT_BROKER_PASSWORD (or PACT_BROKER_TOKEN)",
+    );
+  }
   return { baseUrl, auth: brokerAuth(env) };
 }
 
-function isHttpUrl(value: string): boolean {
+function parseUrl(value: string): URL | undefined {
   try {
-    const { protocol } = new URL(value);
-    return protocol === "http:" || protocol === "https:";
+    return new URL(value);
   } catch {
-    return false;
+    return undefined;
   }
 }
 
@@ -51,19 +60,28 @@ function brokerAuth(env: NodeJS.ProcessEnv): BrokerAuth {
   return { kind: "none" };
 }
 
-export function consumerVersion(env: NodeJS.ProcessEnv, git: Git = systemGit): string {
-  const version = env.PACT_CONSUMER_VERSION?.trim() || git(["rev-parse", "HEAD"]);
-  if (!version) throw new ToolError("CONFIG_MISSING", "no consumer version: set PACT_CONSUMER_VERSION or run inside a git checkout");
+export type Side = "consumer" | "provider";
+
+/** PACT_CONSUMER_VERSION or PACT_PROVIDER_VERSION, else the git commit. */
+export function pacticipantVersion(side: Side, env: NodeJS.ProcessEnv, git: Git = systemGit): string {
+  const variable = `PACT_${side.toUpperCase()}_VERSION`;
+  const version = env[variable]?.trim() || git(["rev-parse", "HEAD"]);
+  if (!version) throw new ToolError("CONFIG_MISSING", `no ${side} version: set ${variable} or run inside a git checkout`);
   return version;
 }
 
-/** PACT_CONSUMER_BRANCH, else CI's branch (a detached checkout has none), else git's. */
-export function consumerBranch(env: NodeJS.ProcessEnv, git: Git = systemGit): string | undefined {
-  const explicit = env.PACT_CONSUMER_BRANCH?.trim() || env.GITHUB_HEAD_REF?.trim() || env.GITHUB_REF_NAME?.trim();
+/** PACT_CONSUMER_BRANCH or PACT_PROVIDER_BRANCH, else CI's branch (a detached checkout has none), else git's. */
+export function pacticipantBranch(side: Side, env: NodeJS.ProcessEnv, git: Git = systemGit): string | undefined {
+  const explicit = env[`PACT_${side.toUpperCase()}_BRANCH`]?.trim() || env.GITHUB_HEAD_REF?.trim() || env.GITHUB_REF_NAME?.trim();
   if (explicit) return explicit;
   const branch = git(["rev-parse", "--abbrev-ref", "HEAD"]);
   return branch && branch !== "HEAD" ? branch : undefined;
 }
+
+export const consumerVersion = (env: NodeJS.ProcessEnv, git: Git = systemGit) => pacticipantVersion("consumer", env, git);
+export const consumerBranch = (env: NodeJS.ProcessEnv, git: Git = systemGit) => pacticipantBranch("consumer", env, git);
+export const providerVersion = (env: NodeJS.ProcessEnv, git: Git = systemGit) => pacticipantVersion("provider", env, git);
+export const providerBranch = (env: NodeJS.ProcessEnv, git: Git = systemGit) => pacticipantBranch("provider", env, git);
 
 /** The CI run that produced the pact, when CI says so (GitHub Actions, GitLab, Jenkins, Buildkite). */
 export function buildUrl(env: NodeJS.ProcessEnv): string | undefined {
@@ -83,16 +101,4 @@ export function brokerEnv(parent: NodeJS.ProcessEnv, auth: BrokerAuth): NodeJS.P
     env.PACT_BROKER_PASSWORD = auth.password;
   }
   return env;
-}
-
-/** For log lines: the URL without user info, so `https://user:pass@broker` never reaches a log. */
-export function displayUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    parsed.username = "";
-    parsed.password = "";
-    return parsed.toString().replace(/\/$/, "");
-  } catch {
-    return "(invalid URL)";
-  }
 }

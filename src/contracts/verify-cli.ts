@@ -1,92 +1,129 @@
 /**
- * `npm run contracts:verify -- --provider-base-url URL [--pact FILE]... [--provider-states-setup-url URL]`
- * verifies pacts (default: contracts/*.json) against any running provider. Interactions whose
- * provider states cannot be set up are listed, not failed. Exit 0 verified, 1 verification
- * failed, 2 bad input (one line on stderr).
+ * `npm run contracts:verify -- --provider-base-url URL [--provider-states-setup-url URL]
+ *   ([--pact FILE]... | --from-broker [--publish] [--consumer-version-selectors JSON]
+ *   [--include-wip-pacts-since DATE]) [--allow-unverified]`
+ *
+ * Verifies a running provider against exactly the given pact files (default: contracts/*.json),
+ * or against the pacts the broker selects for it, publishing every result with --publish only.
+ * Exit 0 when every non-pending interaction verified, 1 when one failed (or could not be set up,
+ * unless --allow-unverified), 2 when the run could not be made. The last line has the counts per
+ * consumer.
  */
-import { connect } from "node:net";
 import { parseArgs } from "node:util";
 import { isMain } from "../cli-main.js";
 import { describeError, EXIT_FINDINGS, EXIT_OK, EXIT_TOOL_ERROR, ToolError } from "../errors.js";
+import { brokerConfig, buildUrl, type Git, providerBranch, providerVersion, systemGit } from "./broker-config.js";
 import { CONTRACTS_DIR, committedPactFiles, pactNames } from "./names.js";
-import { verifyPacts } from "./verify.js";
+import { assertReachable } from "./reachable.js";
+import { describeTallies, type InteractionProblem } from "./verification-report.js";
+import { type ConsumerVersionSelector, type VerifyOptions, verifyPacts } from "./verify.js";
 
-export async function run(argv: string[], out: (line: string) => void = console.log): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      "provider-base-url": { type: "string" },
-      pact: { type: "string", multiple: true },
-      "provider-states-setup-url": { type: "string" },
-      provider: { type: "string" },
-    },
-  });
-  const baseUrl = values["provider-base-url"];
-  if (!baseUrl) throw new ToolError("CONFIG_MISSING", "--provider-base-url is required");
-  checkUrl(baseUrl, "--provider-base-url");
+const OPTIONS = {
+  "provider-base-url": { type: "string" },
+  pact: { type: "string", multiple: true },
+  "provider-states-setup-url": { type: "string" },
+  provider: { type: "string" },
+  "from-broker": { type: "boolean", default: false },
+  publish: { type: "boolean", default: false },
+  "consumer-version-selectors": { type: "string" },
+  "include-wip-pacts-since": { type: "string" },
+  "allow-unverified": { type: "boolean", default: false },
+} as const;
+
+type Values = ReturnType<typeof parseArgs<{ args: string[]; options: typeof OPTIONS }>>["values"];
+
+export async function run(
+  argv: string[],
+  env: NodeJS.ProcessEnv = process.env,
+  out: (line: string) => void = console.log,
+  git: Git = systemGit,
+): Promise<number> {
+  const { values } = parseArgs({ args: argv, options: OPTIONS });
+  const options = verifyOptions(values, env, git);
+  await assertReachable(options.providerBaseUrl, "provider");
+  if (options.fromBroker) await assertReachable(options.fromBroker.broker.baseUrl, "Pact broker");
+  const outcome = await verifyPacts(options);
+  for (const problem of outcome.problems) out(describeProblem(problem));
+  const unverified = outcome.consumers.reduce((sum, t) => sum + t.unverified, 0);
+  const failed = outcome.consumers.reduce((sum, t) => sum + t.failed, 0);
+  if (unverified > 0 && options.providerStatesSetupUrl === undefined) {
+    out("provider states can only be set up through the provider: pass --provider-states-setup-url URL");
+  }
+  const blocking = failed + (values["allow-unverified"] ? 0 : unverified);
+  out(describeTallies(outcome.consumers) + (unverified > 0 && values["allow-unverified"] ? " (unverified allowed)" : ""));
+  return blocking > 0 ? EXIT_FINDINGS : EXIT_OK;
+}
+
+function verifyOptions(values: Values, env: NodeJS.ProcessEnv, git: Git): VerifyOptions {
+  const providerBaseUrl = requireUrl(values["provider-base-url"], "--provider-base-url");
   const setupUrl = values["provider-states-setup-url"];
-  if (setupUrl !== undefined) checkUrl(setupUrl, "--provider-states-setup-url");
-  const pactFiles = values.pact ?? committedPactFiles();
-  if (pactFiles.length === 0) throw new ToolError("CONFIG_MISSING", `no pact files given and none in ${CONTRACTS_DIR}`);
-  await assertReachable(baseUrl);
-  let outcome: Awaited<ReturnType<typeof verifyPacts>>;
-  try {
-    outcome = await verifyPacts({
-      providerBaseUrl: baseUrl,
-      pactFiles,
-      provider: values.provider ?? pactNames().provider,
-      providerStatesSetupUrl: setupUrl,
-    });
-  } catch (error) {
-    if (error instanceof ToolError) throw error;
-    // The verifier has already printed its report; its error is that report again as JSON.
-    out(`verification failed: ${failureSummary(error)}; see the verifier's report above`);
-    return EXIT_FINDINGS;
+  const common = {
+    providerBaseUrl,
+    provider: values.provider ?? pactNames(env).provider,
+    ...(setupUrl === undefined ? {} : { providerStatesSetupUrl: requireUrl(setupUrl, "--provider-states-setup-url") }),
+  };
+  if (!values["from-broker"]) {
+    for (const flag of ["publish", "consumer-version-selectors", "include-wip-pacts-since"] as const) {
+      if (values[flag] !== undefined && values[flag] !== false) throw new ToolError("CONFIG_INVALID", `--${flag} needs --from-broker`);
+    }
+    const pactFiles = values.pact ?? committedPactFiles();
+    if (pactFiles.length === 0) throw new ToolError("CONFIG_MISSING", `no pact files given and none in ${CONTRACTS_DIR}`);
+    return { ...common, pactFiles };
   }
-  for (const skipped of outcome.needsSetup) {
-    out(`needs provider state set-up, not verified: "${skipped.interaction}" given ${skipped.states.map((s) => `"${s}"`).join(", ")}`);
-  }
-  out(
-    `${outcome.verified} interaction(s) verified; ${outcome.needsSetup.length} need provider state set-up (pass --provider-states-setup-url)`,
-  );
-  return EXIT_OK;
+  if (values.pact) throw new ToolError("CONFIG_INVALID", "--pact and --from-broker exclude each other");
+  const branch = providerBranch(env, git);
+  return {
+    ...common,
+    fromBroker: {
+      broker: brokerConfig(env),
+      consumerVersionSelectors: selectors(values["consumer-version-selectors"], branch),
+      ...(values["include-wip-pacts-since"] ? { includeWipPactsSince: wipDate(values["include-wip-pacts-since"]) } : {}),
+    },
+    ...(branch ? { providerBranch: branch } : {}),
+    ...(values.publish ? { publish: { providerVersion: providerVersion(env, git), providerBranch: branch, buildUrl: buildUrl(env) } } : {}),
+  };
 }
 
-function failureSummary(error: unknown): string {
+/**
+ * Pact's recommended default: the consumers' main branch, whatever is deployed or released, and
+ * the consumer branch named like the provider's (for features built on both sides at once).
+ */
+function selectors(json: string | undefined, branch: string | undefined): ConsumerVersionSelector[] {
+  if (json === undefined) return [{ mainBranch: true }, { deployedOrReleased: true }, ...(branch ? [{ matchingBranch: true }] : [])];
+  let parsed: unknown;
   try {
-    const report = JSON.parse((error as Error).message) as { errors?: unknown[] };
-    if (Array.isArray(report.errors)) return `${report.errors.length} interaction(s) failed`;
+    parsed = JSON.parse(json);
   } catch {
-    // not the verifier's JSON report: fall through to the one-line description
+    throw new ToolError("CONFIG_INVALID", "--consumer-version-selectors is not JSON (e.g. '[{\"mainBranch\":true}]')");
   }
-  return describeError(error).slice(0, 300);
+  if (!Array.isArray(parsed) || parsed.length === 0 || !parsed.every((s) => typeof s === "object" && s !== null && !Array.isArray(s))) {
+    throw new ToolError("CONFIG_INVALID", "--consumer-version-selectors must be a non-empty JSON array of selector objects");
+  }
+  return parsed as ConsumerVersionSelector[];
 }
 
-/** An unreachable provider is "the run could not be made" (exit 2), not 20 failed interactions. */
-async function assertReachable(url: string, timeoutMs = 5000): Promise<void> {
-  const { hostname, port, protocol } = new URL(url);
-  const host = hostname.replace(/^\[|\]$/g, "");
-  await new Promise<void>((resolve, reject) => {
-    const socket = connect({ host, port: Number(port || (protocol === "https:" ? 443 : 80)), timeout: timeoutMs });
-    const fail = (reason: string) => {
-      socket.destroy();
-      reject(new ToolError("TARGET_UNREACHABLE", `cannot connect to ${url} (${reason})`));
-    };
-    socket.once("connect", () => {
-      socket.destroy();
-      resolve();
-    });
-    socket.once("timeout", () => fail(`no answer in ${timeoutMs} ms`));
-    socket.once("error", (error: NodeJS.ErrnoException) => fail(error.code ?? error.message));
-  });
+function wipDate(value: string): string {
+  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(Date.parse(value))) {
+    throw new ToolError("CONFIG_INVALID", `--include-wip-pacts-since needs a date (YYYY-MM-DD), got ${JSON.stringify(value)}`);
+  }
+  return value;
 }
 
-function checkUrl(value: string, flag: string): void {
+function requireUrl(value: string | undefined, flag: string): string {
+  if (!value) throw new ToolError("CONFIG_MISSING", `${flag} is required`);
   try {
     new URL(value);
   } catch {
     throw new ToolError("CONFIG_INVALID", `${flag} is not a URL: ${value}`);
   }
+  return value;
+}
+
+function describeProblem(problem: InteractionProblem): string {
+  const pending = problem.pending ? " [pending pact: does not fail the build]" : "";
+  if (problem.kind === "unverified")
+    return `not verified (provider state not set up)${pending}: ${problem.consumer} ${problem.interaction}`;
+  return `failed${pending}: ${problem.consumer} ${problem.interaction}: ${problem.message}`;
 }
 
 if (isMain(import.meta.url)) {

@@ -1,29 +1,50 @@
 /**
- * Provider verification of pact files with pact's Verifier. In process (tests) the state handlers
- * come from provider-states.ts; against any running provider a state can only be set up when the
- * provider offers a state set-up URL, so without one the interactions that need a state are left
- * out of the run and reported as such, and the rest are verified.
+ * Provider verification with pact's Verifier, of pact files or of the pacts a broker selects for
+ * the provider (consumer version selectors, pending and WIP pacts), optionally publishing every
+ * result. Pact does the fetching, the verifying and the publishing; this module only chooses the
+ * options and reads the core's report into counts per consumer.
+ *
+ * Provider states are set up by in-process handlers (tests), by the provider's own set-up URL
+ * (passed to the core as is, so a set-up that fails fails the interaction), or, with neither, by
+ * a stand-in that refuses every named state: those interactions come back "not verified" instead
+ * of passing without their state.
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { basename, join } from "node:path";
-import { Verifier } from "@pact-foundation/pact";
+import { Verifier, type VerifierOptions } from "@pact-foundation/pact";
 import { ToolError } from "../errors.js";
 import { readJsonFile } from "../json-file.js";
-import { isObject, type JsonObject } from "../spec/assemble.js";
+import { isObject } from "../spec/assemble.js";
+import type { BrokerConfig } from "./broker-config.js";
 import type { StateSetup } from "./provider-states.js";
-import { STATES } from "./states.js";
+import { startStateSetupServer } from "./state-setup.js";
+import { readCoreReport, type VerificationReport } from "./verification-report.js";
 
-export interface NeedsSetup {
-  pact: string;
-  interaction: string;
-  states: string[];
+export type ConsumerVersionSelector = NonNullable<VerifierOptions["consumerVersionSelectors"]>[number];
+
+export interface BrokerSource {
+  broker: BrokerConfig;
+  consumerVersionSelectors: ConsumerVersionSelector[];
+  /** Also verify work-in-progress pacts published since this date (pending, never fatal). */
+  includeWipPactsSince?: string;
+}
+
+export interface PublishResults {
+  providerVersion: string;
+  providerBranch?: string;
+  buildUrl?: string;
 }
 
 export interface VerifyOptions {
   providerBaseUrl: string;
-  pactFiles: string[];
+  /** The provider's name in the pacts and the broker (default: the first pact file's). */
   provider?: string;
+  /** Exactly these pact files... */
+  pactFiles?: string[];
+  /** ...or the pacts the broker selects for the provider. */
+  fromBroker?: BrokerSource;
+  /** Publish every result to the broker (only with `fromBroker`). */
+  publish?: PublishResults;
+  /** The branch the provider is built from: the broker matches `matchingBranch` and WIP pacts by it. */
+  providerBranch?: string;
   /** In-process handlers keyed by state sentence. */
   stateHandlers?: Record<string, StateSetup>;
   /** A running provider's own state set-up endpoint (pact's {state, params, action} POST). */
@@ -31,99 +52,98 @@ export interface VerifyOptions {
   logLevel?: "trace" | "debug" | "info" | "warn" | "error";
 }
 
-export interface VerifyOutcome {
-  /** Interactions sent to the provider. */
-  verified: number;
-  /** Interactions left out because their provider states could not be set up. */
-  needsSetup: NeedsSetup[];
-}
+export type VerifyOutcome = VerificationReport;
 
 export async function verifyPacts(options: VerifyOptions): Promise<VerifyOutcome> {
-  const canSetUp = options.stateHandlers !== undefined || options.providerStatesSetupUrl !== undefined;
-  const workDir = mkdtempSync(join(tmpdir(), "pact-verify-"));
+  const source = sourceOptions(options);
+  const refuser = options.stateHandlers || options.providerStatesSetupUrl ? undefined : await startStateSetupServer();
+  const setupUrl = options.providerStatesSetupUrl ?? refuser?.url;
   try {
-    const needsSetup: NeedsSetup[] = [];
-    const pactUrls: string[] = [];
-    let verified = 0;
-    let provider = options.provider;
-    for (const file of options.pactFiles) {
-      const pact = readPactJson(file);
-      // The core verifier needs the provider's name; a pact carries it.
-      provider ??= isObject(pact.provider) && typeof pact.provider.name === "string" ? pact.provider.name : undefined;
-      const split = splitByState(pact, file, canSetUp);
-      needsSetup.push(...split.needsSetup);
-      if (split.runnable.length === 0) continue;
-      verified += split.runnable.length;
-      const runnable = join(workDir, `${pactUrls.length}-${basename(file)}`);
-      writeFileSync(runnable, JSON.stringify({ ...split.pact, interactions: split.runnable }));
-      pactUrls.push(runnable);
-    }
-    if (pactUrls.length > 0) {
-      await new Verifier({
-        provider: provider ?? "provider",
-        providerBaseUrl: options.providerBaseUrl,
-        pactUrls,
-        stateHandlers: options.stateHandlers ?? forwardingHandlers(options.providerStatesSetupUrl),
-        logLevel: options.logLevel ?? "error",
-      }).verifyProvider();
-    }
-    return { verified, needsSetup };
+    const verifier = new Verifier({
+      provider: options.provider ?? providerOf(options.pactFiles ?? []),
+      providerBaseUrl: options.providerBaseUrl,
+      ...source,
+      ...publishOptions(options),
+      ...(options.stateHandlers ? { stateHandlers: options.stateHandlers } : {}),
+      // Given to the core as is, it replaces pact-js's own proxy (so it must be absent, not undefined,
+      // for in-process handlers): a set-up that does not answer 2xx fails the interaction.
+      ...(setupUrl === undefined ? {} : { providerStatesSetupUrl: setupUrl }),
+      logLevel: options.logLevel ?? "error",
+    });
+    const text = await withoutBrokerVariables(() =>
+      verifier.verifyProvider().then(
+        (report) => report,
+        (error: unknown) => (error instanceof Error ? error.message : String(error)),
+      ),
+    );
+    return readCoreReport(text);
   } finally {
-    rmSync(workDir, { recursive: true, force: true });
+    await refuser?.close();
   }
 }
 
-function readPactJson(file: string): JsonObject {
+function sourceOptions(options: VerifyOptions): Partial<VerifierOptions> {
+  const { pactFiles, fromBroker } = options;
+  if (fromBroker === undefined) {
+    if (!pactFiles || pactFiles.length === 0) throw new ToolError("CONFIG_MISSING", "no pact files to verify");
+    for (const file of pactFiles) readPactJson(file);
+    return { pactUrls: pactFiles };
+  }
+  const { broker } = fromBroker;
+  return {
+    pactBrokerUrl: broker.baseUrl,
+    ...(broker.auth.kind === "token" ? { pactBrokerToken: broker.auth.token } : {}),
+    ...(broker.auth.kind === "basic" ? { pactBrokerUsername: broker.auth.username, pactBrokerPassword: broker.auth.password } : {}),
+    consumerVersionSelectors: fromBroker.consumerVersionSelectors,
+    enablePending: true,
+    ...(fromBroker.includeWipPactsSince ? { includeWipPactsSince: fromBroker.includeWipPactsSince } : {}),
+    ...(options.providerBranch ? { providerVersionBranch: options.providerBranch } : {}),
+    failIfNoPactsFound: true,
+  };
+}
+
+function publishOptions(options: VerifyOptions): Partial<VerifierOptions> {
+  const { publish } = options;
+  // Without publishing the option stays absent: pact-js checks for a version whenever it is set.
+  if (publish === undefined) return {};
+  if (options.fromBroker === undefined) {
+    throw new ToolError("CONFIG_INVALID", "verification results can only be published for pacts from a broker (--from-broker)");
+  }
+  return {
+    publishVerificationResult: true,
+    providerVersion: publish.providerVersion,
+    ...(publish.providerBranch ? { providerVersionBranch: publish.providerBranch } : {}),
+    ...(publish.buildUrl ? { buildUrl: publish.buildUrl } : {}),
+  };
+}
+
+/**
+ * pact-js reads PACT_BROKER_* from the environment on its own (a broker source, credentials,
+ * publishing): while it runs it sees none, so only the options above decide what is verified and
+ * whether anything is published.
+ */
+async function withoutBrokerVariables<T>(run: () => Promise<T>): Promise<T> {
+  const saved = Object.entries(process.env).filter(([name]) => name.startsWith("PACT_BROKER_"));
+  for (const [name] of saved) Reflect.deleteProperty(process.env, name);
+  try {
+    return await run();
+  } finally {
+    for (const [name, value] of saved) process.env[name] = value;
+  }
+}
+
+function readPactJson(file: string): Record<string, unknown> {
   const raw = readJsonFile(file, "pact", { unreadable: "PACT_INVALID", invalid: "PACT_INVALID" });
   if (!isObject(raw) || !Array.isArray(raw.interactions))
     throw new ToolError("PACT_INVALID", `${file} is not a pact (needs "interactions")`);
   return raw;
 }
 
-function splitByState(
-  pact: JsonObject,
-  file: string,
-  canSetUp: boolean,
-): { pact: JsonObject; runnable: unknown[]; needsSetup: NeedsSetup[] } {
-  const runnable: unknown[] = [];
-  const needsSetup: NeedsSetup[] = [];
-  for (const interaction of pact.interactions as unknown[]) {
-    const states = stateNames(interaction);
-    if (states.length === 0 || canSetUp) runnable.push(interaction);
-    else needsSetup.push({ pact: file, interaction: descriptionOf(interaction), states });
+/** The core verifier needs the provider's name; a pact carries it. */
+function providerOf(pactFiles: string[]): string {
+  for (const file of pactFiles) {
+    const pact = readPactJson(file);
+    if (isObject(pact.provider) && typeof pact.provider.name === "string") return pact.provider.name;
   }
-  return { pact, runnable, needsSetup };
-}
-
-/** V3/V4 `providerStates: [{name}]`, V2 `providerState: "..."`. */
-function stateNames(interaction: unknown): string[] {
-  if (!isObject(interaction)) return [];
-  if (Array.isArray(interaction.providerStates)) {
-    return interaction.providerStates.flatMap((s: unknown) => (isObject(s) && typeof s.name === "string" ? [s.name] : []));
-  }
-  return typeof interaction.providerState === "string" ? [interaction.providerState] : [];
-}
-
-function descriptionOf(interaction: unknown): string {
-  return isObject(interaction) && typeof interaction.description === "string" ? interaction.description : "(no description)";
-}
-
-/**
- * pact-js always points the core verifier at its own proxy for state changes, so a provider's own
- * set-up URL is reached by handlers that forward each state change there.
- */
-function forwardingHandlers(setupUrl: string | undefined): Record<string, StateSetup> | undefined {
-  if (setupUrl === undefined) return undefined;
-  const forward =
-    (state: string): StateSetup =>
-    async (params) => {
-      const response = await fetch(setupUrl, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ state, params: params ?? {}, action: "setup" }),
-      });
-      if (!response.ok) throw new Error(`state set-up "${state}" answered ${response.status}`);
-      return undefined;
-    };
-  return Object.fromEntries(Object.values(STATES).map((state) => [state, forward(state)]));
+  return "provider";
 }

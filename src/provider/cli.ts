@@ -1,5 +1,6 @@
 /**
- * `npm run provider [-- --json] [-- --port N]`: serves the reference provider until stopped.
+ * `npm run provider [-- --json] [-- --port N]`: serves the reference provider until stopped, with
+ * pact's provider-state set-up endpoint so `contracts:verify` can verify every interaction.
  * With --json the first line on stdout is exactly one JSON object describing how to reach it.
  */
 import { parseArgs } from "node:util";
@@ -10,9 +11,10 @@ async function main(): Promise<void> {
   const { values } = parseArgs({ options: { json: { type: "boolean", default: false }, port: { type: "string" } } });
   const port = values.port === undefined ? 0 : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0..65535, got ${values.port}`);
-  const provider = await startProvider({ port });
+  const provider = await startProvider({ port, providerStates: true });
   const info = {
     baseUrl: provider.baseUrl,
+    providerStatesSetupUrl: provider.providerStatesSetupUrl,
     tokens: provider.tokens,
     orgs: provider.orgs,
     missingOrgId: provider.missingOrgId,
@@ -26,6 +28,7 @@ async function main(): Promise<void> {
     console.log(`  member token:    ${info.tokens.member}`);
     console.log(`  outsider token:  ${info.tokens.outsider}`);
     console.log(`  foreign org:     ${info.orgs.foreign}`);
+    console.log(`  provider states: ${info.providerStatesSetupUrl}  (pact's state set-up endpoint)`);
     console.log(`Try: curl -H "Authorization: Bearer ${info.tokens.owner}" ${info.baseUrl}/api/v1/orgs`);
     console.log("Stop with Ctrl-C.");
   }

@@ -6,6 +6,8 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { stateHandlers } from "../contracts/provider-states.js";
+import { stateChangeHandler } from "../contracts/state-setup.js";
 import { specValidators } from "../validation/validators.js";
 import type { PersonaName } from "./fixtures.js";
 import { errorReply, type HandlerDeps, handle, type Reply } from "./handlers.js";
@@ -14,6 +16,8 @@ import { type ProviderRules, referenceRules } from "./rules.js";
 import { inferenceKeyFor, ProviderState } from "./state.js";
 
 export const BASE_PATH = "/tenant";
+/** Pact's provider-state set-up endpoint, outside the API's base path so it never shadows a route. */
+export const PROVIDER_STATES_PATH = "/_pact/provider-states";
 const ORGS_PATH = `${BASE_PATH}/api/v1/orgs`;
 
 export interface ProviderOptions {
@@ -27,6 +31,8 @@ export interface ProviderOptions {
   intercept?: (request: IncomingMessage, response: ServerResponse) => boolean;
   port?: number;
   host?: string;
+  /** Serves pact's provider-state set-up endpoint at PROVIDER_STATES_PATH (off unless asked for). */
+  providerStates?: boolean;
 }
 
 /** What a caller needs to reach the provider: the shape `npm run provider -- --json` prints. */
@@ -43,6 +49,8 @@ export interface ProviderHandle extends ProviderInfo {
   /** An admin (not owner) of the editable org, for tests of the admin path. */
   adminToken: string;
   userOf(persona: PersonaName): string;
+  /** Set when started with `providerStates`: where the verifier POSTs its state changes. */
+  providerStatesSetupUrl?: string;
   close(): Promise<void>;
 }
 
@@ -51,8 +59,13 @@ export async function startProvider(options: ProviderOptions = {}): Promise<Prov
   const newOrgId = options.newOrgId ?? randomUUID;
   const state = new ProviderState(newOrgId);
   const deps: HandlerDeps = { state, rules, validators: specValidators() };
+  const setUpState = options.providerStates ? stateChangeHandler(stateHandlers(state)) : undefined;
   const server = createServer((request, response) => {
     if (options.intercept?.(request, response)) return;
+    if (setUpState && new URL(request.url ?? "/", "http://provider").pathname === PROVIDER_STATES_PATH) {
+      setUpState(request, response).catch(() => sendJson(response, 500, { error: "state set-up failed" }, "application/json"));
+      return;
+    }
     serve(request, response, deps).catch(() => sendJson(response, 500, errorReply(rules, 500).body, rules.contentType));
   });
   server.keepAliveTimeout = 1000;
@@ -74,6 +87,7 @@ export async function startProvider(options: ProviderOptions = {}): Promise<Prov
     invalidOrgId: options.invalidOrgId ?? "not-an-id",
     state,
     userOf: (persona) => state.userOf(persona),
+    ...(setUpState ? { providerStatesSetupUrl: `http://${host}:${port}${PROVIDER_STATES_PATH}` } : {}),
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -283,7 +283,7 @@ describe("npm run provider -- --json", () => {
       missingOrgId: string;
       invalidOrgId: string;
     };
-    expect(Object.keys(info).sort()).toEqual(["baseUrl", "invalidOrgId", "missingOrgId", "orgs", "tokens"]);
+    expect(Object.keys(info).sort()).toEqual(["baseUrl", "invalidOrgId", "missingOrgId", "orgs", "providerStatesSetupUrl", "tokens"]);
     expect(Object.keys(info.tokens).sort()).toEqual(["inferenceKey", "member", "outsider", "owner"]);
     expect(info.tokens.inferenceKey).toMatch(/^sk-nc-/);
     expect(Object.keys(info.orgs).sort()).toEqual(["editable", "foreign"]);
