@@ -4,7 +4,7 @@
  * so findings and request counts belong to exactly one check.
  */
 import { isDeepStrictEqual } from "node:util";
-import { type Finding, finding } from "../findings.js";
+import { type Finding, finding } from "../findings/finding.js";
 import type { Exchange, HttpRequest, HttpTransport } from "../http/transport.js";
 import { operation, type SpecDocument } from "../spec/document.js";
 import type { OperationId } from "../spec/types.js";

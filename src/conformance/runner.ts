@@ -3,7 +3,7 @@
  * between a snapshot of the org (journalled) and its restoration. Produces a RunResult: data that
  * every reporter renders.
  */
-import { type Finding, finding } from "../findings.js";
+import { type Finding, finding } from "../findings/finding.js";
 import type { HttpTransport } from "../http/transport.js";
 import type { SpecDocument } from "../spec/document.js";
 import type { Organization } from "../spec/types.js";

@@ -1,7 +1,7 @@
 /** The human summary on stdout: the target, the counts, one line per finding, skipped checks. */
 
 import { countOutcomes, type RunResult } from "../conformance/runner.js";
-import { renderFinding } from "../findings.js";
+import { renderFinding } from "../findings/finding.js";
 
 export function renderSummary(result: RunResult, reportFiles: string[]): string {
   const counts = countOutcomes(result);

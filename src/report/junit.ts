@@ -4,7 +4,7 @@
  */
 
 import { type CheckResult, countOutcomes, type RunResult } from "../conformance/runner.js";
-import { renderFinding } from "../findings.js";
+import { renderFinding } from "../findings/finding.js";
 
 export function renderJunit(result: RunResult): string {
   const counts = countOutcomes(result);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { catalog } from "../../src/conformance/catalog.js";
 import { GENERATED_CHECK_ID } from "../../src/conformance/generated/check.js";
-import { renderFinding } from "../../src/findings.js";
+import { renderFinding } from "../../src/findings/finding.js";
 import { faults, legitimateVariants } from "../support/fault-gallery.js";
 import { findingCodes, runAgainst } from "../support/run-against.js";
 

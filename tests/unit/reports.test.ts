@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { Coverage } from "../../src/conformance/coverage.js";
 import type { RunResult } from "../../src/conformance/runner.js";
-import { finding } from "../../src/findings.js";
+import { finding } from "../../src/findings/finding.js";
 import { renderSummary } from "../../src/report/console.js";
 import { renderHtml } from "../../src/report/html.js";
 import { renderJson } from "../../src/report/json.js";

@@ -2,7 +2,7 @@
  * A finding: "the API is wrong", as data. The live suite, the pact-vs-spec check and the reporters all
  * use this one shape, and `renderFinding` is the one place a finding becomes a line of text.
  */
-import type { Problem, ValidationResult } from "./validation/problems.js";
+import type { Problem, ValidationResult } from "../validation/problems.js";
 
 export interface Finding {
   /** Stable identifier of the broken rule, e.g. `status-code`, `response-schema`, `patch-empty-body`. */
