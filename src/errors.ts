@@ -14,7 +14,10 @@ export type ToolErrorCode =
   | "TARGET_UNREACHABLE"
   | "PACT_INVALID"
   | "JOURNAL_INVALID"
-  | "BROKER_CLI_FAILED";
+  | "BROKER_CLI_FAILED"
+  | "BASELINE_INVALID"
+  | "KNOWN_ISSUES_INVALID"
+  | "HISTORY_INVALID";
 
 export class ToolError extends Error {
   override readonly name = "ToolError";

@@ -1,12 +1,15 @@
 /**
- * `npm run conformance -- [--report-dir DIR] [--read-only] [--restore] [--timeout-ms N] [--journal FILE]`
- * Exit codes: 0 every check that ran passed; 1 at least one finding; 2 the run could not be made.
+ * `npm run conformance -- [--report-dir DIR] [--read-only] [--restore] [--timeout-ms N] [--journal FILE]
+ *   [--baseline FILE] [--fail-on new|any] [--known-issues FILE] [--fail-on-skip] [--history FILE] [--max-response-ms N]`
+ * Exit codes: 0 the verdict does not fail the gate; 1 findings fail it (or, with --fail-on-skip, a
+ * check was skipped); 2 the run could not be made (or was interrupted, or a check crashed).
  */
 import { ENV, parseSettings, type Settings, secretsInEnv, withDotEnv } from "../config/settings.js";
 import { readJournal, removeJournal, restoreFromEntry } from "../conformance/journal.js";
 import { prepare, release } from "../conformance/prepare.js";
 import { countOutcomes, runChecks } from "../conformance/runner.js";
 import { describeError, EXIT_FINDINGS, EXIT_OK, EXIT_TOOL_ERROR, ToolError } from "../errors.js";
+import { concludeRun, gateExitCode, loadGateInputs } from "../findings/gate.js";
 import { HttpTransport } from "../http/transport.js";
 import { Redactor } from "../redaction.js";
 import { renderSummary } from "../report/console.js";
@@ -32,6 +35,7 @@ async function runGate(settings: Settings, redactor: Redactor): Promise<number> 
     throw new ToolError("JOURNAL_INVALID", `${settings.journalPath} holds a snapshot from an interrupted run: run with --restore first`);
   }
   const validators = specValidators();
+  const gateInputs = loadGateInputs(settings); // before any request: a bad file is exit 2
   const prepared = await prepare(settings);
   redactor.add(Object.values(prepared.target.tokens).filter((t): t is string => t !== undefined));
   const interrupt = new AbortController();
@@ -50,12 +54,14 @@ async function runGate(settings: Settings, redactor: Redactor): Promise<number> 
       journalPath: prepared.target.embedded ? undefined : settings.journalPath,
       signal: interrupt.signal,
       generated: { seed: settings.seed, runs: settings.runs },
+      maxResponseMs: settings.maxResponseMs,
     });
-    const files = writeReports(settings.reportDir, result, validators.spec, redactor);
-    process.stdout.write(redactor.redact(renderSummary(result, files)));
+    const run = concludeRun(result, settings, gateInputs, interrupt.signal.aborted);
+    const files = writeReports(settings.reportDir, run, validators.spec, redactor);
+    process.stdout.write(redactor.redact(renderSummary(run, files)));
     const counts = countOutcomes(result);
     if (interrupt.signal.aborted || counts.error > 0) return EXIT_TOOL_ERROR;
-    return counts.findings > 0 ? EXIT_FINDINGS : EXIT_OK;
+    return gateExitCode(run);
   } finally {
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
