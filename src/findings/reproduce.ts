@@ -79,11 +79,17 @@ export function curlCommand(
 
 /** Only the run's own placeholders expand; any other `$` (in a generated body, say) stays literal. */
 function shellWord(text: string, placeholders: Set<string>): string {
+  if (placeholders.size === 0) return quote(text);
+  const names = [...placeholders].map((p) => p.replace(/[$]/g, "\\$")).join("|");
   return text
-    .split(/(\$[A-Z][A-Z0-9_]*)/)
+    .split(new RegExp(`(${names})(?![A-Z0-9_])`))
     .filter((piece) => piece !== "")
-    .map((piece) => (placeholders.has(piece) ? `"${piece}"` : `'${piece.replaceAll("'", `'\\''`)}'`))
+    .map((piece) => (placeholders.has(piece) ? `"${piece}"` : quote(piece)))
     .join("");
+}
+
+function quote(literal: string): string {
+  return `'${literal.replaceAll("'", `'\\''`)}'`;
 }
 
 function cutUtf8(text: string, maxBytes: number): string {
