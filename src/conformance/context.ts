@@ -113,6 +113,17 @@ export class CheckContext {
   /** Why the check could not judge its rule (a response it needed was not usable); set: skipped, never passed. */
   cannotJudge?: string;
 
+  /**
+   * Whether a response can be judged by this check: it arrived whole and passed the every-response
+   * rules. When it did not, those rules already report it, and this check records that it could not judge.
+   */
+  usable(observed: Observed): boolean {
+    if (!observed.clean && observed.status !== undefined) {
+      this.couldNotJudge(`a ${observed.operationId} ${observed.status} response broke an every-response rule (see that rule's findings)`);
+    }
+    return observed.clean;
+  }
+
   /** Marks the check as unable to judge: without findings of its own it is reported skipped with `reason`. */
   couldNotJudge(reason: string): void {
     this.cannotJudge ??= reason;

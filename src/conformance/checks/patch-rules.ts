@@ -121,7 +121,7 @@ const appliedChecks: Check[] = [
         referral_code: "FORGED",
       };
       const response = await ctx.patch(ctx.orgId, { json: forged });
-      if (!ctx.expectStatus(response, [200, 400]) || !response.clean) return;
+      if (!ctx.expectStatus(response, [200, 400]) || !ctx.usable(response)) return;
       const after = await readOrg(ctx);
       for (const field of ["id", "status", "referral_code"] as const) {
         if (response.status === 200)

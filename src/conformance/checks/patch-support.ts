@@ -67,7 +67,7 @@ export interface Applied {
 /** Sends a PATCH that must be applied (200) and reads the org back. */
 export async function appliedPatch(ctx: CheckContext, json: unknown): Promise<Applied> {
   const response = await ctx.patch(ctx.orgId, { json });
-  if (!ctx.expectStatus(response, [200]) || !response.clean) return { response };
+  if (!ctx.expectStatus(response, [200]) || !ctx.usable(response)) return { response };
   return { response, updated: response.body as Organization, after: await readOrg(ctx) };
 }
 

@@ -77,7 +77,7 @@ async function tryBody(ctx: CheckContext, body: unknown): Promise<void> {
   }
   if (!ctx.expectStatus(response, [verdict.accept ? 200 : 400])) return;
   const after = await readOrg(ctx);
-  if (!response.clean || after === undefined) return;
+  if (!ctx.usable(response) || after === undefined) return;
   if (verdict.accept) {
     // Stored right but answered wrong is the response's own rule, not a broken update rule.
     const seen = ctx.findings.length;
