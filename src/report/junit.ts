@@ -41,6 +41,10 @@ function renderVerdictSuite(run: TriagedRun): string {
     ["deployed-api-tested", String(verdict.deployedApiTested)],
     ["seed", String(run.generated.seed)],
     ["replay", replayCommand(run)],
+    ...run.latency.map((l) => [
+      `latency.${l.operationId}`,
+      `p50 ${l.p50Ms} ms, p95 ${l.p95Ms} ms, max ${l.maxMs} ms (${l.requests} responses)`,
+    ]),
   ].map(([name, value]) => `      <property name="${xml(name ?? "")}" value="${xml(value ?? "")}"/>`);
   const fails = verdict.outcome === "FAIL" || verdict.failsOnSkip;
   const skipped = verdict.outcome === "INCOMPLETE" && !verdict.failsOnSkip;

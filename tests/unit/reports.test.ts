@@ -95,6 +95,7 @@ describe("the reports of one run", () => {
     expect(junit.match(/<testcase /g)).toHaveLength(4);
     expect(junit).toContain('tests="4" failures="2" errors="0" skipped="1"');
     expect(junit).toContain('<property name="verdict" value="FAIL"/>');
+    expect(junit).toContain('<property name="latency.getOrganization" value="p50 3 ms, p95 9 ms, max 9 ms (2 responses)"/>');
     expect(junit).toMatch(
       /<testcase classname="tenant-api.run" name="verdict: FAIL"[^>]*>\s*<failure message="FAIL \(1 finding fails the gate; 1 check skipped\)"/,
     );
