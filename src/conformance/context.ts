@@ -62,6 +62,8 @@ export class CheckContext {
   /** Facts worth reporting that are not findings (a seed to replay, a count). */
   readonly notes: string[] = [];
   requests = 0;
+  /** Why the check could not judge its rule (a response it needed was not usable); set: skipped, never passed. */
+  cannotJudge?: string;
 
   readonly checkId: string;
   /** The operation a finding is about when it is not tied to one response. */
@@ -109,9 +111,6 @@ export class CheckContext {
   note(text: string): void {
     this.notes.push(text);
   }
-
-  /** Why the check could not judge its rule (a response it needed was not usable); set: skipped, never passed. */
-  cannotJudge?: string;
 
   /**
    * Whether a response can be judged by this check: it arrived whole and passed the every-response
