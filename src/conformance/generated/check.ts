@@ -33,6 +33,9 @@ export const generatedBodiesCheck: Check = {
     let trialCouldNotJudge: string | undefined;
     let lastFailure: { body: unknown; findings: CheckContext["findings"] } | undefined;
     const property = fc.asyncProperty(patchBody, async (body) => {
+      // Once the org cannot be read cleanly no body can be judged: send nothing more (shrinking would
+      // otherwise spend its whole time limit on requests that prove nothing).
+      if (trialCouldNotJudge !== undefined) return true;
       const trial = new CheckContext(generatedBodiesCheck, ctx.services);
       await tryBody(trial, JSON.parse(JSON.stringify(body)) as unknown);
       ctx.requests += trial.requests;
