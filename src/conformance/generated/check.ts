@@ -33,13 +33,16 @@ export const generatedBodiesCheck: Check = {
     let trialCouldNotJudge: string | undefined;
     let lastFailure: { body: unknown; findings: CheckContext["findings"] } | undefined;
     const property = fc.asyncProperty(patchBody, async (body) => {
-      // Once the org cannot be read cleanly no body can be judged: send nothing more (shrinking would
-      // otherwise spend its whole time limit on requests that prove nothing).
-      if (trialCouldNotJudge !== undefined) return true;
+      // Once the org cannot be read cleanly no body can be judged, so send nothing more. Such a trial
+      // counts as "failing" without a finding of its own: fast-check then stops at once (every shrink
+      // candidate fails the same way) instead of trying shrink candidates until the time limit, and only
+      // a real failure (lastFailure) is ever reported.
+      if (trialCouldNotJudge !== undefined) return false;
       const trial = new CheckContext(generatedBodiesCheck, ctx.services);
       await tryBody(trial, JSON.parse(JSON.stringify(body)) as unknown);
       ctx.requests += trial.requests;
       trialCouldNotJudge ??= trial.cannotJudge;
+      if (trial.cannotJudge !== undefined && trial.findings.length === 0) return false;
       if (trial.findings.length === 0) return true;
       lastFailure = { body, findings: trial.findings };
       return false;
