@@ -18,7 +18,10 @@ export type ToolErrorCode =
   | "JOURNAL_MISMATCH"
   | "TARGET_LOCKED"
   | "BROKER_CLI_FAILED"
-  | "VERIFIER_FAILED";
+  | "VERIFIER_FAILED"
+  | "BASELINE_INVALID"
+  | "KNOWN_ISSUES_INVALID"
+  | "HISTORY_INVALID";
 
 export class ToolError extends Error {
   override readonly name = "ToolError";

@@ -1,7 +1,9 @@
 /**
- * `npm run conformance -- [--report-dir DIR] [--read-only] [--restore] [--timeout-ms N] [--journal FILE] [--lock-wait-ms N]`
- * Exit codes: 0 every check that ran passed; 1 at least one finding; 2 the run could not be made (or
- * was interrupted); 3 the org could not be restored or its restoration not verified.
+ * `npm run conformance -- [--report-dir DIR] [--read-only] [--restore] [--timeout-ms N] [--journal FILE] [--lock-wait-ms N]
+ *   [--baseline FILE] [--fail-on new|any] [--known-issues FILE] [--fail-on-skip] [--history FILE] [--max-response-ms N]`
+ * Exit codes: 0 the verdict does not fail the gate; 1 findings fail it (or, with --fail-on-skip, a
+ * check was skipped); 2 the run could not be made (or was interrupted, or a check crashed); 3 the org
+ * could not be restored or its restoration not verified.
  */
 import { ensureReportDir } from "../config/report-dir.js";
 import { ENV, parseSettings, type Settings, secretsInEnv, withDotEnv } from "../config/settings.js";
@@ -14,6 +16,7 @@ import { notRestoredText, restoreOrg } from "../conformance/safety/restore.js";
 import { summaryOf } from "../conformance/safety/snapshot.js";
 import { restoreCommand, targetFiles } from "../conformance/safety/target-files.js";
 import { describeError, EXIT_FINDINGS, EXIT_NOT_RESTORED, EXIT_OK, EXIT_TOOL_ERROR, ToolError } from "../errors.js";
+import { concludeRun, gateExitCode, loadGateInputs } from "../findings/gate.js";
 import { HttpTransport } from "../http/transport.js";
 import { Redactor } from "../redaction.js";
 import { renderSummary } from "../report/console.js";
@@ -38,6 +41,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
 async function runGate(settings: Settings, redactor: Redactor): Promise<number> {
   ensureReportDir(settings.reportDir);
   const validators = specValidators();
+  const gateInputs = loadGateInputs(settings); // before any request: a bad file is exit 2
   const prepared = await prepare(settings);
   redactor.add(Object.values(prepared.target.tokens).filter((t): t is string => t !== undefined));
   prepared.transport.redactWith(redactor);
@@ -60,9 +64,11 @@ async function runGate(settings: Settings, redactor: Redactor): Promise<number> 
       restoreCommand: guard?.restoreCommand,
       signal: interrupt.signal,
       generated: { seed: settings.seed, runs: settings.runs },
+      maxResponseMs: settings.maxResponseMs,
     });
-    const files = writeReports(settings.reportDir, result, validators.spec, redactor);
-    process.stdout.write(redactor.redact(renderSummary(result, files)));
+    const run = concludeRun(result, settings, gateInputs, interrupt.signal.aborted);
+    const files = writeReports(settings.reportDir, run, validators.spec, redactor);
+    process.stdout.write(redactor.redact(renderSummary(run, files)));
     const counts = countOutcomes(result);
     if (result.restore && !result.restore.verified) {
       process.stderr.write(
@@ -71,7 +77,7 @@ async function runGate(settings: Settings, redactor: Redactor): Promise<number> 
       return EXIT_NOT_RESTORED;
     }
     if (interrupt.signal.aborted || counts.error > 0) return EXIT_TOOL_ERROR;
-    return counts.findings > 0 ? EXIT_FINDINGS : EXIT_OK;
+    return gateExitCode(run);
   } finally {
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);

@@ -32,6 +32,18 @@ export interface Settings {
   seed?: number;
   /** How many generated PATCH bodies to send (undefined: the default). */
   runs?: number;
+  /** --baseline: the conformance.json of an earlier run to compare with. */
+  baselinePath?: string;
+  /** --fail-on: `any` (default) fails on every finding not accepted as known; `new` only on new ones. */
+  failOn: "new" | "any";
+  /** --known-issues: a JSON file of accepted findings (schemas/known-issues.schema.json). */
+  knownIssuesPath?: string;
+  /** --fail-on-skip: a skipped check fails the gate (exit 1). */
+  failOnSkip: boolean;
+  /** --history: a JSON Lines file one line per run is appended to (and trends are drawn from). */
+  historyPath?: string;
+  /** --max-response-ms: a slower response is a `response-time` finding. */
+  maxResponseMs?: number;
 }
 
 /** Every TENANT_API_* variable the suite reads: any other name of that prefix is refused as a typo. */
@@ -90,6 +102,12 @@ export function parseSettings(argv: string[], env: NodeJS.ProcessEnv): Settings 
     lockWaitMs: parseInteger(flags["lock-wait-ms"] as string | undefined, "--lock-wait-ms", 0, 3_600_000) ?? 0,
     seed: parseInteger(flags.seed as string | undefined, "--seed", 0, 2 ** 31 - 1),
     runs: parseInteger(flags.runs as string | undefined, "--runs", 0, 100_000),
+    baselinePath: flags.baseline as string | undefined,
+    failOn: parseFailOn(flags["fail-on"] as string | undefined),
+    knownIssuesPath: flags["known-issues"] as string | undefined,
+    failOnSkip: flags["fail-on-skip"] === true,
+    historyPath: flags.history as string | undefined,
+    maxResponseMs: parseInteger(flags["max-response-ms"] as string | undefined, "--max-response-ms", 1, 600_000),
   };
   if (settings.baseUrl !== undefined && settings.token === undefined) {
     throw new ToolError("CONFIG_MISSING", `${ENV.token} is required when ${ENV.baseUrl} is set`);
@@ -150,12 +168,23 @@ function parseFlags(argv: string[]): Record<string, string | boolean | undefined
         "lock-wait-ms": { type: "string" },
         seed: { type: "string" },
         runs: { type: "string" },
+        baseline: { type: "string" },
+        "fail-on": { type: "string" },
+        "known-issues": { type: "string" },
+        "fail-on-skip": { type: "boolean" },
+        history: { type: "string" },
+        "max-response-ms": { type: "string" },
       },
       strict: true,
     }).values;
   } catch (error) {
     throw new ToolError("CONFIG_INVALID", (error as Error).message.split("\n")[0] ?? "invalid flags");
   }
+}
+
+function parseFailOn(value: string | undefined): Settings["failOn"] {
+  if (value === undefined || value === "any" || value === "new") return value ?? "any";
+  throw new ToolError("CONFIG_INVALID", `--fail-on must be new or any, got ${JSON.stringify(value)}`);
 }
 
 function checkBaseUrl(value: string): string {

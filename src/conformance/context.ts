@@ -2,9 +2,17 @@
  * What a check sees while it runs: the three operations as calls that are inspected automatically,
  * the personas' Authorization headers, and a way to record a finding. One CheckContext per check,
  * so findings and request counts belong to exactly one check.
+ *
+ * A check fails only for its own rule. What the every-response checks find in a response (schema,
+ * documented status, media type, slowness) goes to the run-level results of those rules, naming
+ * the check that sent the request; only a request that got no whole response at all (timeout,
+ * reset, oversized body) is the check's own finding, because then it could not assert anything.
  */
 import { isDeepStrictEqual } from "node:util";
-import { type Finding, finding } from "../findings.js";
+import { ENV } from "../config/settings.js";
+import { type Finding, finding } from "../findings/finding.js";
+import type { LatencyLog } from "../findings/latency.js";
+import { type Reproduction, reproduction, type SecretVariable } from "../findings/reproduce.js";
 import type { Exchange, HttpRequest, HttpTransport } from "../http/transport.js";
 import { operation, type SpecDocument } from "../spec/document.js";
 import type { OperationId } from "../spec/types.js";
@@ -23,6 +31,8 @@ export interface Observed {
   body: unknown;
   /** True when the response arrived whole and passed every every-response check. */
   clean: boolean;
+  /** How to send this request again. */
+  reproduce: Reproduction;
 }
 
 /** A PATCH body: a value to send as JSON, or raw text (for malformed JSON). */
@@ -40,13 +50,23 @@ export interface RunServices {
   health: { consecutiveFailures: number; patchesSent: number };
   /** Aborted by SIGINT/SIGTERM: from then on no request starts (each call throws Interrupted). */
   signal?: AbortSignal;
+  /** Findings of the every-response rules, from every check's requests (each names its check). */
+  everyResponse: Finding[];
+  latency: LatencyLog;
+  /** A response slower than this is a `response-time` finding; undefined: no limit. */
+  maxResponseMs?: number;
 }
+
+/** The rule of a response that took longer than --max-response-ms. */
+export const RESPONSE_TIME_RULE = "response-time";
 
 export class CheckContext {
   readonly findings: Finding[] = [];
   /** Facts worth reporting that are not findings (a seed to replay, a count). */
   readonly notes: string[] = [];
   requests = 0;
+  /** Why the check could not judge its rule (a response it needed was not usable); set: skipped, never passed. */
+  cannotJudge?: string;
 
   readonly checkId: string;
   /** The operation a finding is about when it is not tied to one response. */
@@ -95,6 +115,22 @@ export class CheckContext {
     this.notes.push(text);
   }
 
+  /**
+   * Whether a response can be judged by this check: it arrived whole and passed the every-response
+   * rules. When it did not, those rules already report it, and this check records that it could not judge.
+   */
+  usable(observed: Observed): boolean {
+    if (!observed.clean && observed.status !== undefined) {
+      this.couldNotJudge(`a ${observed.operationId} ${observed.status} response broke an every-response rule (see that rule's findings)`);
+    }
+    return observed.clean;
+  }
+
+  /** Marks the check as unable to judge: without findings of its own it is reported skipped with `reason`. */
+  couldNotJudge(reason: string): void {
+    this.cannotJudge ??= reason;
+  }
+
   /** Records a finding of this check's rule. */
   fail(observed: Observed | undefined, fields: { pointer?: string; expected: string; actual: string; code?: string }): void {
     const op = operation(this.services.spec, observed?.operationId ?? this.operationId);
@@ -108,6 +144,8 @@ export class CheckContext {
         pointer: fields.pointer ?? "",
         expected: fields.expected,
         actual: fields.actual,
+        check: this.checkId,
+        ...(observed ? { reproduce: observed.reproduce } : {}),
       }),
     );
   }
@@ -121,9 +159,9 @@ export class CheckContext {
   }
 
   /** A value in the body must equal `expected` exactly (no trimming, escaping or normalising). */
-  expectValue(observed: Observed, pointer: string, actual: unknown, expected: unknown, what = ""): boolean {
+  expectValue(observed: Observed, pointer: string, actual: unknown, expected: unknown, what = "", code?: string): boolean {
     if (isDeepStrictEqual(actual, expected)) return true;
-    this.fail(observed, { pointer, expected: `${what}${preview(expected)}`, actual: describeValue(actual) });
+    this.fail(observed, { pointer, expected: `${what}${preview(expected)}`, actual: describeValue(actual), code });
     return false;
   }
 
@@ -133,16 +171,59 @@ export class CheckContext {
   ): Promise<Observed> {
     throwIfInterrupted(this.services.signal);
     this.requests += 1;
-    const exchange = await this.services.transport.send({ ...request, authorization: request.authorization ?? undefined });
+    const sent: HttpRequest = { ...request, authorization: request.authorization ?? undefined };
+    const exchange = await this.services.transport.send(sent);
     const { health } = this.services;
     health.consecutiveFailures = exchange.failure ? health.consecutiveFailures + 1 : 0;
     if (request.method === "PATCH") health.patchesSent += 1;
     const op = operation(this.services.spec, operationId);
-    const found = inspectExchange(exchange, op, this.services.validators);
-    this.findings.push(...found);
+    const reproduce = reproduction(sent, exchange, secretVariables(this.target));
+    const found = inspectExchange(exchange, op, this.services.validators).map((f) => ({ ...f, check: this.checkId, reproduce }));
+    // No whole response: the check could not assert its rule, so this is its own finding.
+    (exchange.failure ? this.findings : this.services.everyResponse).push(...found);
     this.services.coverage.record(operationId, exchange.status, found.length === 0);
-    return { operationId, exchange, status: exchange.status, body: exchange.json, clean: found.length === 0 };
+    if (exchange.status !== undefined) {
+      this.services.latency.record(operationId, exchange.durationMs);
+      this.checkResponseTime(op, exchange.status, exchange.durationMs, reproduce);
+    }
+    return { operationId, exchange, status: exchange.status, body: exchange.json, clean: found.length === 0, reproduce };
   }
+
+  private checkResponseTime(
+    op: { operationId: string; method: string; pathTemplate: string },
+    status: number,
+    ms: number,
+    reproduce: Reproduction,
+  ): void {
+    const limit = this.services.maxResponseMs;
+    if (limit === undefined || ms <= limit) return;
+    this.services.everyResponse.push(
+      finding({
+        code: RESPONSE_TIME_RULE,
+        operationId: op.operationId,
+        method: op.method,
+        pathTemplate: op.pathTemplate,
+        status,
+        pointer: "",
+        expected: `a response within ${limit} ms`,
+        actual: `${Math.round(ms)} ms`,
+        check: this.checkId,
+        reproduce,
+      }),
+    );
+  }
+}
+
+/** The variable each persona's secret is read from, so reproductions say `$TENANT_API_TOKEN`, never the token. */
+function secretVariables(target: Target): SecretVariable[] {
+  const { owner, member, outsider, inferenceKey } = target.tokens;
+  const all: { value?: string; variable: string }[] = [
+    { value: owner, variable: ENV.token },
+    { value: member, variable: ENV.memberToken },
+    { value: outsider, variable: ENV.outsiderToken },
+    { value: inferenceKey, variable: ENV.inferenceKey },
+  ];
+  return all.filter((s): s is SecretVariable => s.value !== undefined && s.value !== "");
 }
 
 export function orgPath(orgId: string): string {

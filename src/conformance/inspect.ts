@@ -3,7 +3,7 @@
  * redirect, its status is documented for the operation, it is `application/json`, and its body is
  * valid against the schema of that status. Each failure is a Finding with its own stable code.
  */
-import { type Finding, finding, findingsFromValidation } from "../findings.js";
+import { type Finding, finding, findingsFromValidation } from "../findings/finding.js";
 import type { Exchange } from "../http/transport.js";
 import type { OperationSpec } from "../spec/document.js";
 import type { SpecValidators } from "../validation/validators.js";

@@ -3,13 +3,14 @@
  * between a snapshot of the org (journalled) and its restoration. Produces a RunResult: data that
  * every reporter renders.
  */
-import { type Finding, finding } from "../findings.js";
+import { type Finding, finding } from "../findings/finding.js";
+import { LatencyLog, type LatencyRow } from "../findings/latency.js";
 import type { HttpTransport } from "../http/transport.js";
 import type { SpecDocument } from "../spec/document.js";
 import type { SpecValidators } from "../validation/validators.js";
 import { catalog } from "./catalog.js";
 import { type Check, skipReason } from "./check.js";
-import { CheckContext, type RunServices } from "./context.js";
+import { CheckContext, RESPONSE_TIME_RULE, type RunServices } from "./context.js";
 import { Coverage, type CoverageCell } from "./coverage.js";
 import { Interrupted, interruptionOf } from "./safety/interrupt.js";
 import type { RestoreOutcome } from "./safety/restore.js";
@@ -43,6 +44,10 @@ export interface RunResult {
   restore?: RestoreReport;
   /** Set when a signal stopped the run (e.g. "SIGINT"): checks it did not reach are skipped. */
   interrupted?: string;
+  /** Response time per operation, of every response that arrived. */
+  latency: LatencyRow[];
+  /** Seed and count of the generated bodies, to replay the run. */
+  generated: { seed: number; runs: number };
 }
 
 /** The restore's outcome with what a person needs when it failed: the snapshot and the command. */
@@ -68,7 +73,25 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Seed and count of generated PATCH bodies (default: a fresh seed, DEFAULT_GENERATED_RUNS). */
   generated?: { seed?: number; runs?: number };
+  /** A response slower than this is a `response-time` finding. */
+  maxResponseMs?: number;
 }
+
+/**
+ * The rules every response is held to, whichever check sent the request. Each is one run-level
+ * result (operation "every-response"), so a bad field fails this rule once, not every check that saw it.
+ */
+export const EVERY_RESPONSE_RULES: readonly { id: string; title: string }[] = [
+  { id: "response-schema", title: "Every response body matches the schema documented for its operation and status" },
+  { id: "direction-violation", title: "No response carries a property documented as write-only" },
+  { id: "undocumented-status", title: "Every response status is documented for its operation" },
+  { id: "undocumented-media-type", title: "Every response is labelled with a documented media type" },
+  { id: "missing-content-type", title: "Every response with a body says its Content-Type" },
+  { id: "body-not-json", title: "Every body labelled JSON parses as JSON" },
+  { id: "redirect", title: "No response is a redirect" },
+];
+
+const RESPONSE_TIME = { id: RESPONSE_TIME_RULE, title: "Every response arrives within --max-response-ms" };
 
 export const DEFAULT_GENERATED_RUNS = 100;
 
@@ -84,7 +107,15 @@ export async function runChecks(options: RunOptions): Promise<RunResult> {
   const startedAt = new Date().toISOString();
   const coverage = new Coverage(options.spec);
   const generated = { seed: options.generated?.seed ?? freshSeed(), runs: options.generated?.runs ?? DEFAULT_GENERATED_RUNS };
-  const services: RunServices = { ...options, coverage, generated, health: { consecutiveFailures: 0, patchesSent: 0 } };
+  const latency = new LatencyLog();
+  const services: RunServices = {
+    ...options,
+    coverage,
+    generated,
+    health: { consecutiveFailures: 0, patchesSent: 0 },
+    everyResponse: [],
+    latency,
+  };
   const checks = options.checks ?? catalog;
   const results = new Map<Check, CheckResult>();
   const runnable = (check: Check) => !results.has(check);
@@ -110,8 +141,14 @@ export async function runChecks(options: RunOptions): Promise<RunResult> {
     },
     startedAt,
     durationMs: performance.now() - started,
-    checks: [...checks.map((check) => results.get(check) ?? skipped(check, "not run")), ...(restore ? [restoreResult(restore)] : [])],
+    checks: [
+      ...checks.map((check) => results.get(check) ?? skipped(check, "not run")),
+      ...everyResponseResults(services.everyResponse, options.maxResponseMs !== undefined),
+      ...(restore ? [restoreResult(restore)] : []),
+    ],
     coverage: coverage.all(),
+    latency: latency.summary(),
+    generated,
     restore,
     ...(options.signal?.aborted ? { interrupted: interruptionOf(options.signal) } : {}),
   };
@@ -168,9 +205,39 @@ async function runOne(check: Check, services: RunServices, signal: AbortSignal |
       durationMs: performance.now() - started,
     };
   }
-  const outcome = ctx.findings.length === 0 ? "pass" : "fail";
   const notes = ctx.notes.length > 0 ? { notes: ctx.notes } : {};
+  if (ctx.findings.length === 0 && ctx.cannotJudge !== undefined) {
+    return {
+      ...base,
+      outcome: "skip",
+      reason: ctx.cannotJudge,
+      findings: [],
+      ...notes,
+      requests: ctx.requests,
+      durationMs: performance.now() - started,
+    };
+  }
+  const outcome = ctx.findings.length === 0 ? "pass" : "fail";
   return { ...base, outcome, findings: ctx.findings, ...notes, requests: ctx.requests, durationMs: performance.now() - started };
+}
+
+/** One result per every-response rule: fail with the findings of that rule, pass when there are none. */
+function everyResponseResults(found: readonly Finding[], timed: boolean): CheckResult[] {
+  const rules = [...EVERY_RESPONSE_RULES, ...(timed ? [RESPONSE_TIME] : [])];
+  const extra = [...new Set(found.map((f) => f.code))].filter((code) => !rules.some((r) => r.id === code));
+  return [...rules, ...extra.map((id) => ({ id, title: `Every response: ${id}` }))].map((rule) => {
+    const mine = found.filter((f) => f.code === rule.id);
+    return {
+      id: rule.id,
+      title: rule.title,
+      operationId: "every-response",
+      phase: "read",
+      outcome: mine.length === 0 ? "pass" : "fail",
+      findings: mine,
+      requests: 0,
+      durationMs: 0,
+    };
+  });
 }
 
 /** The restoration is reported like a check, so a failed restore fails the run and shows in JUnit. */

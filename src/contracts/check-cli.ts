@@ -7,7 +7,7 @@ import { relative } from "node:path";
 import { parseArgs } from "node:util";
 import { isMain } from "../cli-main.js";
 import { describeError, EXIT_FINDINGS, EXIT_OK, EXIT_TOOL_ERROR, ToolError } from "../errors.js";
-import { renderFinding } from "../findings.js";
+import { renderFinding } from "../findings/finding.js";
 import { specValidators } from "../validation/validators.js";
 import { checkPact } from "./check.js";
 import { CONTRACTS_DIR, committedPactFiles } from "./names.js";

@@ -4,7 +4,7 @@
  * response's content type and body conform, a 2xx request body conforms, and the request carries
  * bearer auth where the operation requires it. Problems are Findings, the live suite's shape.
  */
-import { type Finding, finding, findingsFromValidation } from "../findings.js";
+import { type Finding, finding, findingsFromValidation } from "../findings/finding.js";
 import { isObject } from "../spec/assemble.js";
 import type { OperationSpec, SpecDocument } from "../spec/document.js";
 import type { SpecValidators } from "../validation/validators.js";

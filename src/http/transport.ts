@@ -115,11 +115,14 @@ export class HttpTransport {
     const url = `${this.options.baseUrl}${req.path}`;
     const base: Exchange = { method: req.method, url, headers: {}, attempts: 1, durationMs: 0 };
     const deadline = AbortSignal.timeout(this.options.timeoutMs);
-    const headers: Record<string, string> = { accept: "application/json" };
-    if (req.authorization !== undefined) headers.authorization = req.authorization;
-    if (req.body !== undefined) headers["content-type"] = req.contentType ?? "application/json";
     try {
-      const response = await request(url, { method: req.method, headers, body: req.body, signal: deadline, dispatcher: this.dispatcher });
+      const response = await request(url, {
+        method: req.method,
+        headers: requestHeaders(req),
+        body: req.body,
+        signal: deadline,
+        dispatcher: this.dispatcher,
+      });
       const received = { ...base, status: response.statusCode, headers: flattenHeaders(response.headers) };
       const body = await readBounded(response.body, this.options.maxBodyBytes ?? MAX_BODY_BYTES);
       if (!body.ok) return { ...received, failure: body.failure };
@@ -133,6 +136,14 @@ export class HttpTransport {
       return { ...base, failure: classify(error, this.options.timeoutMs) };
     }
   }
+}
+
+/** The headers a request carries (also what a finding's reproduction shows, with secrets replaced). */
+export function requestHeaders(req: HttpRequest): Record<string, string> {
+  const headers: Record<string, string> = { accept: "application/json" };
+  if (req.authorization !== undefined) headers.authorization = req.authorization;
+  if (req.body !== undefined) headers["content-type"] = req.contentType ?? "application/json";
+  return headers;
 }
 
 type BodyResult = { ok: true; text: string } | { ok: false; failure: NonNullable<Exchange["failure"]> };

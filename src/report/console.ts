@@ -1,22 +1,45 @@
-/** The human summary on stdout: the target, the counts, one line per finding, skipped checks. */
+/**
+ * The human summary on stdout: the target, one line per finding (grouped by fingerprint, marked
+ * new, unchanged or known), fixed findings and stale known issues, skipped checks, the latency per
+ * operation, the counts, the comparison ("2 new, 1 fixed, 5 unchanged"), the verdict and the replay.
+ */
 
 import { countOutcomes, type RunResult } from "../conformance/runner.js";
-import { renderFinding } from "../findings.js";
+import type { GroupedFinding } from "../findings/fingerprint.js";
+import { describeComparison, type TriagedFinding, type TriagedRun } from "../findings/triage.js";
+import { describeVerdict } from "../findings/verdict.js";
+import { replayCommand } from "./replay.js";
 import { terminalLine } from "./terminal-text.js";
 
-export function renderSummary(result: RunResult, reportFiles: string[]): string {
-  const counts = countOutcomes(result);
-  const where = result.target.embedded ? "embedded reference provider" : "live target";
-  const writes = result.target.writes ? "writes allowed" : `read-only: ${result.target.writesDenied}`;
+export function renderSummary(run: TriagedRun, reportFiles: string[]): string {
+  const counts = countOutcomes(run);
+  const { triage } = run;
+  const where = run.target.embedded ? "embedded reference provider" : "live target";
+  const writes = run.target.writes ? "writes allowed" : `read-only: ${run.target.writesDenied}`;
+  const occurrences = triage.findings.reduce((sum, f) => sum + f.occurrences, 0);
   const lines = [
-    `Tenant API conformance against ${result.target.baseUrl} (${where}; ${writes})`,
-    ...result.checks.flatMap((check) => check.findings.map((f) => `FAIL ${renderFinding(f)}`)),
-    ...result.checks.filter((c) => c.outcome === "skip").map((c) => `SKIP ${c.id}: ${c.reason}`),
-    ...result.checks.flatMap((c) => (c.notes ?? []).map((note) => `NOTE ${c.id}: ${note}`)),
-    ...(result.restore ? [`${result.restore.verified ? "RESTORED" : "NOT RESTORED"} ${result.restore.message}`] : []),
-    ...(result.restore && !result.restore.verified ? notRestoredLines(result.restore) : []),
-    ...(result.interrupted ? [`INTERRUPTED by ${result.interrupted}: checks it did not reach are skipped`] : []),
-    `${counts.pass} passed, ${counts.fail} failed, ${counts.skip} skipped, ${counts.error} errors; ${counts.findings} findings in ${(result.durationMs / 1000).toFixed(2)} s`,
+    `Tenant API conformance against ${run.target.baseUrl} (${where}; ${writes})`,
+    ...triage.findings.map(renderTriaged),
+    ...triage.fixed.map(
+      (f) => `FIXED ${f.operationId} ${f.status ?? "no response"} ${f.pointer || "/"}: ${f.expected} [${f.rule}] ${f.fingerprint}`,
+    ),
+    ...triage.staleKnownIssues.map(
+      (issue) => `STALE known issue ${issue.fingerprint} matches no finding (${issue.reason}; until ${issue.until})`,
+    ),
+    ...run.checks.filter((c) => c.outcome === "skip").map((c) => `SKIP ${c.id}: ${c.reason}`),
+    ...run.checks.flatMap((c) => (c.notes ?? []).map((note) => `NOTE ${c.id}: ${note}`)),
+    ...(run.restore ? [`${run.restore.verified ? "RESTORED" : "NOT RESTORED"} ${run.restore.message}`] : []),
+    ...(run.restore && !run.restore.verified ? notRestoredLines(run.restore) : []),
+    ...(run.interrupted ? [`INTERRUPTED by ${run.interrupted}: checks it did not reach are skipped`] : []),
+    ...(run.latency.length > 0
+      ? [
+          `Latency p50/p95/max: ${run.latency.map((l) => `${l.operationId} ${l.p50Ms}/${l.p95Ms}/${l.maxMs} ms (${l.requests})`).join(", ")}`,
+        ]
+      : []),
+    `${counts.pass} passed, ${counts.fail} failed, ${counts.skip} skipped, ${counts.error} errors; ${triage.findings.length} findings (${occurrences} occurrences) in ${(run.durationMs / 1000).toFixed(2)} s`,
+    `Findings: ${describeComparison(triage)}${triage.baseline ? ` (baseline ${triage.baseline})` : ""}`,
+    `Verdict: ${describeVerdict(triage.verdict)}`,
+    `Replay: ${replayCommand(run)}`,
   ];
   if (reportFiles.length > 0) lines.push(`Reports: ${reportFiles.join(", ")}`);
   // Each line is made inert on its own: a line break inside server text is escaped, not obeyed.
@@ -27,4 +50,18 @@ function notRestoredLines(restore: NonNullable<RunResult["restore"]>): string[] 
   const lines = [`  the organization before the writes: ${JSON.stringify(restore.snapshot)}`];
   if (restore.command) lines.push(`  restore it with: ${restore.command}`);
   return lines;
+}
+
+/** `NEW getOrganization 200 /data/*\/status: expected …, got … [response-schema] 41× in 31 checks (fp 1a2b…)` */
+function renderTriaged(f: TriagedFinding): string {
+  const issue = f.knownIssue;
+  const known = issue ? ` known issue${issue.expired ? " EXPIRED" : ""} until ${issue.until}: ${issue.reason}` : "";
+  return `${f.state.toUpperCase()} ${renderGrouped(f)} ${f.fingerprint}${known}`;
+}
+
+export function renderGrouped(f: GroupedFinding): string {
+  const status = f.status === undefined ? "no response" : String(f.status);
+  const where =
+    f.occurrences === 1 ? `in ${f.checks[0]}` : `${f.occurrences}× in ${f.checks.length} check${f.checks.length === 1 ? "" : "s"}`;
+  return `${f.operationId} ${status} ${f.pointer || "/"}: expected ${f.expected}, got ${f.actual} [${f.rule}] ${where}`;
 }

@@ -1,47 +1,59 @@
 /**
- * report.html: one self-contained page (inline CSS, no scripts, no external assets) a person can
- * open from a CI artifact. Findings first, then the coverage matrix (operation × documented status),
- * then every check with its outcome.
+ * report.html: one self-contained page (inline CSS and SVG, no scripts, no external assets) a person
+ * can open from a CI artifact. It opens with the verdict, the seed and the replay command; then the
+ * findings (one per fingerprint, marked new, unchanged or known, each with its reproduction folded
+ * under it), fixed findings and stale known issues, the latency of this run, the trends from the
+ * history, the coverage matrix (operation × documented status), and every check with its outcome.
  */
 
-import { countOutcomes, type RunResult } from "../conformance/runner.js";
+import { countOutcomes } from "../conformance/runner.js";
+import { describeComparison, type TriagedFinding, type TriagedRun } from "../findings/triage.js";
+import { NO_DEPLOYED_API } from "../findings/verdict.js";
 import { documentedStatuses, type SpecDocument } from "../spec/document.js";
 import { renderRegisterSection } from "./register-section.js";
+import { replayCommand } from "./replay.js";
+import { renderTrends } from "./trends.js";
 
 const STYLE = `body{font:14px/1.45 system-ui,sans-serif;margin:2rem;color:#1d1d1f}h1{font-size:1.4rem}
 table{border-collapse:collapse;margin:1rem 0;width:100%}th,td{border:1px solid #d0d0d5;padding:.3rem .5rem;text-align:left;vertical-align:top}
-th{background:#f3f3f6}code{font:12px ui-monospace,monospace;word-break:break-all}.pass{background:#e6f6ea}.fail,.error{background:#fde8e8}
-.skip{background:#fff6db}.none{color:#8a8a8f}.summary span{margin-right:1.2rem;font-weight:600}`;
+th{background:#f3f3f6}code,pre{font:12px ui-monospace,monospace;word-break:break-all;white-space:pre-wrap}.pass{background:#e6f6ea}.fail,.error{background:#fde8e8}
+.skip{background:#fff6db}.none{color:#8a8a8f}.summary span{margin-right:1.2rem;font-weight:600}
+.verdict{padding:.8rem 1rem;border-radius:6px;font-size:1.1rem}.verdict strong{font-size:1.4rem;margin-right:.6rem}
+.verdict-PASS{background:#e6f6ea}.verdict-FAIL{background:#fde8e8}.verdict-INCOMPLETE{background:#fff6db}
+.state{font-weight:700;font-size:.75rem;padding:0 .35rem;border-radius:3px}.state-new{background:#d64545;color:#fff}
+.state-unchanged{background:#ccc}.state-known{background:#e0b43a}details{margin:.3rem 0}`;
 
-export function renderHtml(result: RunResult, spec: SpecDocument): string {
+export function renderHtml(result: TriagedRun, spec: SpecDocument): string {
   const counts = countOutcomes(result);
-  const findings = result.checks.flatMap((check) => check.findings.map((f) => ({ check, f })));
+  const { triage } = result;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Tenant API conformance</title><style>${STYLE}</style></head>
 <body>
 <h1>Tenant API conformance</h1>
+${renderVerdict(result)}
 <p>${esc(result.target.baseUrl)} · ${result.target.embedded ? "embedded reference provider" : "live target"} · ${result.target.writes ? "writes allowed" : esc(`read-only: ${result.target.writesDenied ?? ""}`)} · started ${esc(result.startedAt)} · ${(result.durationMs / 1000).toFixed(2)} s</p>
-${renderRunState(result)}<p class="summary"><span>${counts.pass} passed</span><span>${counts.fail} failed</span><span>${counts.skip} skipped</span><span>${counts.error} errors</span><span>${counts.findings} findings</span></p>
-<h2>Findings</h2>
-${
-  findings.length === 0
-    ? "<p>None.</p>"
-    : `<table><tr><th>check</th><th>operation</th><th>status</th><th>pointer</th><th>expected</th><th>actual</th><th>rule / schema</th></tr>
-${findings.map(({ check, f }) => `<tr class="fail"><td><code>${esc(check.id)}</code></td><td>${esc(f.operationId)}</td><td>${f.status ?? "—"}</td><td><code>${esc(f.pointer || "/")}</code></td><td>${esc(f.expected)}</td><td>${esc(f.actual)}</td><td><code>${esc(f.code)}</code>${f.schemaPath ? `<br><code>${esc(f.schemaPath)}</code>` : ""}</td></tr>`).join("\n")}</table>`
-}
+${renderRunState(result)}<p class="summary"><span>${counts.pass} passed</span><span>${counts.fail} failed</span><span>${counts.skip} skipped</span><span>${counts.error} errors</span><span>${triage.findings.length} findings</span></p>
+<h2 id="findings">Findings</h2>
+<p class="comparison">${esc(describeComparison(triage))}${triage.baseline ? ` (baseline <code>${esc(triage.baseline)}</code>)` : ""}</p>
+${renderFindings(triage.findings)}
+${renderFixedAndStale(result)}
+<h2 id="latency">Latency of this run</h2>
+${renderLatency(result)}
+<h2 id="trends">Trends</h2>
+${renderTrends(result.history, esc)}
 <h2>Coverage: operation × documented status</h2>
 ${renderCoverage(result, spec)}
 ${renderRegisterSection(result)}
 <h2>Checks</h2>
-<table><tr><th>outcome</th><th>check</th><th>rule</th><th>requests</th></tr>
-${result.checks.map((c) => `<tr class="${c.outcome}"><td>${c.outcome}</td><td><code>${esc(c.id)}</code></td><td>${esc(c.title)}${c.reason ? `<br><em>${esc(c.reason)}</em>` : ""}</td><td>${c.requests}</td></tr>`).join("\n")}
+<table class="checks"><tr><th>outcome</th><th>check</th><th>rule</th><th>requests</th></tr>
+${result.checks.map((c) => `<tr class="${c.outcome}" data-check="${esc(c.id)}"><td>${c.outcome}</td><td><code>${esc(c.id)}</code></td><td>${esc(c.title)}${c.reason ? `<br><em>${esc(c.reason)}</em>` : ""}</td><td>${c.requests}</td></tr>`).join("\n")}
 </table>
 </body></html>
 `;
 }
 
 /** The run's own state, above everything: interrupted, and a restore that failed with what to do about it. */
-function renderRunState(result: RunResult): string {
+function renderRunState(result: TriagedRun): string {
   const lines: string[] = [];
   if (result.interrupted) lines.push(`<strong>Interrupted by ${esc(result.interrupted)}</strong>: checks it did not reach are skipped.`);
   const restore = result.restore;
@@ -54,7 +66,76 @@ function renderRunState(result: RunResult): string {
   return lines.map((line) => `<p class="fail">${line}</p>\n`).join("");
 }
 
-function renderCoverage(result: RunResult, spec: SpecDocument): string {
+function renderVerdict(run: TriagedRun): string {
+  const { verdict } = run.triage;
+  const reasons = verdict.reasons.length > 0 ? `<span class="reasons">${esc(verdict.reasons.join("; "))}</span>` : "";
+  const gate = verdict.failsOnSkip ? `<p>--fail-on-skip: the gate fails.</p>` : "";
+  const embedded = verdict.deployedApiTested ? "" : `<p class="no-deployed-api"><strong>${esc(NO_DEPLOYED_API)}.</strong></p>`;
+  return `<section id="verdict" class="verdict verdict-${verdict.outcome}" data-verdict="${verdict.outcome}"><strong>${verdict.outcome}</strong>${reasons}${gate}${embedded}
+<p>Seed <code class="seed">${run.generated.seed}</code> · replay: <code class="replay">${esc(replayCommand(run))}</code></p></section>`;
+}
+
+function renderFindings(findings: readonly TriagedFinding[]): string {
+  if (findings.length === 0) return "<p>None.</p>";
+  const rows = findings.map((f) => {
+    const issue = f.knownIssue
+      ? `<br><em>known issue${f.knownIssue.expired ? " (expired)" : ""} until ${esc(f.knownIssue.until)}: ${esc(f.knownIssue.reason)}</em>`
+      : "";
+    return `<tr class="finding ${f.failsGate ? "fail" : "skip"}" data-fingerprint="${esc(f.fingerprint)}" data-state="${f.state}" data-rule="${esc(f.rule)}">
+<td><span class="state state-${f.state}">${f.state}</span></td><td><code>${esc(f.rule)}</code>${f.schemaPath ? `<br><code>${esc(f.schemaPath)}</code>` : ""}</td><td>${esc(f.operationId)}</td><td>${f.status ?? "—"}</td><td><code>${esc(f.pointer || "/")}</code></td>
+<td>${esc(f.expected)}</td><td>${esc(f.actual)}</td><td>${f.occurrences}× in ${f.checks.map((c) => `<code>${esc(c)}</code>`).join(", ")}</td></tr>
+<tr class="reproduce" data-fingerprint="${esc(f.fingerprint)}"><td colspan="8"><code class="fingerprint">${esc(f.fingerprint)}</code>${issue}${renderReproduction(f)}</td></tr>`;
+  });
+  return `<table class="findings"><tr><th>state</th><th>rule / schema</th><th>operation</th><th>status</th><th>pointer</th><th>expected</th><th>actual</th><th>seen</th></tr>
+${rows.join("\n")}</table>`;
+}
+
+function renderReproduction(f: TriagedFinding): string {
+  const r = f.reproduce;
+  if (!r) return "";
+  const request = [`${r.request.method} ${r.request.url}`, ...Object.entries(r.request.headers).map(([k, v]) => `${k}: ${v}`)].join("\n");
+  const response = r.response?.failure
+    ? `no response: ${r.response.failure}`
+    : `status ${r.response?.status ?? "?"} · ${r.response?.contentType ?? "no content type"}${r.response?.truncated ? " · body cut at 2 KB" : ""}\n${r.response?.bodyExcerpt ?? ""}`;
+  return `<details class="reproduction"><summary>Reproduce</summary>
+<p>Request</p><pre class="request">${esc(request)}${r.request.body === undefined ? "" : `\n\n${esc(r.request.body)}`}</pre>
+<p>Response</p><pre class="response">${esc(response)}</pre>
+<p>curl (set the variables first)</p><pre class="curl">${esc(r.curl)}</pre></details>`;
+}
+
+function renderFixedAndStale(run: TriagedRun): string {
+  const { fixed, staleKnownIssues } = run.triage;
+  const parts: string[] = [];
+  if (fixed.length > 0) {
+    parts.push(
+      `<h3>Fixed since the baseline</h3><ul class="fixed">${fixed
+        .map(
+          (f) =>
+            `<li data-fingerprint="${esc(f.fingerprint)}"><code>${esc(f.rule)}</code> ${esc(f.operationId)} ${f.status ?? "—"} <code>${esc(f.pointer || "/")}</code>: ${esc(f.expected)}</li>`,
+        )
+        .join("")}</ul>`,
+    );
+  }
+  if (staleKnownIssues.length > 0) {
+    parts.push(
+      `<h3>Stale known issues (they match no finding: remove them)</h3><ul class="stale">${staleKnownIssues
+        .map(
+          (i) =>
+            `<li data-fingerprint="${esc(i.fingerprint)}"><code>${esc(i.fingerprint)}</code> until ${esc(i.until)}: ${esc(i.reason)}</li>`,
+        )
+        .join("")}</ul>`,
+    );
+  }
+  return parts.join("\n");
+}
+
+function renderLatency(run: TriagedRun): string {
+  if (run.latency.length === 0) return "<p>No responses.</p>";
+  return `<table class="latency"><tr><th>operation</th><th>responses</th><th>p50 ms</th><th>p95 ms</th><th>max ms</th></tr>
+${run.latency.map((l) => `<tr data-operation="${esc(l.operationId)}"><td>${esc(l.operationId)}</td><td>${l.requests}</td><td>${l.p50Ms}</td><td>${l.p95Ms}</td><td>${l.maxMs}</td></tr>`).join("\n")}</table>`;
+}
+
+function renderCoverage(result: TriagedRun, spec: SpecDocument): string {
   const ops = [...spec.operations.values()];
   const statuses = [...new Set(ops.flatMap(documentedStatuses))].sort((a, b) => a - b);
   const seen = new Map(result.coverage.map((cell) => [`${cell.operationId} ${cell.status}`, cell]));
@@ -77,6 +158,6 @@ function renderCoverage(result: RunResult, spec: SpecDocument): string {
   return `<table><tr><th>operation</th>${statuses.map((s) => `<th>${s}</th>`).join("")}</tr>\n${rows.join("\n")}</table>${extra}`;
 }
 
-function esc(text: string): string {
+export function esc(text: string): string {
   return text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;").replaceAll('"', "&quot;");
 }

@@ -1,11 +1,35 @@
-/** conformance.json: the whole RunResult plus counts, for machines (dashboards, trend tracking). */
-import { countOutcomes, type RunResult } from "../conformance/runner.js";
+/**
+ * conformance.json: for machines (dashboards, trend tracking, the next run's --baseline). The
+ * top-level `findings` has one entry per fingerprint (rule, operation, status, pointer, expected,
+ * actual, occurrences, checks, state, reproduce); each check lists its own raw findings by
+ * fingerprint, without the reproduction (that is on the grouped finding).
+ */
+import { countOutcomes } from "../conformance/runner.js";
+import { fingerprintOf } from "../findings/fingerprint.js";
+import type { TriagedRun } from "../findings/triage.js";
+import { replayCommand } from "./replay.js";
 import { ruleOutcomes } from "./rule-outcomes.js";
 
-export const REPORT_FORMAT_VERSION = 1;
+export const REPORT_FORMAT_VERSION = 2;
 
-export function renderJson(result: RunResult): string {
-  // `rules`: each rule of the register with its outcome; a finding's `code` is its rule id.
-  const report = { formatVersion: REPORT_FORMAT_VERSION, summary: countOutcomes(result), ...result, rules: ruleOutcomes(result) };
+export function renderJson(run: TriagedRun): string {
+  const { triage, history: _history, checks, ...rest } = run;
+  const report = {
+    formatVersion: REPORT_FORMAT_VERSION,
+    verdict: triage.verdict,
+    replay: replayCommand(run),
+    summary: { ...countOutcomes(run), grouped: triage.findings.length, ...triage.counts },
+    comparison: { baseline: triage.baseline ?? null, failOn: triage.failOn },
+    findings: triage.findings,
+    fixed: triage.fixed,
+    staleKnownIssues: triage.staleKnownIssues,
+    ...rest,
+    checks: checks.map((check) => ({
+      ...check,
+      findings: check.findings.map(({ reproduce: _reproduce, ...f }) => ({ fingerprint: fingerprintOf(f), ...f })),
+    })),
+    // Each rule of the register with its outcome; a finding's `code` is its rule id.
+    rules: ruleOutcomes(run),
+  };
   return `${JSON.stringify(report, null, 2)}\n`;
 }

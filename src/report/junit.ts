@@ -1,23 +1,70 @@
 /**
- * JUnit XML for CI: one testsuite per operation, one testcase per check; a failed check carries its
- * findings in <failure>, a skipped one its reason in <skipped> (never counted as passed).
+ * JUnit XML for CI: first a `run` testsuite whose one testcase is the verdict (PASS passes, FAIL is a
+ * failure, INCOMPLETE is skipped, or a failure with --fail-on-skip) with the run's properties; then
+ * one testsuite per operation, one testcase per check; a failed check carries its findings in
+ * <failure>, a skipped one its reason in <skipped> (never counted as passed).
  */
 
-import { type CheckResult, countOutcomes, type RunResult } from "../conformance/runner.js";
-import { renderFinding } from "../findings.js";
+import { type CheckResult, countOutcomes } from "../conformance/runner.js";
+import { renderFinding } from "../findings/finding.js";
+import type { TriagedRun } from "../findings/triage.js";
+import { describeVerdict } from "../findings/verdict.js";
+import { replayCommand } from "./replay.js";
 
-export function renderJunit(result: RunResult): string {
+export function renderJunit(result: TriagedRun): string {
   const counts = countOutcomes(result);
   const byOperation = new Map<string, CheckResult[]>(); // Map.groupBy needs Node 21
   for (const check of result.checks) byOperation.set(check.operationId, [...(byOperation.get(check.operationId) ?? []), check]);
   const suites = [...byOperation].map(([operationId, checks]) => renderSuite(operationId, checks));
-  const total = result.checks.length;
+  const verdict = result.triage.verdict;
+  const verdictFails = verdict.outcome === "FAIL" || verdict.failsOnSkip;
+  const verdictSkipped = verdict.outcome === "INCOMPLETE" && !verdict.failsOnSkip;
+  const total = result.checks.length + 1;
+  const failures = counts.fail + (verdictFails ? 1 : 0);
+  const skipped = counts.skip + (verdictSkipped ? 1 : 0);
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="tenant-api-conformance" tests="${total}" failures="${counts.fail}" errors="${counts.error}" skipped="${counts.skip}" time="${seconds(result.durationMs)}">`,
+    `<testsuites name="tenant-api-conformance" tests="${total}" failures="${failures}" errors="${counts.error}" skipped="${skipped}" time="${seconds(result.durationMs)}">`,
+    renderVerdictSuite(result),
     ...suites,
     "</testsuites>",
     "",
+  ].join("\n");
+}
+
+function renderVerdictSuite(run: TriagedRun): string {
+  const verdict = run.triage.verdict;
+  const text = describeVerdict(verdict);
+  const properties = [
+    ["verdict", verdict.outcome],
+    ["target", run.target.baseUrl],
+    ["deployed-api-tested", String(verdict.deployedApiTested)],
+    ["seed", String(run.generated.seed)],
+    ["replay", replayCommand(run)],
+    ...run.latency.map((l) => [
+      `latency.${l.operationId}`,
+      `p50 ${l.p50Ms} ms, p95 ${l.p95Ms} ms, max ${l.maxMs} ms (${l.requests} responses)`,
+    ]),
+  ].map(([name, value]) => `      <property name="${xml(name ?? "")}" value="${xml(value ?? "")}"/>`);
+  const fails = verdict.outcome === "FAIL" || verdict.failsOnSkip;
+  const skipped = verdict.outcome === "INCOMPLETE" && !verdict.failsOnSkip;
+  const open = `    <testcase classname="tenant-api.run" name="${xml(`verdict: ${verdict.outcome}`)}" time="${seconds(run.durationMs)}"`;
+  const body = fails
+    ? `${open}>
+      <failure message="${xml(text)}" type="verdict">${xml(text)}</failure>
+    </testcase>`
+    : skipped
+      ? `${open}>
+      <skipped message="${xml(text)}"/>
+    </testcase>`
+      : `${open}/>`;
+  return [
+    `  <testsuite name="run" tests="1" failures="${fails ? 1 : 0}" errors="0" skipped="${skipped ? 1 : 0}" time="${seconds(run.durationMs)}">`,
+    "    <properties>",
+    ...properties.map((line) => line.slice(2)),
+    "    </properties>",
+    body,
+    "  </testsuite>",
   ].join("\n");
 }
 

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { catalog } from "../../src/conformance/catalog.js";
 import { GENERATED_CHECK_ID } from "../../src/conformance/generated/check.js";
-import { renderFinding } from "../../src/findings.js";
+import { renderFinding } from "../../src/findings/finding.js";
+import { triage } from "../../src/findings/triage.js";
 import { faults, legitimateVariants } from "../support/fault-gallery.js";
 import { findingCodes, runAgainst } from "../support/run-against.js";
 
@@ -28,12 +29,15 @@ describe("the conformance suite against the reference provider", () => {
   });
 });
 
-describe("the fault gallery: each broken rule is caught by the check named after it", () => {
+describe("the fault gallery: each broken rule is caught by the check named after it, and by no other", () => {
   it.each(faults.map((fault) => [fault.name, fault] as const))("catches a provider where %s", async (_name, fault) => {
     const result = await runAgainst(fault.options, fault.timeoutMs);
-    const codes = findingCodes(result);
-    for (const code of fault.expect) expect([...codes], `expected a ${code} finding`).toContain(code);
-    expect(result.checks.some((c) => c.outcome === "fail")).toBe(true);
+    // Exactly the rules the fault breaks: a fault that trips unrelated rules is a failing test.
+    expect([...findingCodes(result)].sort()).toEqual([...new Set(fault.expect)].sort());
+    const failing = result.checks.filter((c) => c.outcome === "fail").map((c) => c.id);
+    expect([...new Set(failing)].sort(), "a check fails only for its own rule").toEqual(
+      [...new Set(result.checks.filter((c) => c.findings.length > 0).map((c) => c.id))].sort(),
+    );
   });
 
   it.each(faults.filter((f) => f.onlyGenerated).map((fault) => [fault.name, fault] as const))(
@@ -49,6 +53,24 @@ describe("the fault gallery: each broken rule is caught by the check named after
     const caught = new Set(faults.flatMap((fault) => fault.expect));
     const uncovered = catalog.map((check) => check.id).filter((id) => !caught.has(id));
     expect(uncovered).toEqual([]);
+  });
+});
+
+describe("one root cause, one finding, in the right place", () => {
+  it("a status outside the enum in every organization is one finding per response shape, and the auth checks still pass", async () => {
+    const fault = faults.find((f) => f.name === "organization status is outside the enum");
+    const result = await runAgainst(fault?.options);
+    const findings = triage(result).findings;
+    expect(findings.map((f) => `${f.rule} ${f.operationId} ${f.status} ${f.pointer}`).sort()).toEqual([
+      "response-schema getOrganization 200 /status",
+      "response-schema listUserOrganizations 200 /data/*/status",
+      "response-schema updateOrganization 200 /status",
+    ]);
+    expect(findings.every((f) => f.occurrences > 1 && f.checks.length > 1)).toBe(true);
+    const auth = result.checks.filter((c) => c.id.startsWith("auth-"));
+    expect(auth.length).toBeGreaterThan(0);
+    expect(auth.filter((c) => c.outcome !== "pass").map((c) => c.id)).toEqual([]);
+    expect(result.checks.filter((c) => c.outcome === "fail").map((c) => c.id)).toEqual(["response-schema"]);
   });
 });
 

@@ -12,7 +12,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { checkPact } from "../../src/contracts/check.js";
 import { CONTRACTS_DIR, pactNames } from "../../src/contracts/names.js";
 import { loadPact } from "../../src/contracts/pact-model.js";
-import { renderFinding } from "../../src/findings.js";
+import { renderFinding } from "../../src/findings/finding.js";
 import { documentedStatuses } from "../../src/spec/document.js";
 import { specValidators } from "../../src/validation/validators.js";
 import { DOCUMENTED_CASES, EDGE_CASES } from "./support/cases.js";

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { CheckResult, RunResult } from "../../src/conformance/runner.js";
-import { finding } from "../../src/findings.js";
+import { finding } from "../../src/findings/finding.js";
+import { type TriagedRun, triaged } from "../../src/findings/triage.js";
 import { renderHtml } from "../../src/report/html.js";
 import { renderJson } from "../../src/report/json.js";
 import { renderRegisterSection } from "../../src/report/register-section.js";
@@ -24,8 +25,8 @@ function check(id: string, outcome: CheckResult["outcome"], codes: string[] = []
 }
 
 /** An empty body accepted (and a schema problem in its response), the member persona missing. */
-function run(): RunResult {
-  return {
+function run(): TriagedRun {
+  const result: RunResult = {
     target: { baseUrl: "http://127.0.0.1:1/tenant", embedded: true, writes: true },
     startedAt: "2026-11-29T00:00:00.000Z",
     durationMs: 10,
@@ -37,7 +38,10 @@ function run(): RunResult {
       check("get-member-200", "skip"),
       check("patch-name-only-keeps-description", "error", ["check-error"]),
     ],
+    latency: [],
+    generated: { seed: 1, runs: 0 },
   };
+  return triaged(result, { today: "2026-11-29" });
 }
 
 describe("rule outcomes of a run", () => {

@@ -1,7 +1,11 @@
+import { parseHTML } from "linkedom";
 import { describe, expect, it } from "vitest";
 import { Coverage } from "../../src/conformance/coverage.js";
 import type { RunResult } from "../../src/conformance/runner.js";
-import { finding } from "../../src/findings.js";
+import { finding } from "../../src/findings/finding.js";
+import type { HistoryEntry } from "../../src/findings/history.js";
+import { reproduction } from "../../src/findings/reproduce.js";
+import { type TriagedRun, type TriageOptions, triaged } from "../../src/findings/triage.js";
 import { renderSummary } from "../../src/report/console.js";
 import { renderHtml } from "../../src/report/html.js";
 import { renderJson } from "../../src/report/json.js";
@@ -10,7 +14,11 @@ import { specValidators } from "../../src/validation/validators.js";
 
 const spec = specValidators().spec;
 
-function sampleRun(): RunResult {
+function sampleRun(options: TriageOptions = {}, history: HistoryEntry[] = []): TriagedRun {
+  return triaged(sampleResult(), { today: "2026-11-29", ...options }, history);
+}
+
+function sampleResult(): RunResult {
   const coverage = new Coverage(spec);
   coverage.record("updateOrganization", 422, false);
   coverage.record("getOrganization", 200, true);
@@ -23,12 +31,28 @@ function sampleRun(): RunResult {
     pointer: "",
     expected: "status 400",
     actual: "status 422",
+    check: "patch-empty-body",
+    reproduce: reproduction(
+      { method: "PATCH", path: "/api/v1/orgs/o-1", authorization: "Bearer secret-owner-token-123", body: "{}" },
+      {
+        method: "PATCH",
+        url: "https://api.example.com/tenant/api/v1/orgs/o-1",
+        status: 422,
+        headers: { "content-type": "application/json" },
+        bodyText: '{"code":"invalid","message":"<b>no</b>"}',
+        attempts: 1,
+        durationMs: 3,
+      },
+      [{ value: "secret-owner-token-123", variable: "TENANT_API_TOKEN" }],
+    ),
   });
   return {
     target: { baseUrl: "https://api.example.com/tenant", embedded: false, writes: true },
     startedAt: "2026-11-29T00:00:00.000Z",
     durationMs: 1234,
     coverage: coverage.all(),
+    latency: [{ operationId: "getOrganization", requests: 2, p50Ms: 3, p95Ms: 9, maxMs: 9 }],
+    generated: { seed: 42, runs: 100 },
     checks: [
       {
         id: "get-own-200-equals-list-entry",
@@ -66,10 +90,15 @@ function sampleRun(): RunResult {
 }
 
 describe("the reports of one run", () => {
-  it("JUnit has one testcase per check, a failure with the finding, and a skip that is not a pass", () => {
+  it("JUnit opens with the verdict, has one testcase per check, a failure with the finding, and a skip that is not a pass", () => {
     const junit = renderJunit(sampleRun());
-    expect(junit.match(/<testcase /g)).toHaveLength(3);
-    expect(junit).toContain('tests="3" failures="1" errors="0" skipped="1"');
+    expect(junit.match(/<testcase /g)).toHaveLength(4);
+    expect(junit).toContain('tests="4" failures="2" errors="0" skipped="1"');
+    expect(junit).toContain('<property name="verdict" value="FAIL"/>');
+    expect(junit).toContain('<property name="latency.getOrganization" value="p50 3 ms, p95 9 ms, max 9 ms (2 responses)"/>');
+    expect(junit).toMatch(
+      /<testcase classname="tenant-api.run" name="verdict: FAIL"[^>]*>\s*<failure message="FAIL \(1 finding fails the gate; 1 check skipped\)"/,
+    );
     expect(junit).toContain(
       '<failure message="updateOrganization 422 /: expected status 400, got status 422 [patch-empty-body]" type="patch-empty-body">',
     );
@@ -77,30 +106,107 @@ describe("the reports of one run", () => {
     expect(junit).toContain("Getting &lt;own&gt; org");
   });
 
-  it("JSON carries every check with its outcome and findings, and the counts", () => {
+  it("JSON carries the verdict, the grouped findings with state and reproduction, every check and the counts", () => {
     const report = JSON.parse(renderJson(sampleRun()));
-    expect(report.summary).toEqual({ pass: 1, fail: 1, skip: 1, error: 0, findings: 1 });
-    expect(report.checks[1].findings[0]).toMatchObject({
+    expect(report.summary).toMatchObject({ pass: 1, fail: 1, skip: 1, error: 0, findings: 1, grouped: 1, new: 1, fixed: 0 });
+    expect(report.verdict.outcome).toBe("FAIL");
+    expect(report.findings).toHaveLength(1);
+    expect(report.findings[0]).toMatchObject({
+      rule: "patch-empty-body",
       operationId: "updateOrganization",
       status: 422,
       pointer: "",
       expected: "status 400",
       actual: "status 422",
+      occurrences: 1,
+      checks: ["patch-empty-body"],
+      state: "new",
     });
+    expect(report.findings[0].fingerprint).toMatch(/^[0-9a-f]{16}$/);
+    expect(report.findings[0].reproduce.curl).toContain('"$TENANT_API_TOKEN"');
+    expect(report.checks[1].findings[0]).toMatchObject({ fingerprint: report.findings[0].fingerprint, actual: "status 422" });
+    expect(report.checks[1].findings[0].reproduce).toBeUndefined();
   });
 
-  it("HTML shows findings first, then the coverage matrix with undocumented statuses called out", () => {
-    const html = renderHtml(sampleRun(), spec);
-    expect(html.indexOf("<h2>Findings</h2>")).toBeLessThan(html.indexOf("<h2>Coverage"));
-    expect(html).toContain("Undocumented statuses received: updateOrganization 422 (1×)");
-    expect(html).toContain("1× (1 valid)");
-    expect(html).not.toMatch(/<script|https?:\/\/(?!api\.example\.com)/);
-  });
-
-  it("the summary names the operation, status, pointer, expected and actual of each finding", () => {
+  it("the summary names each finding with its state, and ends with the comparison, the verdict and the replay", () => {
     const text = renderSummary(sampleRun(), []);
-    expect(text).toContain("FAIL updateOrganization 422 /: expected status 400, got status 422 [patch-empty-body]");
+    expect(text).toContain("NEW updateOrganization 422 /: expected status 400, got status 422 [patch-empty-body] in patch-empty-body");
     expect(text).toContain("SKIP patch-member-403: no member persona");
-    expect(text).toContain("1 passed, 1 failed, 1 skipped, 0 errors; 1 findings");
+    expect(text).toContain("1 passed, 1 failed, 1 skipped, 0 errors; 1 findings (1 occurrences)");
+    expect(text).toContain("Findings: 1 new, 0 fixed, 0 unchanged");
+    expect(text).toContain("Verdict: FAIL (1 finding fails the gate; 1 check skipped)");
+    expect(text).toContain("Replay: npm run conformance -- --seed 42 --runs 100");
+    expect(text).toContain("Latency p50/p95/max: getOrganization 3/9/9 ms (2)");
+  });
+});
+
+describe("the HTML report, read through a DOM", () => {
+  const dom = (run: TriagedRun) => parseHTML(renderHtml(run, spec)).document;
+
+  it("opens with the verdict, the seed and the replay command", () => {
+    const document = dom(sampleRun());
+    const first = document.querySelector("h1")?.nextElementSibling;
+    expect(first?.id).toBe("verdict");
+    expect(first?.getAttribute("data-verdict")).toBe("FAIL");
+    expect(document.querySelector("#verdict .seed")?.textContent).toBe("42");
+    expect(document.querySelector("#verdict .replay")?.textContent).toBe("npm run conformance -- --seed 42 --runs 100");
+    expect(document.querySelector(".no-deployed-api")).toBeNull();
+  });
+
+  it("says plainly that no deployed API was tested when the target was the embedded provider", () => {
+    const result = sampleResult();
+    const run = triaged({ ...result, target: { ...result.target, embedded: true } });
+    expect(dom(run).querySelector("#verdict .no-deployed-api")?.textContent).toContain("no deployed API was tested");
+  });
+
+  it("marks each finding new, unchanged or known, with its reproduction folded under it", () => {
+    const document = dom(sampleRun());
+    const rows = [...document.querySelectorAll("table.findings tr.finding")];
+    expect(rows.map((row) => row.getAttribute("data-state"))).toEqual(["new"]);
+    const details = document.querySelector("tr.reproduce details.reproduction");
+    expect(details?.hasAttribute("open")).toBe(false);
+    expect(details?.querySelector("summary")?.textContent).toBe("Reproduce");
+    expect(details?.querySelector(".request")?.textContent).toContain("PATCH https://api.example.com/tenant/api/v1/orgs/o-1");
+    expect(details?.querySelector(".request")?.textContent).toContain("authorization: Bearer $TENANT_API_TOKEN");
+    expect(details?.querySelector(".response")?.textContent).toContain('{"code":"invalid","message":"<b>no</b>"}');
+    expect(details?.querySelector(".curl")?.textContent).toContain(`-H 'authorization: Bearer '"$TENANT_API_TOKEN"`);
+    expect(document.body.textContent).not.toContain("secret-owner-token-123");
+
+    const fingerprint = rows[0]?.getAttribute("data-fingerprint") ?? "";
+    const known = dom(sampleRun({ knownIssues: [{ fingerprint, reason: "API-12", until: "2026-12-31" }] }));
+    expect(known.querySelector("tr.finding")?.getAttribute("data-state")).toBe("known");
+    expect(known.querySelector("#verdict")?.getAttribute("data-verdict")).toBe("INCOMPLETE");
+    const unchanged = dom(
+      sampleRun({ baseline: { path: "prev.json", findings: [{ fingerprint, rule: "x", operationId: "y", pointer: "", expected: "" }] } }),
+    );
+    expect(unchanged.querySelector("tr.finding")?.getAttribute("data-state")).toBe("unchanged");
+  });
+
+  it("shows this run's latency table and draws the history as inline SVG without external resources", () => {
+    const entry = (time: string, p95Ms: number): HistoryEntry => ({
+      time,
+      target: { baseUrl: "https://api.example.com/tenant", embedded: false },
+      verdict: "PASS",
+      counts: { pass: 40, fail: 0, skip: 2, error: 0, findings: 0, new: 0, unchanged: 0, known: 0, fixed: 0 },
+      fingerprints: [],
+      latency: { getOrganization: { p50Ms: 3, p95Ms } },
+    });
+    const document = dom(sampleRun({}, [entry("2026-11-27T00:00:00Z", 8), entry("2026-11-28T00:00:00Z", 12)]));
+    const latencyRow = document.querySelector('table.latency tr[data-operation="getOrganization"]');
+    expect([...(latencyRow?.querySelectorAll("td") ?? [])].map((td) => td.textContent)).toEqual(["getOrganization", "2", "3", "9", "9"]);
+    expect(document.querySelectorAll("svg.trend-outcomes g.run")).toHaveLength(2);
+    expect(
+      document.querySelector('svg.trend-latency polyline[data-operation="getOrganization"]')?.getAttribute("points")?.split(" "),
+    ).toHaveLength(2);
+    const external = [...document.querySelectorAll("script, link, img, iframe, [src], [href]")];
+    expect(external).toEqual([]);
+  });
+
+  it("keeps the coverage matrix with undocumented statuses called out", () => {
+    const document = dom(sampleRun());
+    const headings = [...document.querySelectorAll("h2")].map((h) => h.textContent);
+    expect(headings.indexOf("Findings")).toBeLessThan(headings.findIndex((h) => h?.startsWith("Coverage")));
+    expect(document.body.textContent).toContain("Undocumented statuses received: updateOrganization 422 (1×)");
+    expect(document.body.textContent).toContain("1× (1 valid)");
   });
 });

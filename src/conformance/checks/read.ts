@@ -13,7 +13,7 @@ export const readChecks: Check[] = [
     requires: [],
     async run(ctx) {
       const listed = await ctx.list();
-      if (!ctx.expectStatus(listed, [200]) || !listed.clean) return;
+      if (!ctx.expectStatus(listed, [200]) || !ctx.usable(listed)) return;
       const items = (listed.body as OrganizationList).data ?? [];
       if (items.length === 0) ctx.fail(listed, { pointer: "/data", expected: "at least one organization", actual: "an empty list" });
       if (ctx.target.orgId !== undefined && !items.some((org) => org.id === ctx.target.orgId)) {
@@ -33,7 +33,7 @@ export const readChecks: Check[] = [
     requires: ["outsider"],
     async run(ctx) {
       const listed = await ctx.list(ctx.bearer("outsider"));
-      if (!ctx.expectStatus(listed, [200, 404]) || listed.status !== 200 || !listed.clean) return;
+      if (!ctx.expectStatus(listed, [200, 404]) || listed.status !== 200 || !ctx.usable(listed)) return;
       const items = (listed.body as OrganizationList).data ?? [];
       if (items.length > 0) ctx.fail(listed, { pointer: "/data", expected: "an empty list", actual: `${items.length} organization(s)` });
     },
@@ -46,7 +46,7 @@ export const readChecks: Check[] = [
     requires: ["org"],
     async run(ctx) {
       const [listed, got] = await Promise.all([ctx.list(), ctx.get(ctx.orgId)]);
-      if (!ctx.expectStatus(got, [200]) || !got.clean || listed.status !== 200 || !listed.clean) return;
+      if (!ctx.expectStatus(got, [200]) || !ctx.usable(got) || listed.status !== 200 || !ctx.usable(listed)) return;
       const entry = ((listed.body as OrganizationList).data ?? []).find((org) => org.id === ctx.orgId);
       if (entry === undefined) return; // list-owner-200 reports the missing entry
       const org = got.body as Organization;

@@ -8,7 +8,7 @@ import { MatchersV3, type PactV4 } from "@pact-foundation/pact";
 import { expect } from "vitest";
 import { TenantClient } from "../../../src/client/index.js";
 import { BEARER_PATTERN, EXAMPLE_TOKEN, type StateSentence } from "../../../src/contracts/states.js";
-import { findingsFromValidation, renderFinding } from "../../../src/findings.js";
+import { findingsFromValidation, renderFinding } from "../../../src/findings/finding.js";
 import { operation } from "../../../src/spec/document.js";
 import type { OperationId } from "../../../src/spec/types.js";
 import { specValidators } from "../../../src/validation/validators.js";

@@ -2,7 +2,8 @@
  * A finding: "the API is wrong", as data. The live suite, the pact-vs-spec check and the reporters all
  * use this one shape, and `renderFinding` is the one place a finding becomes a line of text.
  */
-import type { Problem, ValidationResult } from "./validation/problems.js";
+import type { Problem, ValidationResult } from "../validation/problems.js";
+import type { Reproduction } from "./reproduce.js";
 
 export interface Finding {
   /** Stable identifier of the broken rule, e.g. `status-code`, `response-schema`, `patch-empty-body`. */
@@ -20,6 +21,10 @@ export interface Finding {
   expected: string;
   actual: string;
   message: string;
+  /** The check whose request showed it (for every-response rules: the check that sent the request). */
+  check?: string;
+  /** The request to send to see it again, what came back, and a curl command. */
+  reproduce?: Reproduction;
 }
 
 export type FindingFields = Omit<Finding, "message"> & { message?: string };

@@ -1,0 +1,49 @@
+/**
+ * The gate's inputs and decision around a run: the baseline, known issues and history are read
+ * before the first request (a bad file is exit 2 with no request sent); after the run the findings
+ * are triaged, the run is appended to the history, and the verdict gives the exit code.
+ */
+import type { RunResult } from "../conformance/runner.js";
+import { EXIT_FINDINGS, EXIT_OK } from "../errors.js";
+import { type Baseline, loadBaseline } from "./baseline.js";
+import { appendHistory, type HistoryEntry, historyEntry, readHistory } from "./history.js";
+import { type KnownIssue, loadKnownIssues } from "./known-issues.js";
+import { type FailOn, type TriagedRun, triaged } from "./triage.js";
+
+export interface GateSettings {
+  baselinePath?: string;
+  knownIssuesPath?: string;
+  historyPath?: string;
+  failOn: FailOn;
+  failOnSkip: boolean;
+}
+
+export interface GateInputs {
+  baseline?: Baseline;
+  knownIssues?: KnownIssue[];
+  history: HistoryEntry[];
+}
+
+export function loadGateInputs(settings: GateSettings): GateInputs {
+  return {
+    ...(settings.baselinePath === undefined ? {} : { baseline: loadBaseline(settings.baselinePath) }),
+    ...(settings.knownIssuesPath === undefined ? {} : { knownIssues: loadKnownIssues(settings.knownIssuesPath) }),
+    history: settings.historyPath === undefined ? [] : readHistory(settings.historyPath),
+  };
+}
+
+/** Triages the run and, with --history, appends it; the reports draw the history including this run. */
+export function concludeRun(result: RunResult, settings: GateSettings, inputs: GateInputs, interrupted: boolean): TriagedRun {
+  const options = { ...inputs, failOn: settings.failOn, failOnSkip: settings.failOnSkip, interrupted };
+  const run = triaged(result, options);
+  if (settings.historyPath === undefined) return run;
+  const entry = historyEntry(result, run.triage);
+  appendHistory(settings.historyPath, entry);
+  return { ...run, history: [...inputs.history, entry] };
+}
+
+/** 1 when the verdict is FAIL, or INCOMPLETE with --fail-on-skip; else 0. (Errors and interruption are decided by the caller.) */
+export function gateExitCode(run: TriagedRun): number {
+  const { verdict } = run.triage;
+  return verdict.outcome === "FAIL" || verdict.failsOnSkip ? EXIT_FINDINGS : EXIT_OK;
+}

@@ -1,0 +1,94 @@
+/**
+ * --history FILE: one JSON line per run, appended (JSON Lines), so a scheduled job that keeps the file
+ * between runs can show trends: when, against what, with which suite commit, the counts, the
+ * fingerprints of the findings, and p50/p95 latency per operation.
+ */
+import { execFileSync } from "node:child_process";
+import { appendFileSync, existsSync, readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import type { RunResult } from "../conformance/runner.js";
+import { ToolError } from "../errors.js";
+import type { Triage } from "./triage.js";
+import type { VerdictWord } from "./verdict.js";
+
+export interface HistoryEntry {
+  time: string;
+  target: { baseUrl: string; embedded: boolean };
+  /** The suite's git commit (undefined outside a checkout). */
+  commit?: string;
+  verdict: VerdictWord;
+  counts: {
+    pass: number;
+    fail: number;
+    skip: number;
+    error: number;
+    findings: number;
+    new: number;
+    unchanged: number;
+    known: number;
+    fixed: number;
+  };
+  fingerprints: string[];
+  latency: Record<string, { p50Ms: number; p95Ms: number }>;
+}
+
+/** Reads every run recorded so far; a line that is not a run is bad input (exit 2), named by its number. */
+export function readHistory(path: string): HistoryEntry[] {
+  if (!existsSync(path)) return [];
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    throw new ToolError("HISTORY_INVALID", `cannot read history ${path}: ${(error as NodeJS.ErrnoException).code ?? "unreadable"}`);
+  }
+  return text.split("\n").flatMap((line, index) => {
+    if (line.trim() === "") return [];
+    try {
+      const entry = JSON.parse(line) as HistoryEntry;
+      if (typeof entry.time === "string" && typeof entry.verdict === "string" && Array.isArray(entry.fingerprints)) return [entry];
+    } catch {
+      // reported below with the line number
+    }
+    throw new ToolError("HISTORY_INVALID", `history ${path} line ${index + 1} is not a run record (one JSON object per line)`);
+  });
+}
+
+export function appendHistory(path: string, entry: HistoryEntry): void {
+  try {
+    appendFileSync(path, `${JSON.stringify(entry)}\n`);
+  } catch (error) {
+    throw new ToolError("HISTORY_INVALID", `cannot append to history ${path}: ${(error as NodeJS.ErrnoException).code ?? "unwritable"}`);
+  }
+}
+
+export function historyEntry(result: RunResult, triaged: Triage, commit = suiteCommit()): HistoryEntry {
+  const checks = { pass: 0, fail: 0, skip: 0, error: 0 };
+  for (const check of result.checks) checks[check.outcome] += 1;
+  const { new: fresh, unchanged, known, fixed } = triaged.counts;
+  return {
+    time: result.startedAt,
+    target: { baseUrl: result.target.baseUrl, embedded: result.target.embedded },
+    ...(commit === undefined ? {} : { commit }),
+    verdict: triaged.verdict.outcome,
+    counts: { ...checks, findings: triaged.findings.length, new: fresh, unchanged, known, fixed },
+    fingerprints: triaged.findings.map((f) => f.fingerprint),
+    latency: Object.fromEntries(result.latency.map((row) => [row.operationId, { p50Ms: row.p50Ms, p95Ms: row.p95Ms }])),
+  };
+}
+
+const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+
+/** The suite's commit: CI's GITHUB_SHA when set, else `git rev-parse HEAD` of the suite's checkout. */
+export function suiteCommit(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  if (env.GITHUB_SHA) return env.GITHUB_SHA;
+  try {
+    return execFileSync("git", ["rev-parse", "HEAD"], {
+      cwd: ROOT,
+      encoding: "utf8",
+      timeout: 5_000,
+      stdio: ["ignore", "pipe", "ignore"],
+    }).trim();
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,100 @@
+/**
+ * How to see a finding again: the request as sent (method, concrete URL, headers with every secret
+ * replaced by the variable that holds it, body), what came back (status, content type, a body
+ * excerpt) and a `curl` command a person can paste into a shell where those variables are set.
+ */
+import type { Exchange, HttpRequest } from "../http/transport.js";
+import { requestHeaders } from "../http/transport.js";
+import { Redactor } from "../redaction.js";
+
+/** Body excerpts are cut here (after known secrets are replaced, so no secret is cut in half). */
+export const EXCERPT_BYTES = 2048;
+
+export interface Reproduction {
+  request: { method: string; url: string; headers: Record<string, string>; body?: string };
+  response?: { status?: number; contentType?: string; bodyExcerpt?: string; truncated?: boolean; failure?: string };
+  curl: string;
+}
+
+/** A secret the run knows and the environment variable a person sets to supply it. */
+export interface SecretVariable {
+  value: string;
+  variable: string;
+}
+
+export function reproduction(request: HttpRequest, exchange: Exchange, secrets: readonly SecretVariable[]): Reproduction {
+  const headers = Object.fromEntries(Object.entries(requestHeaders(request)).map(([name, value]) => [name, placeholders(value, secrets)]));
+  const body = request.body === undefined ? undefined : placeholders(request.body, secrets);
+  return {
+    request: { method: request.method, url: exchange.url, headers, ...(body === undefined ? {} : { body }) },
+    response: responseOf(exchange, secrets),
+    curl: curlCommand(
+      request.method,
+      exchange.url,
+      headers,
+      body,
+      secrets.map((s) => s.variable),
+    ),
+  };
+}
+
+function responseOf(exchange: Exchange, secrets: readonly SecretVariable[]): Reproduction["response"] {
+  if (exchange.failure) return { failure: exchange.failure.message };
+  const text = new Redactor(secrets.map((s) => s.value)).redact(exchange.bodyText ?? "");
+  const excerpt = cutUtf8(text, EXCERPT_BYTES);
+  return {
+    status: exchange.status,
+    contentType: exchange.headers["content-type"],
+    bodyExcerpt: excerpt,
+    ...(excerpt.length < text.length ? { truncated: true } : {}),
+  };
+}
+
+/** `$VARIABLE` in place of every secret value (longest first, so a token containing another is whole). */
+function placeholders(text: string, secrets: readonly SecretVariable[]): string {
+  let result = text;
+  for (const secret of [...secrets].sort((a, b) => b.value.length - a.value.length)) {
+    if (secret.value.length > 0) result = result.replaceAll(secret.value, `$${secret.variable}`);
+  }
+  return result;
+}
+
+/**
+ * `curl -X PATCH 'url' -H 'authorization: Bearer '"$TENANT_API_TOKEN" --data-raw '…'`: literal text in
+ * single quotes (nothing expands there), each `$VARIABLE` in double quotes so the shell fills it in.
+ */
+export function curlCommand(
+  method: string,
+  url: string,
+  headers: Record<string, string>,
+  body: string | undefined,
+  variables: readonly string[],
+): string {
+  const word = (text: string) => shellWord(text, new Set(variables.map((name) => `$${name}`)));
+  const parts = ["curl", "-sS", "-i", "-X", method, word(url)];
+  for (const [name, value] of Object.entries(headers)) parts.push("-H", word(`${name}: ${value}`));
+  if (body !== undefined) parts.push("--data-raw", word(body));
+  return parts.join(" ");
+}
+
+/** Only the run's own placeholders expand; any other `$` (in a generated body, say) stays literal. */
+function shellWord(text: string, placeholders: Set<string>): string {
+  if (placeholders.size === 0) return quote(text);
+  const names = [...placeholders].map((p) => p.replace(/[$]/g, "\\$")).join("|");
+  return text
+    .split(new RegExp(`(${names})(?![A-Z0-9_])`))
+    .filter((piece) => piece !== "")
+    .map((piece) => (placeholders.has(piece) ? `"${piece}"` : quote(piece)))
+    .join("");
+}
+
+function quote(literal: string): string {
+  return `'${literal.replaceAll("'", `'\\''`)}'`;
+}
+
+function cutUtf8(text: string, maxBytes: number): string {
+  if (Buffer.byteLength(text) <= maxBytes) return text;
+  let cut = Buffer.from(text).subarray(0, maxBytes).toString("utf8");
+  if (cut.endsWith("\uFFFD")) cut = cut.slice(0, -1); // a character split by the cut
+  return cut;
+}

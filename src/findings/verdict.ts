@@ -1,0 +1,54 @@
+/**
+ * The verdict of a run, in one word, with its reasons:
+ * - FAIL: at least one finding fails the gate (a new finding; an unchanged one unless --fail-on new;
+ *   one whose known issue has expired), or the org was not restored. Findings decide even when the
+ *   run was also incomplete.
+ * - INCOMPLETE: nothing fails, but the run did not test everything: a check was skipped (for any
+ *   reason, including a read-only run), a check crashed (error), or the run was interrupted.
+ * - PASS: every check ran and passed, or failed only with findings accepted as known or (with
+ *   --fail-on new) unchanged.
+ * Against the embedded reference provider the verdict says that no deployed API was tested.
+ */
+import type { RunResult } from "../conformance/runner.js";
+
+export type VerdictWord = "PASS" | "FAIL" | "INCOMPLETE";
+
+export interface Verdict {
+  outcome: VerdictWord;
+  /** Why, as short phrases: "3 findings fail the gate", "12 checks skipped". */
+  reasons: string[];
+  /** False for the embedded provider: the run tested the suite's own reference, not a deploy. */
+  deployedApiTested: boolean;
+  /** --fail-on-skip was given and the run is INCOMPLETE: the gate fails (exit 1). */
+  failsOnSkip: boolean;
+}
+
+export const NO_DEPLOYED_API = "embedded reference provider: no deployed API was tested";
+
+export function reachVerdict(
+  result: RunResult,
+  findings: readonly { failsGate: boolean }[],
+  options: { failOnSkip: boolean; interrupted: boolean },
+): Verdict {
+  const failing = findings.filter((f) => f.failsGate).length;
+  const skipped = result.checks.filter((c) => c.outcome === "skip").length;
+  const errors = result.checks.filter((c) => c.outcome === "error").length;
+  const reasons: string[] = [];
+  if (failing > 0) reasons.push(`${failing} finding${failing === 1 ? "" : "s"} fail${failing === 1 ? "s" : ""} the gate`);
+  if (result.restore && !result.restore.verified) reasons.push("the organization was not restored");
+  if (options.interrupted) reasons.push("the run was interrupted");
+  if (errors > 0) reasons.push(`${errors} check${errors === 1 ? "" : "s"} could not run (error)`);
+  if (skipped > 0) reasons.push(`${skipped} check${skipped === 1 ? "" : "s"} skipped`);
+  const failed = failing > 0 || (result.restore !== undefined && !result.restore.verified);
+  const incomplete = options.interrupted || errors > 0 || skipped > 0;
+  const outcome: VerdictWord = failed ? "FAIL" : incomplete ? "INCOMPLETE" : "PASS";
+  return { outcome, reasons, deployedApiTested: !result.target.embedded, failsOnSkip: outcome === "INCOMPLETE" && options.failOnSkip };
+}
+
+/** `FAIL (3 findings fail the gate; 2 checks skipped) — embedded reference provider: no deployed API was tested` */
+export function describeVerdict(verdict: Verdict): string {
+  const why = verdict.reasons.length > 0 ? ` (${verdict.reasons.join("; ")})` : "";
+  const embedded = verdict.deployedApiTested ? "" : ` — ${NO_DEPLOYED_API}`;
+  const gate = verdict.failsOnSkip ? " — --fail-on-skip: the gate fails" : "";
+  return `${verdict.outcome}${why}${gate}${embedded}`;
+}

@@ -1,0 +1,7 @@
+/** The command that runs the suite again the same way (same generated bodies), for every report. */
+import type { RunResult } from "../conformance/runner.js";
+
+export function replayCommand(result: Pick<RunResult, "generated" | "target">): string {
+  const readOnly = result.target.writes || result.target.embedded ? "" : " --read-only";
+  return `npm run conformance -- --seed ${result.generated.seed} --runs ${result.generated.runs}${readOnly}`;
+}
