@@ -15,7 +15,7 @@ import { acquireLock, describeOwner } from "../conformance/safety/lock.js";
 import { notRestoredText, restoreOrg } from "../conformance/safety/restore.js";
 import { summaryOf } from "../conformance/safety/snapshot.js";
 import { restoreCommand, targetFiles } from "../conformance/safety/target-files.js";
-import { describeError, EXIT_FINDINGS, EXIT_NOT_RESTORED, EXIT_OK, EXIT_TOOL_ERROR, ToolError } from "../errors.js";
+import { describeError, EXIT_NOT_RESTORED, EXIT_OK, EXIT_TOOL_ERROR, ToolError } from "../errors.js";
 import { concludeRun, gateExitCode, loadGateInputs } from "../findings/gate.js";
 import { HttpTransport } from "../http/transport.js";
 import { Redactor } from "../redaction.js";

@@ -20,6 +20,13 @@ export const GENERATED_CHECK_ID = "patch-generated-bodies";
 /** Wall-clock cap on generation plus shrinking, so a slow live API still ends the run. */
 const TIME_LIMIT_MS = 50_000;
 
+/**
+ * Shrink candidates tried after the first failure. A long rejected text shrinks one character at a time
+ * through candidates that become valid (and pass), each costing three requests: without a budget one
+ * failure could spend the whole time limit (thousands of requests) and still end unshrunk.
+ */
+const SHRINK_TRIALS = 100;
+
 export const generatedBodiesCheck: Check = {
   id: GENERATED_CHECK_ID,
   title: "Generated PATCH bodies get 200 with exactly the values sent, or 400 with the org unchanged, never a 5xx",
@@ -33,11 +40,13 @@ export const generatedBodiesCheck: Check = {
     await ctx.patch(ctx.orgId, { json: { description: "conformance: generated-body baseline" } });
     let trialCouldNotJudge: string | undefined;
     let lastFailure: { body: unknown; findings: CheckContext["findings"] } | undefined;
+    let shrinkTrials = 0;
     const { signal } = ctx.services;
     const property = fc.asyncProperty(patchBody, async (body) => {
       // An interrupting precondition failure ends generation and shrinking at once (no further
       // run, no shrink step), where a thrown error would count as a failure and start shrinking.
       if (signal?.aborted) throw new fc.PreconditionFailure(true);
+      if (lastFailure !== undefined && ++shrinkTrials > SHRINK_TRIALS) throw new fc.PreconditionFailure(true);
       // Once the org cannot be read cleanly no body can be judged, so send nothing more. Such a trial
       // counts as "failing" without a finding of its own: fast-check then stops at once (every shrink
       // candidate fails the same way) instead of trying shrink candidates until the time limit, and only
@@ -70,9 +79,15 @@ export const generatedBodiesCheck: Check = {
     );
     if (trialCouldNotJudge !== undefined) ctx.couldNotJudge(trialCouldNotJudge);
     const interrupted = signal?.aborted === true;
-    if (lastFailure !== undefined && (details.failed || interrupted)) {
-      // A failure found before the signal is real and reported, though its shrinking was cut short.
-      const which = interrupted ? "failing body (not shrunk: the run was interrupted)" : "minimal failing body";
+    if (lastFailure !== undefined && (details.failed || details.interrupted)) {
+      // A failure found before the signal (or the shrink budget) is real and reported, though its shrinking was cut short.
+      const which = interrupted
+        ? "failing body (not shrunk: the run was interrupted)"
+        : details.failed
+          ? "minimal failing body"
+          : shrinkTrials > SHRINK_TRIALS
+            ? `failing body (shrinking stopped after ${SHRINK_TRIALS} candidates)`
+            : "failing body (shrinking stopped at the time limit)";
       ctx.findings.push(...lastFailure.findings);
       ctx.fail(undefined, {
         code: "generated-counterexample",
