@@ -126,7 +126,7 @@ export const faults: Fault[] = [
         },
       },
     },
-    expect: ["patch-read-only-fields-ignored"],
+    expect: ["patch-read-only-fields-ignored", "patch-generated-bodies", "generated-counterexample"],
   },
   {
     name: "unknown properties are rejected with 400",
@@ -436,7 +436,8 @@ export const faults: Fault[] = [
           ),
       },
     },
-    expect: ["patch-generated-bodies", "generated-counterexample"],
+    // A name of only invisible characters is stored empty, which its responses then break the schema with.
+    expect: ["patch-generated-bodies", "generated-counterexample", "response-schema"],
     onlyGenerated: true,
   },
   {
@@ -453,7 +454,7 @@ export const faults: Fault[] = [
           referenceRules.applyUpdate(org, u.name !== undefined && u.description !== undefined ? { name: u.name } : u),
       },
     },
-    expect: ["restore-failed"],
+    expect: ["restore-failed", "patch-generated-bodies", "generated-counterexample"],
   },
   {
     name: "the server never answers",
