@@ -7,6 +7,7 @@ import { randomBytes } from "node:crypto";
 import { type ProviderRules, referenceRules } from "../../src/provider/rules.js";
 import type { ProviderOptions } from "../../src/provider/server.js";
 import type { OrganizationUpdate } from "../../src/spec/types.js";
+import { sequenceFaults } from "./sequence-faults.js";
 
 export interface Fault {
   /** What the provider gets wrong, as a sentence. */
@@ -441,6 +442,7 @@ export const faults: Fault[] = [
     expect: ["timeout"],
     timeoutMs: 300,
   },
+  ...sequenceFaults,
 ];
 
 /** Providers that differ from the reference in ways the contract allows: the suite must pass them. */
