@@ -14,6 +14,7 @@ import { renderFinding } from "../../src/findings.js";
 import { HttpTransport } from "../../src/http/transport.js";
 import { type ProviderOptions, startProvider } from "../../src/provider/server.js";
 import { specValidators } from "../../src/validation/validators.js";
+import { legitimateVariants } from "../support/fault-gallery.js";
 import { GALLERY_SEED } from "../support/run-against.js";
 import { sequenceFaults } from "../support/sequence-faults.js";
 
@@ -62,6 +63,14 @@ describe("the model-based run", () => {
       const others = new Set([MODEL_CHECK_ID, ...(fault.alsoGenerated ? [GENERATED_CHECK_ID] : [])]);
       const singleCall = catalog.filter((check) => !others.has(check.id));
       const result = await run(fault.options, singleCall, false);
+      expect(findingsOf(result).map(renderFinding)).toEqual([]);
+    },
+  );
+
+  it.each(legitimateVariants.map((variant) => [variant.name, variant] as const))(
+    "passes a provider where %s (a freedom of the docs), with every persona",
+    async (_name, variant) => {
+      const result = await run(variant.options, [modelBasedCheck]);
       expect(findingsOf(result).map(renderFinding)).toEqual([]);
     },
   );

@@ -153,3 +153,28 @@ export const sequenceFaults: SequenceFault[] = [
     alsoGenerated: true,
   },
 ];
+
+/** Providers that use the docs' freedoms in ways only a sequence meets; the model-based run must pass them. */
+export const sequenceVariants: { name: string; readonly options: ProviderOptions }[] = [
+  {
+    name: "a user without organizations gets an empty list once the server has seen them (404 before)",
+    get options(): ProviderOptions {
+      const orgless = new Set<string>();
+      return {
+        rules: {
+          authenticate(header, state) {
+            const user = referenceRules.authenticate(header, state);
+            if (user !== undefined && header !== undefined && state.organizationsOf(user).length === 0) orgless.add(header);
+            return user;
+          },
+        },
+        intercept(request, response) {
+          const listing = request.method === "GET" && request.url?.endsWith("/api/v1/orgs");
+          if (!listing || !orgless.has(request.headers.authorization ?? "")) return false;
+          response.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ data: [] }));
+          return true;
+        },
+      };
+    },
+  },
+];
