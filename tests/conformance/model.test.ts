@@ -19,14 +19,22 @@ import { GALLERY_SEED } from "../support/run-against.js";
 import { sequenceFaults } from "../support/sequence-faults.js";
 
 /** Runs `checks` against a provider, with the admin persona as well as the embedded target's. */
-async function run(options: ProviderOptions, checks: readonly Check[], admin = true): Promise<RunResult> {
+async function run(options: ProviderOptions, checks: readonly Check[], admin = true, signal?: AbortSignal): Promise<RunResult> {
   const provider = await startProvider(options);
   const transport = new HttpTransport({ baseUrl: provider.baseUrl, timeoutMs: 5_000 });
   const target = targetFromProvider(provider);
   if (admin) Object.assign(target.tokens, { admin: provider.adminToken });
   try {
     const validators = specValidators();
-    return await runChecks({ target, transport, validators, spec: validators.spec, checks, generated: { seed: GALLERY_SEED, runs: 100 } });
+    return await runChecks({
+      target,
+      transport,
+      validators,
+      spec: validators.spec,
+      checks,
+      signal,
+      generated: { seed: GALLERY_SEED, runs: 100 },
+    });
   } finally {
     await transport.close();
     await provider.close();
@@ -74,4 +82,22 @@ describe("the model-based run", () => {
       expect(findingsOf(result).map(renderFinding)).toEqual([]);
     },
   );
+
+  it("starts no request but the restore once the run is interrupted in the middle of a sequence", async () => {
+    const controller = new AbortController();
+    const arrivals: string[] = [];
+    const options: ProviderOptions = {
+      intercept(request) {
+        arrivals.push(`${request.method} ${controller.signal.aborted ? "after" : "before"}`);
+        if (arrivals.length === 12) controller.abort("SIGINT");
+        return false;
+      },
+    };
+    const result = await run(options, [modelBasedCheck], true, controller.signal);
+    // The restore: a GET, the PATCH putting the original back, and the GET verifying it.
+    expect(arrivals.filter((arrival) => arrival.endsWith("after"))).toEqual(["GET after", "PATCH after", "GET after"]);
+    expect(result.interrupted).toBe("SIGINT");
+    expect(result.checks.find((check) => check.id === MODEL_CHECK_ID)?.outcome).toBe("skip");
+    expect(result.restore?.verified).toBe(true);
+  });
 });
