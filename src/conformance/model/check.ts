@@ -113,7 +113,8 @@ class Sequence implements Real {
   private async request(request: Omit<ReplayableRequest, "path">, org: OrgName | undefined): Promise<Observed> {
     const orgId = org === undefined ? undefined : (this.world?.orgId(org) ?? this.ctx.orgId);
     const path = orgId === undefined ? "/api/v1/orgs" : orgPath(orgId);
-    this.log.push({ ...request, path });
+    const { method, persona, body } = request;
+    this.log.push({ method, path, persona, ...(body === undefined ? {} : { body }) });
     const authorization = this.authorization(request.persona);
     if (orgId === undefined) this.last = await this.ctx.list(authorization);
     else if (request.method === "GET") this.last = await this.ctx.get(orgId, authorization);
