@@ -57,7 +57,9 @@ describe("the model-based run", () => {
     const found = findingsOf(result);
     expect(found.map((f) => f.code)).toEqual([MODEL_CHECK_ID]);
     // The finding carries the shrunk sequence as requests to replay: method, path, persona, body.
-    const sequence = JSON.parse(/\(replay in order\): (\[.*\])$/.exec(found[0]?.actual ?? "")?.[1] ?? "null") as { persona: string }[];
+    const sequence = JSON.parse(/\(seed 20261129; replay in order\): (\[.*\])$/.exec(found[0]?.actual ?? "")?.[1] ?? "null") as {
+      persona: string;
+    }[];
     expect(sequence.length).toBeGreaterThan(1);
     expect(sequence[0]).toEqual({ method: "GET", persona: "owner", path: expect.stringMatching(/^\/api\/v1\/orgs\//) });
     expect(JSON.stringify(found)).not.toMatch(/nc-at-/);

@@ -104,9 +104,10 @@ class Sequence implements Real {
   /** A finding for the divergence, carrying every request of the sequence up to it. */
   report(divergence: Divergence): void {
     if (divergence.message === "") return;
+    const { seed } = this.ctx.services.generated;
     this.ctx.fail(this.last, {
       expected: "every answer as the reference rules predict from the requests before it",
-      actual: `${divergence.message} at request ${this.log.length} of the sequence (replay in order): ${JSON.stringify(this.log)}`,
+      actual: `${divergence.message} at request ${this.log.length} of the sequence (seed ${seed}; replay in order): ${JSON.stringify(this.log)}`,
     });
   }
 
