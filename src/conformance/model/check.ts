@@ -7,6 +7,7 @@
  * be replayed by hand, with the seed that regenerates it.
  */
 import fc from "fast-check";
+import type { Organization } from "../../spec/types.js";
 import type { Check } from "../check.js";
 import { CheckContext, type Observed, orgPath } from "../context.js";
 import { Interrupted, throwIfInterrupted } from "../safety/interrupt.js";
@@ -83,11 +84,7 @@ class Sequence implements Real {
       throw new Divergence(observed.clean ? `the org under test unreadable by its owner (status ${observed.status})` : "");
     }
     const orgId = this.ctx.orgId;
-    this.world = new ModelWorld(
-      observed.body as ConstructorParameters<typeof ModelWorld>[0],
-      { ...this.ctx.target, orgId },
-      this.ctx.services.validators,
-    );
+    this.world = new ModelWorld(observed.body as Organization, { ...this.ctx.target, orgId }, this.ctx.services.validators);
     return { model: this.world, real: this };
   }
 
