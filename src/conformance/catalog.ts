@@ -6,6 +6,7 @@ import { patchRuleChecks } from "./checks/patch-rules.js";
 import { readChecks } from "./checks/read.js";
 import { readAsMemberChecks } from "./checks/read-as-member.js";
 import { generatedBodiesCheck } from "./generated/check.js";
+import { modelBasedCheck } from "./model/check.js";
 
 export const catalog: readonly Check[] = [
   ...readChecks,
@@ -14,4 +15,5 @@ export const catalog: readonly Check[] = [
   ...patchPermissionChecks,
   ...patchRuleChecks,
   generatedBodiesCheck,
+  modelBasedCheck,
 ];

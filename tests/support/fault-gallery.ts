@@ -7,6 +7,7 @@ import { randomBytes } from "node:crypto";
 import { type ProviderRules, referenceRules } from "../../src/provider/rules.js";
 import type { ProviderOptions } from "../../src/provider/server.js";
 import type { OrganizationUpdate } from "../../src/spec/types.js";
+import { sequenceFaults, sequenceVariants } from "./sequence-faults.js";
 
 export interface Fault {
   /** What the provider gets wrong, as a sentence. */
@@ -462,6 +463,7 @@ export const faults: Fault[] = [
     expect: ["timeout"],
     timeoutMs: 300,
   },
+  ...sequenceFaults,
 ];
 
 /** Providers that differ from the reference in ways the contract allows: the suite must pass them. */
@@ -499,6 +501,7 @@ export const legitimateVariants: { name: string; options: ProviderOptions }[] = 
     name: "a member without rights is refused with 403 and strangers with 404",
     options: { rules: { foreignStatus: 404, canRead: (role) => role !== undefined } },
   },
+  ...sequenceVariants,
 ];
 
 /** A lone surrogate is no Unicode text: refusing it with 400 is within the contract. */

@@ -1,0 +1,129 @@
+/**
+ * `model-based-sequences`: stateful, model-based testing with fast-check (`fc.commands`,
+ * `fc.asyncModelRun`). Each sequence first reads the org under test as its owner (the model starts
+ * from what the target holds), then sends random lists, gets and patches by random personas on the
+ * known orgs; after each response the model (the reference provider's own rules, model.ts) says what
+ * should have come back. A divergence is shrunk to a minimal sequence, reported as requests that can
+ * be replayed by hand, with the seed that regenerates it.
+ */
+import fc from "fast-check";
+import type { Organization } from "../../spec/types.js";
+import type { Check } from "../check.js";
+import { CheckContext, type Observed, orgPath } from "../context.js";
+import { Interrupted, throwIfInterrupted } from "../safety/interrupt.js";
+import { commandSequences, Divergence, type OrgName, type PersonaName, type Real, type ReplayableRequest } from "./commands.js";
+import { divergences, ModelWorld } from "./model.js";
+
+export const MODEL_CHECK_ID = "model-based-sequences";
+
+/** `--runs N` gives N generated bodies and N / 5 sequences: the default 100 gives 20. */
+const RUNS_PER_SEQUENCE = 5;
+const MAX_COMMANDS = 10;
+/** Wall-clock cap on the sequences plus shrinking, so a slow live API still ends the run. */
+const TIME_LIMIT_MS = 30_000;
+
+export const modelBasedCheck: Check = {
+  id: MODEL_CHECK_ID,
+  title:
+    "Random sequences of list, get and patch by every persona get the answers the reference rules predict, each write carried into every later answer",
+  operationId: "updateOrganization",
+  phase: "write",
+  requires: ["org", "writes"],
+  async run(ctx) {
+    const { seed, runs } = ctx.services.generated;
+    const sequences = Math.ceil(runs / RUNS_PER_SEQUENCE);
+    if (sequences === 0) return ctx.note("model-based run: --runs 0, no sequence sent");
+    const { signal } = ctx.services;
+    let lastFailure: CheckContext["findings"] | undefined;
+    const property = fc.asyncProperty(commandSequences(ctx.target, MAX_COMMANDS), async (commands) => {
+      // As in the generated bodies: an interrupting precondition failure ends runs and shrinking at once.
+      if (signal?.aborted) throw new fc.PreconditionFailure(true);
+      const trial = new CheckContext(modelBasedCheck, ctx.services);
+      const sequence = new Sequence(trial);
+      try {
+        await fc.asyncModelRun(() => sequence.start(), commands);
+      } catch (error) {
+        if (error instanceof Interrupted) throw new fc.PreconditionFailure(true);
+        if (!(error instanceof Divergence)) throw error;
+        sequence.report(error);
+      } finally {
+        ctx.requests += trial.requests;
+      }
+      if (trial.findings.length === 0) return true;
+      lastFailure = trial.findings;
+      return false;
+    });
+    const details = await fc.check(property, {
+      seed,
+      numRuns: sequences,
+      interruptAfterTimeLimit: TIME_LIMIT_MS,
+      markInterruptAsFailure: false,
+    });
+    const replay = `--seed ${seed} --runs ${runs}`;
+    ctx.note(
+      `model-based run: ${details.numRuns} sequences of up to ${MAX_COMMANDS + 1} requests, ${ctx.requests} requests in all (shrinking included), ${details.numShrinks} shrink steps, seed ${seed} (replay: npm run conformance -- ${replay})`,
+    );
+    // A failure found before an interruption is real and reported, though its shrinking was cut short.
+    if (lastFailure !== undefined && (details.failed || signal?.aborted)) ctx.findings.push(...lastFailure);
+    throwIfInterrupted(signal);
+  },
+};
+
+/** One sequence against the target: the requests sent so far (the replay) and the model beside them. */
+class Sequence implements Real {
+  readonly log: ReplayableRequest[] = [];
+  private world: ModelWorld | undefined;
+  private last: Observed | undefined;
+
+  constructor(private readonly ctx: CheckContext) {}
+
+  /** The model starts from the org under test as its owner reads it now. */
+  async start(): Promise<{ model: ModelWorld; real: Real }> {
+    const observed = await this.request({ method: "GET", persona: "owner" }, "editable");
+    if (observed.status !== 200 || !observed.clean) {
+      throw new Divergence(observed.clean ? `the org under test unreadable by its owner (status ${observed.status})` : "");
+    }
+    const orgId = this.ctx.orgId;
+    this.world = new ModelWorld(observed.body as Organization, { ...this.ctx.target, orgId }, this.ctx.services.validators);
+    return { model: this.world, real: this };
+  }
+
+  async send(request: Omit<ReplayableRequest, "path">, org?: OrgName): Promise<void> {
+    const world = this.world as ModelWorld;
+    const observed = await this.request(request, org);
+    const predicted = world.predict(request, org);
+    // A response that broke an every-response rule (schema, media type, transport) is already a finding.
+    if (observed.status === undefined || !observed.clean) throw new Divergence("");
+    const found = divergences(world, request, org, predicted, { status: observed.status, body: observed.body }, this.ctx.services.spec);
+    if (found.length > 0) throw new Divergence(found.join("; "));
+  }
+
+  /** A finding for the divergence, carrying every request of the sequence up to it. */
+  report(divergence: Divergence): void {
+    if (divergence.message === "") return;
+    const { seed } = this.ctx.services.generated;
+    this.ctx.fail(this.last, {
+      expected: "every answer as the reference rules predict from the requests before it",
+      actual: `${divergence.message} at request ${this.log.length} of the sequence (seed ${seed}; replay in order): ${JSON.stringify(this.log)}`,
+    });
+  }
+
+  private async request(request: Omit<ReplayableRequest, "path">, org: OrgName | undefined): Promise<Observed> {
+    const orgId = org === undefined ? undefined : (this.world?.orgId(org) ?? this.ctx.orgId);
+    const path = orgId === undefined ? "/api/v1/orgs" : orgPath(orgId);
+    const { method, persona, body } = request;
+    this.log.push({ method, path, persona, ...(body === undefined ? {} : { body }) });
+    const authorization = this.authorization(request.persona);
+    if (orgId === undefined) this.last = await this.ctx.list(authorization);
+    else if (request.method === "GET") this.last = await this.ctx.get(orgId, authorization);
+    else this.last = await this.ctx.patch(orgId, { json: request.body }, authorization);
+    return this.last;
+  }
+
+  private authorization(persona: PersonaName): string | null {
+    if (persona === "noToken") return null;
+    const token = (this.ctx.target.tokens as Record<string, string | undefined>)[persona];
+    if (token === undefined) throw new Error(`the model-based run drew the ${persona} persona, which the target lacks`);
+    return `Bearer ${token}`;
+  }
+}
