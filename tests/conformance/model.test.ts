@@ -10,7 +10,7 @@ import { GENERATED_CHECK_ID } from "../../src/conformance/generated/check.js";
 import { MODEL_CHECK_ID, modelBasedCheck } from "../../src/conformance/model/check.js";
 import { targetFromProvider } from "../../src/conformance/prepare.js";
 import { type RunResult, runChecks } from "../../src/conformance/runner.js";
-import { renderFinding } from "../../src/findings.js";
+import { renderFinding } from "../../src/findings/finding.js";
 import { HttpTransport } from "../../src/http/transport.js";
 import { type ProviderOptions, startProvider } from "../../src/provider/server.js";
 import { specValidators } from "../../src/validation/validators.js";
