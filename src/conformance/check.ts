@@ -6,7 +6,7 @@ import type { OperationId } from "../spec/types.js";
 import type { CheckContext } from "./context.js";
 import type { Target } from "./target.js";
 
-export type Requirement = "org" | "member" | "outsider" | "foreign" | "writes";
+export type Requirement = "org" | "member" | "outsider" | "foreign" | "writes" | "admin" | "foreignOwner";
 
 export interface Check {
   /** Stable id, also the `code` of the findings it raises: `patch-empty-body`. */
@@ -40,5 +40,11 @@ function unmet(need: Requirement, target: Target): string | undefined {
       return target.foreignOrgId === undefined ? "no foreign organization (set TENANT_API_FOREIGN_ORG_ID to a test org)" : undefined;
     case "writes":
       return target.writesDenied;
+    case "admin":
+      return target.tokens.admin === undefined ? "no admin persona (set TENANT_API_ADMIN_TOKEN to an admin who is not the owner)" : undefined;
+    case "foreignOwner":
+      return target.foreignOrgId === undefined || target.tokens.foreignOwner === undefined
+        ? "no owner of the foreign organization (set TENANT_API_FOREIGN_ORG_ID and TENANT_API_FOREIGN_TOKEN)"
+        : undefined;
   }
 }

@@ -65,7 +65,7 @@ export class CheckContext {
   }
 
   /** `Bearer <token>` of a persona; throws when a check runs without a persona it declared. */
-  bearer(persona: "owner" | "member" | "outsider" | "inferenceKey"): string {
+  bearer(persona: keyof Target["tokens"]): string {
     const token = this.target.tokens[persona];
     if (token === undefined) throw new Error(`check ${this.checkId} needs the ${persona} persona`);
     return `Bearer ${token}`;
