@@ -14,11 +14,17 @@ export interface Check {
   /** The rule as a sentence of the contract. */
   title: string;
   operationId: OperationId;
-  /** `read` checks send only GETs and may run concurrently; `write` checks run alone, in order. */
-  phase: "read" | "write";
+  /**
+   * `read` checks send only GETs and may run concurrently; `write` checks run alone, in order;
+   * `final` checks (the invariants over every answer collected) run last, after the restore.
+   */
+  phase: "read" | "write" | "final";
   requires: readonly Requirement[];
   run(ctx: CheckContext): Promise<void>;
 }
+
+/** Thrown by a check that finds, once running, that it has nothing to judge: reported as skipped. */
+export class CheckSkipped extends Error {}
 
 export function skipReason(check: Check, target: Target): string | undefined {
   for (const need of check.requires) {

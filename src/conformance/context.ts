@@ -12,6 +12,7 @@ import { preview, typeName } from "../validation/problems.js";
 import type { SpecValidators } from "../validation/validators.js";
 import type { Coverage } from "./coverage.js";
 import { inspectExchange } from "./inspect.js";
+import type { Observations } from "./invariants/observations.js";
 import { throwIfInterrupted } from "./safety/interrupt.js";
 import type { Target } from "./target.js";
 
@@ -40,6 +41,8 @@ export interface RunServices {
   health: { consecutiveFailures: number; patchesSent: number };
   /** Aborted by SIGINT/SIGTERM: from then on no request starts (each call throws Interrupted). */
   signal?: AbortSignal;
+  /** Every answer of the run, by persona and data version, for the invariants (src/conformance/invariants/). */
+  observations?: Observations;
 }
 
 export class CheckContext {
@@ -83,12 +86,12 @@ export class CheckContext {
   }
 
   get(orgId: string, authorization: string | null = this.bearer("owner")): Promise<Observed> {
-    return this.call("getOrganization", { method: "GET", path: orgPath(orgId), authorization });
+    return this.call("getOrganization", { method: "GET", path: orgPath(orgId), authorization }, orgId);
   }
 
   patch(orgId: string, body: PatchBody, authorization: string | null = this.bearer("owner")): Promise<Observed> {
     const text = "raw" in body ? body.raw : JSON.stringify(body.json);
-    return this.call("updateOrganization", { method: "PATCH", path: orgPath(orgId), authorization, body: text });
+    return this.call("updateOrganization", { method: "PATCH", path: orgPath(orgId), authorization, body: text }, orgId);
   }
 
   note(text: string): void {
@@ -130,9 +133,12 @@ export class CheckContext {
   private async call(
     operationId: OperationId,
     request: Omit<HttpRequest, "authorization"> & { authorization: string | null },
+    orgId?: string,
   ): Promise<Observed> {
     throwIfInterrupted(this.services.signal);
     this.requests += 1;
+    const { observations } = this.services;
+    const pending = observations?.begin({ operationId, orgId, authorization: request.authorization, isPatch: request.method === "PATCH" });
     const exchange = await this.services.transport.send({ ...request, authorization: request.authorization ?? undefined });
     const { health } = this.services;
     health.consecutiveFailures = exchange.failure ? health.consecutiveFailures + 1 : 0;
@@ -141,7 +147,9 @@ export class CheckContext {
     const found = inspectExchange(exchange, op, this.services.validators);
     this.findings.push(...found);
     this.services.coverage.record(operationId, exchange.status, found.length === 0);
-    return { operationId, exchange, status: exchange.status, body: exchange.json, clean: found.length === 0 };
+    const observed = { operationId, exchange, status: exchange.status, body: exchange.json, clean: found.length === 0 };
+    if (pending) observations?.end(pending, observed);
+    return observed;
   }
 }
 

@@ -14,8 +14,11 @@ export interface ProviderRules {
   isWellFormedOrgId(id: string): boolean;
   /** The organizations a user's list shows (their memberships). */
   visibleOrganizations(userId: string, state: ProviderState): StoredOrganization[];
-  canRead(role: Role | undefined): boolean;
-  canWrite(role: Role | undefined): boolean;
+  /** `orgsOfCaller`: how many organizations the caller belongs to (0 for a user with none). */
+  canRead(role: Role | undefined, orgsOfCaller: number): boolean;
+  canWrite(role: Role | undefined, orgsOfCaller: number): boolean;
+  /** Called when an update is refused for lack of permission, before answering (the reference does nothing). */
+  onRefusedUpdate(org: StoredOrganization, bodyText: string): void;
   /** Status for an existing org the caller does not belong to (403; 404 would hide that it exists). */
   foreignStatus: number;
   /** Status for a well-formed id that does not exist (404). */
@@ -48,6 +51,7 @@ export const referenceRules: ProviderRules = {
   visibleOrganizations: (userId, state) => state.organizationsOf(userId),
   canRead: (role) => role !== undefined,
   canWrite: (role) => role === "owner" || role === "admin",
+  onRefusedUpdate: () => {},
   foreignStatus: 403,
   missingStatus: 404,
   badRequestStatus: 400,
