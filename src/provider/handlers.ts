@@ -79,6 +79,6 @@ function updateOrganization(org: StoredOrganization, bodyText: string, deps: Han
   const body = parsed.body;
   const rejection = rules.checkUpdate(body, org, validators);
   if (rejection !== undefined) return errorReply(rules, rules.badRequestStatus, rejection);
-  rules.applyUpdate(org, body as Parameters<ProviderRules["applyUpdate"]>[1]);
+  rules.applyUpdate(org, body as Parameters<ProviderRules["applyUpdate"]>[1], deps.state);
   return { status: 200, body: rules.presentUpdated(org, rules) };
 }

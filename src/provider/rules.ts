@@ -29,7 +29,8 @@ export interface ProviderRules {
   parseBody(text: string): { ok: true; body: unknown } | { ok: false; status: number; message: string };
   /** An error message when the PATCH body breaks the rules; undefined when it may be applied. */
   checkUpdate(body: unknown, org: StoredOrganization, validators: SpecValidators): string | undefined;
-  applyUpdate(org: StoredOrganization, update: OrganizationUpdate): void;
+  /** `state` is there for what a faulty server does to other organizations; the reference never needs it. */
+  applyUpdate(org: StoredOrganization, update: OrganizationUpdate, state?: ProviderState): void;
   /** The organization as sent in a response body. */
   present(org: StoredOrganization): unknown;
   /** The organization as sent in the 200 response of a PATCH (normally `present`). */
