@@ -246,7 +246,7 @@ export const faults: Fault[] = [
           referenceRules.authenticate(header, state) ?? (header?.startsWith("Bearer nc-") ? state.userOf("owner") : undefined),
       },
     },
-    expect: everyOp("unknown-token"),
+    expect: [...everyOp("unknown-token"), ...everyOp("suffix-junk")],
   },
   {
     name: "an empty name is dropped when a description comes with it",

@@ -7,6 +7,7 @@
  * wrongly accepts one changes nothing.
  */
 import { randomBytes } from "node:crypto";
+import { isDeepStrictEqual } from "node:util";
 import type { OperationId } from "../../spec/types.js";
 import type { Check } from "../check.js";
 import type { CheckContext } from "../context.js";
@@ -72,7 +73,10 @@ const operations: { operationId: OperationId; verb: string; send: Send }[] = [
     operationId: "updateOrganization",
     verb: "Updating an organization",
     async send(ctx, authorization, allowed) {
-      await refusedPatch(ctx, { body: harmlessBody(await readOrg(ctx)), authorization, allowed });
+      const body = harmlessBody(await readOrg(ctx));
+      // An accepted token with the empty body (the org was unreadable) is refused for the body: 400.
+      const emptyBody = "json" in body && isDeepStrictEqual(body.json, {});
+      await refusedPatch(ctx, { body, authorization, allowed: emptyBody && allowed.includes(200) ? [...allowed, 400] : allowed });
     },
   },
 ];

@@ -88,10 +88,13 @@ export class Observations {
   }
 }
 
-/** Organizations an answer shows: the list's items, or the one org of a get or patch 200. */
-export function orgsShown(observation: Observation): Record<string, unknown>[] {
+/**
+ * Organizations an answer shows: the list's items, or the one org of a get or patch 200; none when the
+ * answer was not a 200. `clean` (default): none either when the answer broke an every-response rule.
+ */
+export function orgsShown(observation: Pick<Observation, "observed" | "operationId">, clean = true): Record<string, unknown>[] {
   const { observed } = observation;
-  if (observed.status !== 200 || !observed.clean || typeof observed.body !== "object" || observed.body === null) return [];
+  if (observed.status !== 200 || (clean && !observed.clean) || typeof observed.body !== "object" || observed.body === null) return [];
   if (observation.operationId !== "listUserOrganizations") return [observed.body as Record<string, unknown>];
   const items = (observed.body as { data?: unknown }).data;
   return Array.isArray(items) ? items.filter((item): item is Record<string, unknown> => typeof item === "object" && item !== null) : [];
