@@ -1,10 +1,12 @@
 /**
  * `npm run conformance -- [--report-dir DIR] [--read-only] [--restore] [--timeout-ms N] [--journal FILE] [--lock-wait-ms N]`
  * Exit codes: 0 every check that ran passed; 1 at least one finding; 2 the run could not be made (or
- * was interrupted); 3 the org could not be restored or its restoration not verified.
+ * was interrupted, or ended without a verdict, or skipped a check against the embedded provider);
+ * 3 the org could not be restored or its restoration not verified.
  */
 import { ensureReportDir } from "../config/report-dir.js";
 import { ENV, parseSettings, type Settings, secretsInEnv, withDotEnv } from "../config/settings.js";
+import { embeddedSkipFailure } from "../conformance/embedded-gate.js";
 import { prepare, release } from "../conformance/prepare.js";
 import { countOutcomes, runChecks } from "../conformance/runner.js";
 import { type Guard, guardRun } from "../conformance/safety/guard.js";
@@ -67,6 +69,11 @@ async function runGate(settings: Settings, redactor: Redactor): Promise<number> 
       return EXIT_NOT_RESTORED;
     }
     if (interrupt.signal.aborted || counts.error > 0) return EXIT_TOOL_ERROR;
+    const suiteBroken = embeddedSkipFailure(result);
+    if (suiteBroken !== undefined) {
+      process.stderr.write(redactor.redact(`conformance: ${suiteBroken}\n`));
+      return EXIT_TOOL_ERROR;
+    }
     return counts.findings > 0 ? EXIT_FINDINGS : EXIT_OK;
   } finally {
     process.off("SIGINT", onSignal);
@@ -117,9 +124,20 @@ async function restoreOnly(settings: Settings, redactor: Redactor): Promise<numb
   }
 }
 
+// Until a verdict sets it, the exit code is a failure: a run whose promise never settles (the event loop
+// empties while waiting, e.g. for a provider that never starts listening) exits 2, never 0.
+process.exitCode = EXIT_TOOL_ERROR;
+let verdict = false;
+process.on("exit", () => {
+  if (!verdict) process.stderr.write("conformance: the run ended without a verdict\n");
+});
 main(process.argv.slice(2), process.env).then(
-  (code) => process.exit(code),
+  (code) => {
+    verdict = true;
+    process.exit(code);
+  },
   (error: unknown) => {
+    verdict = true;
     process.stderr.write(`conformance: internal error: ${describeError(error)}\n`);
     process.exit(EXIT_TOOL_ERROR);
   },
