@@ -204,5 +204,7 @@ function parseInteger(value: string | undefined, name: string, min: number, max:
 
 /** The secrets as the environment holds them, before any parsing, so even a config error is redacted. */
 export function secretsInEnv(env: NodeJS.ProcessEnv): string[] {
-  return [ENV.token, ENV.memberToken, ENV.outsiderToken, ENV.adminToken, ENV.foreignToken, ENV.inferenceKey].flatMap((name) => env[name]?.trim() || []);
+  return [ENV.token, ENV.memberToken, ENV.outsiderToken, ENV.adminToken, ENV.foreignToken, ENV.inferenceKey].flatMap(
+    (name) => env[name]?.trim() || [],
+  );
 }

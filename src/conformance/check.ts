@@ -47,7 +47,9 @@ function unmet(need: Requirement, target: Target): string | undefined {
     case "writes":
       return target.writesDenied;
     case "admin":
-      return target.tokens.admin === undefined ? "no admin persona (set TENANT_API_ADMIN_TOKEN to an admin who is not the owner)" : undefined;
+      return target.tokens.admin === undefined
+        ? "no admin persona (set TENANT_API_ADMIN_TOKEN to an admin who is not the owner)"
+        : undefined;
     case "foreignOwner":
       return target.foreignOrgId === undefined || target.tokens.foreignOwner === undefined
         ? "no owner of the foreign organization (set TENANT_API_FOREIGN_ORG_ID and TENANT_API_FOREIGN_TOKEN)"

@@ -104,7 +104,8 @@ export async function runChecks(options: RunOptions): Promise<RunResult> {
   const writes = checks.filter((c) => c.phase === "write" && runnable(c));
   const restore = writes.length > 0 ? await runWrites(writes, services, options, results) : undefined;
   // The invariants judge every answer collected, so they run after everything else.
-  for (const check of checks.filter((c) => c.phase === "final" && runnable(c))) results.set(check, await runOne(check, services, options.signal));
+  for (const check of checks.filter((c) => c.phase === "final" && runnable(c)))
+    results.set(check, await runOne(check, services, options.signal));
   return {
     target: {
       baseUrl: options.target.baseUrl,

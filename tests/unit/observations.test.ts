@@ -9,8 +9,18 @@ const answer = (status: number, body: unknown): Observed =>
 describe("observations: every answer, by persona and data version", () => {
   it("names the persona whose token the request carried, and none for any other header", () => {
     const observations = new Observations(tokens);
-    const asMember = observations.begin({ operationId: "getOrganization", orgId: "o1", authorization: "Bearer tok-member", isPatch: false });
-    const junk = observations.begin({ operationId: "getOrganization", orgId: "o1", authorization: "Bearer tok-member junk", isPatch: false });
+    const asMember = observations.begin({
+      operationId: "getOrganization",
+      orgId: "o1",
+      authorization: "Bearer tok-member",
+      isPatch: false,
+    });
+    const junk = observations.begin({
+      operationId: "getOrganization",
+      orgId: "o1",
+      authorization: "Bearer tok-member junk",
+      isPatch: false,
+    });
     expect([asMember.persona, junk.persona]).toEqual(["member", undefined]);
   });
 
@@ -45,6 +55,8 @@ describe("observations: every answer, by persona and data version", () => {
     expect(orgsShown({ observed: list, operationId: "listUserOrganizations" })).toEqual([{ id: "a" }, { id: "b" }]);
     expect(orgsShown({ observed: answer(404, { code: "x" }), operationId: "getOrganization" })).toEqual([]);
     expect(orgsShown({ observed: { ...answer(200, { id: "a" }), clean: false }, operationId: "getOrganization" })).toEqual([]);
-    expect(orgsShown({ observed: { ...answer(200, { id: "a" }), clean: false }, operationId: "getOrganization" }, false)).toEqual([{ id: "a" }]);
+    expect(orgsShown({ observed: { ...answer(200, { id: "a" }), clean: false }, operationId: "getOrganization" }, false)).toEqual([
+      { id: "a" },
+    ]);
   });
 });

@@ -134,7 +134,8 @@ const listedOrgReadable: Check = {
       if (o.observed.status === 404) lists.set(o.persona, new Set()); // "No organizations found."
     }
     const gets = observations.filter((o) => o.operationId === "getOrganization" && o.persona !== undefined && o.orgId !== undefined);
-    const readBy = (persona: PersonaKey, orgId: string) => gets.filter((o) => o.persona === persona && o.orgId === orgId).map((o) => o.observed);
+    const readBy = (persona: PersonaKey, orgId: string) =>
+      gets.filter((o) => o.persona === persona && o.orgId === orgId).map((o) => o.observed);
     let ownReads = 0;
     for (const [persona, listed] of lists) {
       for (const orgId of listed) {
