@@ -652,6 +652,18 @@ function personaFaults(): Fault[] {
       expect: [...everyOp("token-scheme"), ...everyOp("basic-scheme"), ...everyOp("prefix-junk")],
     },
     {
+      name: "a lower-case scheme crashes the header parser (500)",
+      options: {
+        rules: {
+          authenticate: (header, state) => {
+            if (header?.startsWith("bearer ")) throw new TypeError("unknown scheme: bearer");
+            return referenceRules.authenticate(header, state);
+          },
+        },
+      },
+      expect: authOps.map((op) => `auth-${op}-lowercase-scheme-200-or-401`),
+    },
+    {
       name: "a JSON null body crashes the server (500)",
       options: {
         rules: {
