@@ -33,7 +33,7 @@ export const faults: Fault[] = [
   {
     name: "rejections answer 422 instead of 400",
     options: { rules: { badRequestStatus: 422 } },
-    expect: ["patch-empty-body", "undocumented-status", "get-malformed-id-400"],
+    expect: ["patch-empty-body", "undocumented-status", "get-malformed-id-400", "patch-null-body"],
   },
   {
     name: "an empty name is accepted",
@@ -122,7 +122,7 @@ export const faults: Fault[] = [
         presentUpdated: (org, rules) => ({ ...(rules.present(org) as object), name: "Stale name" }),
       },
     },
-    expect: ["patch-response-equals-get"],
+    expect: ["patch-response-equals-get", "list-get-patch-agree", "personas-see-same-org"],
   },
   {
     name: "a member without admin rights can edit",
@@ -132,7 +132,14 @@ export const faults: Fault[] = [
   {
     name: "anyone can read and edit any organization",
     options: { rules: { canRead: () => true, canWrite: () => true } },
-    expect: ["get-foreign-403-or-404", "patch-foreign-403-or-404"],
+    expect: [
+      "get-foreign-403-or-404",
+      "patch-foreign-403-or-404",
+      "get-outsider-403-or-404",
+      "patch-outsider-403-or-404",
+      "patch-foreign-org-unchanged",
+      "listed-org-readable",
+    ],
   },
   {
     name: "malformed ids are looked up instead of refused",
@@ -214,7 +221,7 @@ export const faults: Fault[] = [
     options: {
       rules: { visibleOrganizations: (user, state) => state.organizationsOf(user).filter((org) => state.roleOf(user, org.id) !== "owner") },
     },
-    expect: ["list-owner-200"],
+    expect: ["list-owner-200", "listed-org-readable"],
   },
   {
     name: "a user with no organizations is shown every organization",
@@ -226,7 +233,7 @@ export const faults: Fault[] = [
         },
       },
     },
-    expect: ["list-outsider-404-or-empty"],
+    expect: ["list-outsider-404-or-empty", "listed-org-readable"],
   },
   {
     name: "list entries are stale copies that differ from the organization",
@@ -235,7 +242,7 @@ export const faults: Fault[] = [
         visibleOrganizations: (user, state) => state.organizationsOf(user).map((org) => ({ ...org, name: `${org.name} (cached)` })),
       },
     },
-    expect: ["get-own-200-equals-list-entry"],
+    expect: ["get-own-200-equals-list-entry", "list-get-patch-agree", "personas-see-same-org"],
   },
   { name: "an unknown id answers 403", options: { rules: { missingStatus: 403 } }, expect: ["get-unknown-id-404", "patch-unknown-id-404"] },
   {
@@ -359,7 +366,7 @@ export const faults: Fault[] = [
   {
     name: "a member without admin rights cannot view the organization",
     options: { rules: { canRead: (role) => role === "owner" || role === "admin" } },
-    expect: ["get-member-200"],
+    expect: ["get-member-200", "listed-org-readable"],
   },
   {
     name: "the list shows only the organizations the caller administers",
@@ -368,7 +375,7 @@ export const faults: Fault[] = [
         visibleOrganizations: (user, state) => state.organizationsOf(user).filter((org) => state.roleOf(user, org.id) !== "member"),
       },
     },
-    expect: ["list-member-includes-org"],
+    expect: ["list-member-includes-org", "listed-org-readable"],
   },
   {
     name: "a Bearer scheme written twice is accepted",
