@@ -170,7 +170,7 @@ const writeChangesOnlyTarget: Check = {
   operationId: "updateOrganization",
   async run(ctx) {
     const { watch } = observationsOf(ctx);
-    if (watch === undefined) throw new CheckSkipped("no write was made, so there was nothing to compare");
+    if (watch === undefined) throw new CheckSkipped("nothing was compared: no write was made, or the run stopped before the comparison");
     if (watch.compared === 0) ctx.note("no persona sees an organization other than the target: nothing else to compare");
     for (const change of watch.changes) {
       ctx.fail(undefined, {
