@@ -54,7 +54,7 @@ export function handle(context: RequestContext, deps: HandlerDeps): Reply {
 
 function listOrganizations(userId: string, { state, rules }: HandlerDeps): Reply {
   const orgs = rules.visibleOrganizations(userId, state);
-  if (orgs.length === 0) return errorReply(rules, 404, "No organizations found.");
+  if (orgs.length === 0 && rules.noOrganizationsStatus === 404) return errorReply(rules, 404, "No organizations found.");
   return { status: 200, body: { data: orgs.map((org) => rules.present(org)) } };
 }
 

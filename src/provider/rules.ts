@@ -21,6 +21,8 @@ export interface ProviderRules {
   onRefusedUpdate(org: StoredOrganization, bodyText: string): void;
   /** Status for an existing org the caller does not belong to (403; 404 would hide that it exists). */
   foreignStatus: number;
+  /** How a user without organizations is answered: 404 "No organizations found." or 200 with an empty list. */
+  noOrganizationsStatus: 404 | 200;
   /** Status for a well-formed id that does not exist (404). */
   missingStatus: number;
   /** Status for a request the rules reject (400). */
@@ -55,6 +57,7 @@ export const referenceRules: ProviderRules = {
   onRefusedUpdate: () => {},
   foreignStatus: 403,
   missingStatus: 404,
+  noOrganizationsStatus: 404,
   badRequestStatus: 400,
   parseBody(text) {
     try {

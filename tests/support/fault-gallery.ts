@@ -487,6 +487,7 @@ export const legitimateVariants: { name: string; options: ProviderOptions }[] = 
     name: "a member without rights is refused with 403 and strangers with 404",
     options: { rules: { foreignStatus: 404, canRead: (role) => role !== undefined } },
   },
+  { name: "a user without organizations gets an empty list (200), not 404", options: { rules: { noOrganizationsStatus: 200 } } },
   {
     // RFC 9110 §11.1 makes the scheme case-insensitive, but the docs show only `Bearer`: refusing `bearer` is allowed too.
     name: "the Bearer scheme is case-sensitive (bearer <token> is refused)",
