@@ -2,11 +2,13 @@
  * `npm run conformance -- [--report-dir DIR] [--read-only] [--restore] [--timeout-ms N] [--journal FILE] [--lock-wait-ms N]
  *   [--baseline FILE] [--fail-on new|any] [--known-issues FILE] [--fail-on-skip] [--history FILE] [--max-response-ms N]`
  * Exit codes: 0 the verdict does not fail the gate; 1 findings fail it (or, with --fail-on-skip, a
- * check was skipped); 2 the run could not be made (or was interrupted, or a check crashed); 3 the org
- * could not be restored or its restoration not verified.
+ * check was skipped); 2 the run could not be made (or was interrupted, or a check crashed, or it ended
+ * without a verdict, or it skipped a check against the embedded provider); 3 the org could not be
+ * restored or its restoration not verified.
  */
 import { ensureReportDir } from "../config/report-dir.js";
 import { ENV, parseSettings, type Settings, secretsInEnv, withDotEnv } from "../config/settings.js";
+import { embeddedSkipFailure } from "../conformance/embedded-gate.js";
 import { prepare, release } from "../conformance/prepare.js";
 import { countOutcomes, runChecks } from "../conformance/runner.js";
 import { type Guard, guardRun } from "../conformance/safety/guard.js";
@@ -77,6 +79,11 @@ async function runGate(settings: Settings, redactor: Redactor): Promise<number> 
       return EXIT_NOT_RESTORED;
     }
     if (interrupt.signal.aborted || counts.error > 0) return EXIT_TOOL_ERROR;
+    const suiteBroken = embeddedSkipFailure(result);
+    if (suiteBroken !== undefined) {
+      process.stderr.write(redactor.redact(`conformance: ${suiteBroken}\n`));
+      return EXIT_TOOL_ERROR;
+    }
     return gateExitCode(run);
   } finally {
     process.off("SIGINT", onSignal);
@@ -128,9 +135,20 @@ async function restoreOnly(settings: Settings, redactor: Redactor): Promise<numb
   }
 }
 
+// Until a verdict sets it, the exit code is a failure: a run whose promise never settles (the event loop
+// empties while waiting, e.g. for a provider that never starts listening) exits 2, never 0.
+process.exitCode = EXIT_TOOL_ERROR;
+let verdict = false;
+process.on("exit", () => {
+  if (!verdict) process.stderr.write("conformance: the run ended without a verdict\n");
+});
 main(process.argv.slice(2), process.env).then(
-  (code) => process.exit(code),
+  (code) => {
+    verdict = true;
+    process.exit(code);
+  },
   (error: unknown) => {
+    verdict = true;
     process.stderr.write(`conformance: internal error: ${describeError(error)}\n`);
     process.exit(EXIT_TOOL_ERROR);
   },

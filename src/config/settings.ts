@@ -15,6 +15,10 @@ export interface Settings {
   orgId?: string;
   memberToken?: string;
   outsiderToken?: string;
+  /** An admin of the org who is not its owner. */
+  adminToken?: string;
+  /** The owner of the foreign org, to see that a refused write left it untouched. */
+  foreignToken?: string;
   inferenceKey?: string;
   foreignOrgId?: string;
   missingOrgId?: string;
@@ -53,6 +57,8 @@ export const ENV = {
   orgId: "TENANT_API_ORG_ID",
   memberToken: "TENANT_API_MEMBER_TOKEN",
   outsiderToken: "TENANT_API_OUTSIDER_TOKEN",
+  adminToken: "TENANT_API_ADMIN_TOKEN",
+  foreignToken: "TENANT_API_FOREIGN_TOKEN",
   inferenceKey: "TENANT_API_INFERENCE_KEY",
   foreignOrgId: "TENANT_API_FOREIGN_ORG_ID",
   missingOrgId: "TENANT_API_MISSING_ORG_ID",
@@ -89,6 +95,8 @@ export function parseSettings(argv: string[], env: NodeJS.ProcessEnv): Settings 
     orgId: readOrgId(ENV.orgId),
     memberToken: read(ENV.memberToken),
     outsiderToken: read(ENV.outsiderToken),
+    adminToken: read(ENV.adminToken),
+    foreignToken: read(ENV.foreignToken),
     inferenceKey: read(ENV.inferenceKey),
     foreignOrgId: readOrgId(ENV.foreignOrgId),
     missingOrgId: readOrgId(ENV.missingOrgId),
@@ -225,5 +233,7 @@ function parseInteger(value: string | undefined, name: string, min: number, max:
 
 /** The secrets as the environment holds them, before any parsing, so even a config error is redacted. */
 export function secretsInEnv(env: NodeJS.ProcessEnv): string[] {
-  return [ENV.token, ENV.memberToken, ENV.outsiderToken, ENV.inferenceKey].flatMap((name) => env[name]?.trim() || []);
+  return [ENV.token, ENV.memberToken, ENV.outsiderToken, ENV.adminToken, ENV.foreignToken, ENV.inferenceKey].flatMap(
+    (name) => env[name]?.trim() || [],
+  );
 }

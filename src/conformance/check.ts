@@ -6,7 +6,7 @@ import type { OperationId } from "../spec/types.js";
 import type { CheckContext } from "./context.js";
 import type { Target } from "./target.js";
 
-export type Requirement = "org" | "member" | "outsider" | "foreign" | "writes";
+export type Requirement = "org" | "member" | "outsider" | "foreign" | "writes" | "admin" | "foreignOwner";
 
 export interface Check {
   /** Stable id, also the `code` of the findings it raises: `patch-empty-body`. */
@@ -14,11 +14,17 @@ export interface Check {
   /** The rule as a sentence of the contract. */
   title: string;
   operationId: OperationId;
-  /** `read` checks send only GETs and may run concurrently; `write` checks run alone, in order. */
-  phase: "read" | "write";
+  /**
+   * `read` checks send only GETs and may run concurrently; `write` checks run alone, in order;
+   * `final` checks (the invariants over every answer collected) run last, after the restore.
+   */
+  phase: "read" | "write" | "final";
   requires: readonly Requirement[];
   run(ctx: CheckContext): Promise<void>;
 }
+
+/** Thrown by a check that finds, once running, that it has nothing to judge: reported as skipped. */
+export class CheckSkipped extends Error {}
 
 export function skipReason(check: Check, target: Target): string | undefined {
   for (const need of check.requires) {
@@ -40,5 +46,13 @@ function unmet(need: Requirement, target: Target): string | undefined {
       return target.foreignOrgId === undefined ? "no foreign organization (set TENANT_API_FOREIGN_ORG_ID to a test org)" : undefined;
     case "writes":
       return target.writesDenied;
+    case "admin":
+      return target.tokens.admin === undefined
+        ? "no admin persona (set TENANT_API_ADMIN_TOKEN to an admin who is not the owner)"
+        : undefined;
+    case "foreignOwner":
+      return target.foreignOrgId === undefined || target.tokens.foreignOwner === undefined
+        ? "no owner of the foreign organization (set TENANT_API_FOREIGN_ORG_ID and TENANT_API_FOREIGN_TOKEN)"
+        : undefined;
   }
 }

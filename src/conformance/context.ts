@@ -20,6 +20,7 @@ import { preview, typeName } from "../validation/problems.js";
 import type { SpecValidators } from "../validation/validators.js";
 import type { Coverage } from "./coverage.js";
 import { inspectExchange } from "./inspect.js";
+import type { Observations } from "./invariants/observations.js";
 import { throwIfInterrupted } from "./safety/interrupt.js";
 import type { Target } from "./target.js";
 
@@ -55,6 +56,8 @@ export interface RunServices {
   latency: LatencyLog;
   /** A response slower than this is a `response-time` finding; undefined: no limit. */
   maxResponseMs?: number;
+  /** Every answer of the run, by persona and data version, for the invariants (src/conformance/invariants/). */
+  observations?: Observations;
 }
 
 /** The rule of a response that took longer than --max-response-ms. */
@@ -85,7 +88,7 @@ export class CheckContext {
   }
 
   /** `Bearer <token>` of a persona; throws when a check runs without a persona it declared. */
-  bearer(persona: "owner" | "member" | "outsider" | "inferenceKey"): string {
+  bearer(persona: keyof Target["tokens"]): string {
     const token = this.target.tokens[persona];
     if (token === undefined) throw new Error(`check ${this.checkId} needs the ${persona} persona`);
     return `Bearer ${token}`;
@@ -103,12 +106,12 @@ export class CheckContext {
   }
 
   get(orgId: string, authorization: string | null = this.bearer("owner")): Promise<Observed> {
-    return this.call("getOrganization", { method: "GET", path: orgPath(orgId), authorization });
+    return this.call("getOrganization", { method: "GET", path: orgPath(orgId), authorization }, orgId);
   }
 
   patch(orgId: string, body: PatchBody, authorization: string | null = this.bearer("owner")): Promise<Observed> {
     const text = "raw" in body ? body.raw : JSON.stringify(body.json);
-    return this.call("updateOrganization", { method: "PATCH", path: orgPath(orgId), authorization, body: text });
+    return this.call("updateOrganization", { method: "PATCH", path: orgPath(orgId), authorization, body: text }, orgId);
   }
 
   note(text: string): void {
@@ -168,9 +171,12 @@ export class CheckContext {
   private async call(
     operationId: OperationId,
     request: Omit<HttpRequest, "authorization"> & { authorization: string | null },
+    orgId?: string,
   ): Promise<Observed> {
     throwIfInterrupted(this.services.signal);
     this.requests += 1;
+    const { observations } = this.services;
+    const pending = observations?.begin({ operationId, orgId, authorization: request.authorization, isPatch: request.method === "PATCH" });
     const sent: HttpRequest = { ...request, authorization: request.authorization ?? undefined };
     const exchange = await this.services.transport.send(sent);
     const { health } = this.services;
@@ -186,7 +192,9 @@ export class CheckContext {
       this.services.latency.record(operationId, exchange.durationMs);
       this.checkResponseTime(op, exchange.status, exchange.durationMs, reproduce);
     }
-    return { operationId, exchange, status: exchange.status, body: exchange.json, clean: found.length === 0, reproduce };
+    const observed = { operationId, exchange, status: exchange.status, body: exchange.json, clean: found.length === 0, reproduce };
+    if (pending) observations?.end(pending, observed);
+    return observed;
   }
 
   private checkResponseTime(

@@ -68,6 +68,8 @@ async function liveTarget(settings: Settings, baseUrl: string, transport: HttpTr
       owner,
       member: settings.memberToken,
       outsider: settings.outsiderToken,
+      admin: settings.adminToken,
+      foreignOwner: settings.foreignToken,
       // A made-up key of the right shape: a server must refuse any sk-nc- key on this API.
       inferenceKey: settings.inferenceKey ?? `sk-nc-${randomBytes(24).toString("hex")}`,
     },

@@ -9,9 +9,10 @@ import type { HttpTransport } from "../http/transport.js";
 import type { SpecDocument } from "../spec/document.js";
 import type { SpecValidators } from "../validation/validators.js";
 import { catalog } from "./catalog.js";
-import { type Check, skipReason } from "./check.js";
+import { type Check, CheckSkipped, skipReason } from "./check.js";
 import { CheckContext, RESPONSE_TIME_RULE, type RunServices } from "./context.js";
 import { Coverage, type CoverageCell } from "./coverage.js";
+import { Observations } from "./invariants/observations.js";
 import { Interrupted, interruptionOf } from "./safety/interrupt.js";
 import type { RestoreOutcome } from "./safety/restore.js";
 import { type SnapshotSummary, summaryOf } from "./safety/snapshot.js";
@@ -115,6 +116,7 @@ export async function runChecks(options: RunOptions): Promise<RunResult> {
     health: { consecutiveFailures: 0, patchesSent: 0 },
     everyResponse: [],
     latency,
+    observations: new Observations(options.target.tokens),
   };
   const checks = options.checks ?? catalog;
   const results = new Map<Check, CheckResult>();
@@ -132,6 +134,9 @@ export async function runChecks(options: RunOptions): Promise<RunResult> {
   );
   const writes = checks.filter((c) => c.phase === "write" && runnable(c));
   const restore = writes.length > 0 ? await runWrites(writes, services, options, results) : undefined;
+  // The invariants judge every answer collected, so they run after everything else.
+  for (const check of checks.filter((c) => c.phase === "final" && runnable(c)))
+    results.set(check, await runOne(check, services, options.signal));
   return {
     target: {
       baseUrl: options.target.baseUrl,
@@ -188,6 +193,7 @@ async function runOne(check: Check, services: RunServices, signal: AbortSignal |
   try {
     await check.run(ctx);
   } catch (error) {
+    if (error instanceof CheckSkipped) return skipped(check, error.message);
     if (error instanceof Interrupted) {
       // Findings made before the signal are real; an interrupted check without any proves nothing.
       const outcome = ctx.findings.length > 0 ? "fail" : "skip";

@@ -7,7 +7,16 @@ import { randomBytes, randomUUID } from "node:crypto";
 export interface Target {
   baseUrl: string;
   embedded: boolean;
-  tokens: { owner: string; member?: string; outsider?: string; inferenceKey: string };
+  tokens: {
+    owner: string;
+    member?: string;
+    outsider?: string;
+    /** An admin of the org who is not its owner. */
+    admin?: string;
+    /** The owner of the foreign org: reads it before and after a refused write. */
+    foreignOwner?: string;
+    inferenceKey: string;
+  };
   /** The organization the suite reads and, when allowed, edits; undefined when none could be found. */
   orgId?: string;
   foreignOrgId?: string;

@@ -27,6 +27,8 @@ async function main(): Promise<void> {
     console.log(`  owner token:     ${info.tokens.owner}  (owner of ${info.orgs.editable})`);
     console.log(`  member token:    ${info.tokens.member}`);
     console.log(`  outsider token:  ${info.tokens.outsider}`);
+    console.log(`  admin token:     ${info.tokens.admin}  (admin, not owner, of ${info.orgs.editable})`);
+    console.log(`  foreign owner:   ${info.tokens.foreignOwner}  (owner of the foreign org)`);
     console.log(`  foreign org:     ${info.orgs.foreign}`);
     console.log(`  provider states: ${info.providerStatesSetupUrl}  (pact's state set-up endpoint)`);
     console.log(`Try: curl -H "Authorization: Bearer ${info.tokens.owner}" ${info.baseUrl}/api/v1/orgs`);

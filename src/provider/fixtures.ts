@@ -1,12 +1,12 @@
 /**
- * The reference provider's starting data: four personas and three organizations. Tokens and ids are
+ * The reference provider's starting data: five personas and three organizations. Tokens and ids are
  * made fresh per provider instance, so no test can depend on a constant that a real server lacks.
  */
 import { randomBytes, randomUUID } from "node:crypto";
 import type { Organization } from "../spec/types.js";
 
 export type Role = "owner" | "admin" | "member";
-export type PersonaName = "owner" | "member" | "outsider" | "admin";
+export type PersonaName = "owner" | "member" | "outsider" | "admin" | "foreignOwner";
 
 export interface Persona {
   userId: string;
@@ -37,8 +37,7 @@ export function makeReferralCode(): string {
 
 export function makeSeed(newOrgId: () => string = randomUUID): Seed {
   const persona = (): Persona => ({ userId: randomUUID(), token: makeToken() });
-  const personas = { owner: persona(), admin: persona(), member: persona(), outsider: persona() };
-  const stranger = randomUUID();
+  const personas = { owner: persona(), admin: persona(), member: persona(), outsider: persona(), foreignOwner: persona() };
   const editable: StoredOrganization = {
     id: newOrgId(),
     name: "Acme Research",
@@ -64,7 +63,7 @@ export function makeSeed(newOrgId: () => string = randomUUID): Seed {
     ],
     [personas.admin.userId, new Map<string, Role>([[editable.id, "admin"]])],
     [personas.member.userId, new Map<string, Role>([[editable.id, "member"]])],
-    [stranger, new Map<string, Role>([[foreign.id, "owner"]])],
+    [personas.foreignOwner.userId, new Map<string, Role>([[foreign.id, "owner"]])],
   ]);
   return {
     personas,

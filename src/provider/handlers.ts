@@ -46,7 +46,7 @@ export function handle(context: RequestContext, deps: HandlerDeps): Reply {
   const forced = state.forcedStatuses.get(context.operationId);
   if (forced !== undefined) return errorReply(rules, forced);
   if (context.operationId === "listUserOrganizations") return listOrganizations(userId, deps);
-  const target = findOrganization(context.orgId ?? "", userId, context.operationId, deps);
+  const target = findOrganization(context, userId, deps);
   if ("status" in target) return target;
   if (context.operationId === "getOrganization") return { status: 200, body: rules.present(target.org) };
   return updateOrganization(target.org, context.bodyText ?? "", deps);
@@ -54,21 +54,20 @@ export function handle(context: RequestContext, deps: HandlerDeps): Reply {
 
 function listOrganizations(userId: string, { state, rules }: HandlerDeps): Reply {
   const orgs = rules.visibleOrganizations(userId, state);
-  if (orgs.length === 0) return errorReply(rules, 404, "No organizations found.");
+  if (orgs.length === 0 && rules.noOrganizationsStatus === 404) return errorReply(rules, 404, "No organizations found.");
   return { status: 200, body: { data: orgs.map((org) => rules.present(org)) } };
 }
 
-function findOrganization(
-  orgId: string,
-  userId: string,
-  operationId: string,
-  { state, rules }: HandlerDeps,
-): { org: StoredOrganization } | Reply {
+function findOrganization(context: RequestContext, userId: string, { state, rules }: HandlerDeps): { org: StoredOrganization } | Reply {
+  const orgId = context.orgId ?? "";
   if (!rules.isWellFormedOrgId(orgId)) return errorReply(rules, rules.badRequestStatus, "Invalid organization ID format.");
   const org = state.organizations.get(orgId);
   if (!org) return errorReply(rules, rules.missingStatus);
   const role = state.roleOf(userId, orgId);
-  const allowed = operationId === "updateOrganization" ? rules.canWrite(role) : rules.canRead(role);
+  const orgsOfCaller = state.memberships.get(userId)?.size ?? 0;
+  const isUpdate = context.operationId === "updateOrganization";
+  const allowed = isUpdate ? rules.canWrite(role, orgsOfCaller) : rules.canRead(role, orgsOfCaller);
+  if (!allowed && isUpdate) rules.onRefusedUpdate(org, context.bodyText ?? "");
   if (!allowed) return errorReply(rules, role === undefined ? rules.foreignStatus : 403);
   return { org };
 }
@@ -80,6 +79,6 @@ function updateOrganization(org: StoredOrganization, bodyText: string, deps: Han
   const body = parsed.body;
   const rejection = rules.checkUpdate(body, org, validators);
   if (rejection !== undefined) return errorReply(rules, rules.badRequestStatus, rejection);
-  rules.applyUpdate(org, body as Parameters<ProviderRules["applyUpdate"]>[1]);
+  rules.applyUpdate(org, body as Parameters<ProviderRules["applyUpdate"]>[1], deps.state);
   return { status: 200, body: rules.presentUpdated(org, rules) };
 }

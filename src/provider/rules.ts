@@ -14,10 +14,15 @@ export interface ProviderRules {
   isWellFormedOrgId(id: string): boolean;
   /** The organizations a user's list shows (their memberships). */
   visibleOrganizations(userId: string, state: ProviderState): StoredOrganization[];
-  canRead(role: Role | undefined): boolean;
-  canWrite(role: Role | undefined): boolean;
+  /** `orgsOfCaller`: how many organizations the caller belongs to (0 for a user with none). */
+  canRead(role: Role | undefined, orgsOfCaller: number): boolean;
+  canWrite(role: Role | undefined, orgsOfCaller: number): boolean;
+  /** Called when an update is refused for lack of permission, before answering (the reference does nothing). */
+  onRefusedUpdate(org: StoredOrganization, bodyText: string): void;
   /** Status for an existing org the caller does not belong to (403; 404 would hide that it exists). */
   foreignStatus: number;
+  /** How a user without organizations is answered: 404 "No organizations found." or 200 with an empty list. */
+  noOrganizationsStatus: 404 | 200;
   /** Status for a well-formed id that does not exist (404). */
   missingStatus: number;
   /** Status for a request the rules reject (400). */
@@ -26,7 +31,8 @@ export interface ProviderRules {
   parseBody(text: string): { ok: true; body: unknown } | { ok: false; status: number; message: string };
   /** An error message when the PATCH body breaks the rules; undefined when it may be applied. */
   checkUpdate(body: unknown, org: StoredOrganization, validators: SpecValidators): string | undefined;
-  applyUpdate(org: StoredOrganization, update: OrganizationUpdate): void;
+  /** `state` is there for what a faulty server does to other organizations; the reference never needs it. */
+  applyUpdate(org: StoredOrganization, update: OrganizationUpdate, state?: ProviderState): void;
   /** The organization as sent in a response body. */
   present(org: StoredOrganization): unknown;
   /** The organization as sent in the 200 response of a PATCH (normally `present`). */
@@ -48,8 +54,10 @@ export const referenceRules: ProviderRules = {
   visibleOrganizations: (userId, state) => state.organizationsOf(userId),
   canRead: (role) => role !== undefined,
   canWrite: (role) => role === "owner" || role === "admin",
+  onRefusedUpdate: () => {},
   foreignStatus: 403,
   missingStatus: 404,
+  noOrganizationsStatus: 404,
   badRequestStatus: 400,
   parseBody(text) {
     try {

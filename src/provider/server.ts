@@ -38,7 +38,7 @@ export interface ProviderOptions {
 /** What a caller needs to reach the provider: the shape `npm run provider -- --json` prints. */
 export interface ProviderInfo {
   baseUrl: string;
-  tokens: { owner: string; member: string; outsider: string; inferenceKey: string };
+  tokens: { owner: string; member: string; outsider: string; admin: string; foreignOwner: string; inferenceKey: string };
   orgs: { editable: string; foreign: string };
   missingOrgId: string;
   invalidOrgId: string;
@@ -79,6 +79,8 @@ export async function startProvider(options: ProviderOptions = {}): Promise<Prov
       owner: seed.personas.owner.token,
       member: seed.personas.member.token,
       outsider: seed.personas.outsider.token,
+      admin: seed.personas.admin.token,
+      foreignOwner: seed.personas.foreignOwner.token,
       inferenceKey: inferenceKeyFor(seed),
     },
     adminToken: seed.personas.admin.token,

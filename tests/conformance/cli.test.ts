@@ -44,6 +44,8 @@ function liveEnv(provider: ProviderHandle, extra: Record<string, string> = {}): 
     TENANT_API_ORG_ID: provider.orgs.editable,
     TENANT_API_MEMBER_TOKEN: provider.tokens.member,
     TENANT_API_OUTSIDER_TOKEN: provider.tokens.outsider,
+    TENANT_API_ADMIN_TOKEN: provider.tokens.admin,
+    TENANT_API_FOREIGN_TOKEN: provider.tokens.foreignOwner,
     TENANT_API_INFERENCE_KEY: provider.tokens.inferenceKey,
     TENANT_API_FOREIGN_ORG_ID: provider.orgs.foreign,
     ...extra,
@@ -217,6 +219,8 @@ describe("secrets", () => {
       owner: "nc-at-CANARY-owner-7f3a9c1e",
       member: "nc-at-CANARY-member-52b8d0aa",
       outsider: "nc-at-CANARY-outsider-c4e19f02",
+      admin: "nc-at-CANARY-admin-0b6d2e94",
+      foreignOwner: "nc-at-CANARY-foreign-8a1c3f5d",
       inferenceKey: "sk-nc-CANARY-inference-9d7e6b31",
     };
     // The server puts the caller's Authorization header into the list response, where the schema
@@ -229,13 +233,15 @@ describe("secrets", () => {
         return true;
       },
     });
-    for (const persona of ["owner", "member", "outsider"] as const)
+    for (const persona of ["owner", "member", "outsider", "admin", "foreignOwner"] as const)
       provider.state.addAccessToken(canary[persona], provider.userOf(persona));
     const dir = tempDir();
     const env = liveEnv(provider, {
       TENANT_API_TOKEN: canary.owner,
       TENANT_API_MEMBER_TOKEN: canary.member,
       TENANT_API_OUTSIDER_TOKEN: canary.outsider,
+      TENANT_API_ADMIN_TOKEN: canary.admin,
+      TENANT_API_FOREIGN_TOKEN: canary.foreignOwner,
       TENANT_API_INFERENCE_KEY: canary.inferenceKey,
       TENANT_API_ALLOW_MUTATIONS: "1",
     });

@@ -4,6 +4,7 @@
  * providers that a correct suite must pass. Every check of the suite appears here at least once.
  */
 import { randomBytes } from "node:crypto";
+import type { Role } from "../../src/provider/fixtures.js";
 import { type ProviderRules, referenceRules } from "../../src/provider/rules.js";
 import type { ProviderOptions } from "../../src/provider/server.js";
 import type { OrganizationUpdate } from "../../src/spec/types.js";
@@ -53,6 +54,7 @@ export const faults: Fault[] = [
       "patch-malformed-json",
       "patch-array-body",
       "patch-string-body",
+      "patch-null-body",
       ...GENERATED,
     ],
   },
@@ -142,7 +144,7 @@ export const faults: Fault[] = [
   {
     name: "the PATCH response shows the organization before the update",
     options: { rules: staleUpdateResponses() },
-    expect: ["patch-response-equals-get", "generated-counterexample"],
+    expect: ["patch-response-equals-get", "generated-counterexample", "list-get-patch-agree", "personas-see-same-org"],
   },
   {
     name: "a member without admin rights can edit",
@@ -152,7 +154,14 @@ export const faults: Fault[] = [
   {
     name: "anyone can read and edit any organization",
     options: { rules: { canRead: () => true, canWrite: () => true } },
-    expect: ["get-foreign-403-or-404", "patch-foreign-403-or-404", "patch-member-403"],
+    expect: [
+      "get-foreign-403-or-404",
+      "patch-foreign-403-or-404",
+      "get-outsider-403-or-404",
+      "patch-outsider-403-or-404",
+      "patch-foreign-org-unchanged",
+      "listed-org-readable",
+    ],
   },
   {
     name: "malformed ids are looked up instead of refused",
@@ -234,7 +243,7 @@ export const faults: Fault[] = [
     options: {
       rules: { visibleOrganizations: (user, state) => state.organizationsOf(user).filter((org) => state.roleOf(user, org.id) !== "owner") },
     },
-    expect: ["list-owner-200"],
+    expect: ["list-owner-200", "listed-org-readable"],
   },
   {
     name: "a user with no organizations is shown every organization",
@@ -246,7 +255,7 @@ export const faults: Fault[] = [
         },
       },
     },
-    expect: ["list-outsider-404-or-empty"],
+    expect: ["list-outsider-404-or-empty", "listed-org-readable"],
   },
   {
     name: "list entries are stale copies that differ from the organization",
@@ -255,7 +264,7 @@ export const faults: Fault[] = [
         visibleOrganizations: (user, state) => state.organizationsOf(user).map((org) => ({ ...org, name: `${org.name} (cached)` })),
       },
     },
-    expect: ["get-own-200-equals-list-entry"],
+    expect: ["get-own-200-equals-list-entry", "list-get-patch-agree", "personas-see-same-org"],
   },
   { name: "an unknown id answers 403", options: { rules: { missingStatus: 403 } }, expect: ["get-unknown-id-404", "patch-unknown-id-404"] },
   {
@@ -266,7 +275,7 @@ export const faults: Fault[] = [
           referenceRules.authenticate(header, state) ?? (header?.startsWith("Bearer nc-") ? state.userOf("owner") : undefined),
       },
     },
-    expect: everyOp("unknown-token"),
+    expect: [...everyOp("unknown-token"), ...everyOp("suffix-junk")],
   },
   {
     name: "an empty name is dropped when a description comes with it",
@@ -379,7 +388,7 @@ export const faults: Fault[] = [
   {
     name: "a member without admin rights cannot view the organization",
     options: { rules: { canRead: (role) => role === "owner" || role === "admin" } },
-    expect: ["get-member-200"],
+    expect: ["get-member-200", "listed-org-readable"],
   },
   {
     name: "the list shows only the organizations the caller administers",
@@ -388,7 +397,7 @@ export const faults: Fault[] = [
         visibleOrganizations: (user, state) => state.organizationsOf(user).filter((org) => state.roleOf(user, org.id) !== "member"),
       },
     },
-    expect: ["list-member-includes-org"],
+    expect: ["list-member-includes-org", "listed-org-readable"],
   },
   {
     name: "a Bearer scheme written twice is accepted",
@@ -457,6 +466,7 @@ export const faults: Fault[] = [
     },
     expect: ["restore-failed", "patch-generated-bodies", "generated-counterexample"],
   },
+  ...personaFaults(),
   {
     name: "the server never answers",
     options: { intercept: () => true },
@@ -502,6 +512,14 @@ export const legitimateVariants: { name: string; options: ProviderOptions }[] = 
     options: { rules: { foreignStatus: 404, canRead: (role) => role !== undefined } },
   },
   ...sequenceVariants,
+  { name: "a user without organizations gets an empty list (200), not 404", options: { rules: { noOrganizationsStatus: 200 } } },
+  {
+    // RFC 9110 §11.1 makes the scheme case-insensitive, but the docs show only `Bearer`: refusing `bearer` is allowed too.
+    name: "the Bearer scheme is case-sensitive (bearer <token> is refused)",
+    options: {
+      rules: { authenticate: (header, state) => (header?.startsWith("Bearer ") ? referenceRules.authenticate(header, state) : undefined) },
+    },
+  },
 ];
 
 /** A lone surrogate is no Unicode text: refusing it with 400 is within the contract. */
@@ -564,4 +582,146 @@ function longName(body: unknown, min: number, max: number): boolean {
 function lengthRule(body: unknown, length: (name: string) => number): string | undefined {
   const name = (body as { name?: unknown } | null)?.name;
   return typeof name === "string" && length(name) > 100 ? "name too long" : undefined;
+}
+
+/** A bearer pattern other than `^Bearer <token>$`: how a server's header parsing goes wrong. */
+function authenticateWith(pattern: RegExp): ProviderRules["authenticate"] {
+  return (header, state) => {
+    const token = header === undefined ? undefined : pattern.exec(header)?.[1];
+    if (token === undefined || token.startsWith("sk-nc-")) return undefined;
+    return state.accessTokens.get(token);
+  };
+}
+
+/** The bug of a server that looks a user's memberships up and gets null for a user without any. */
+function crashWithoutMemberships(allowed: (role: Role | undefined, orgs: number) => boolean) {
+  return (role: Role | undefined, orgs: number) => {
+    if (orgs === 0) throw new TypeError("Cannot read properties of null (reading 'get')");
+    return allowed(role, orgs);
+  };
+}
+
+/** Faults of the personas other than the owner, the invariants and the Authorization header variants. */
+function personaFaults(): Fault[] {
+  const token = "[A-Za-z0-9._~+/-]+=*";
+  return [
+    {
+      name: "an admin who is not the owner cannot edit",
+      options: { rules: { canWrite: (role) => role === "owner" } },
+      expect: ["patch-admin-200"],
+    },
+    {
+      name: "a user with no organization crashes get and patch (500)",
+      options: {
+        rules: { canRead: crashWithoutMemberships(referenceRules.canRead), canWrite: crashWithoutMemberships(referenceRules.canWrite) },
+      },
+      expect: ["get-outsider-403-or-404", "patch-outsider-403-or-404"],
+    },
+    {
+      name: "a refused update is applied before the permission check answers 403",
+      options: {
+        rules: {
+          onRefusedUpdate: (org, text) => {
+            const parsed = referenceRules.parseBody(text);
+            if (parsed.ok && typeof parsed.body === "object" && parsed.body !== null)
+              referenceRules.applyUpdate(org, parsed.body as OrganizationUpdate);
+          },
+        },
+      },
+      expect: ["patch-foreign-org-unchanged"],
+    },
+    {
+      name: "an update is applied to every organization with the target's status (a WHERE clause on status, not id)",
+      options: {
+        rules: {
+          applyUpdate: (org, update, state) => {
+            for (const other of state?.organizations.values() ?? [])
+              if (other.status === org.status && other !== org) referenceRules.applyUpdate(other, update);
+            referenceRules.applyUpdate(org, update);
+          },
+        },
+      },
+      expect: ["write-changes-only-target"],
+    },
+    {
+      name: "the list repeats each organization the caller owns (a join over two role tables)",
+      options: {
+        rules: {
+          visibleOrganizations: (user, state) =>
+            state.organizationsOf(user).flatMap((org) => (state.roleOf(user, org.id) === "owner" ? [org, org] : [org])),
+        },
+      },
+      expect: ["list-ids-unique"],
+    },
+    {
+      name: "the list shows a stale cached copy of organizations the caller does not administer",
+      options: {
+        rules: {
+          visibleOrganizations: (user, state) =>
+            state
+              .organizationsOf(user)
+              .map((org) => (state.roleOf(user, org.id) === "member" ? { ...org, name: `${org.name} (cached)` } : org)),
+        },
+      },
+      expect: ["list-get-patch-agree", "personas-see-same-org"],
+    },
+    {
+      name: "the owner's list includes organizations the owner is only invited to (GET answers 403)",
+      options: {
+        rules: {
+          visibleOrganizations: (user, state) => {
+            const invited = user === state.userOf("owner") ? [state.organizations.get(state.seed.foreignOrgId)] : [];
+            return [...state.organizationsOf(user), ...invited.filter((org) => org !== undefined)];
+          },
+        },
+      },
+      expect: ["listed-org-readable"],
+    },
+    {
+      name: "the bearer pattern is not anchored at the start (XBearer <token> is accepted)",
+      options: { rules: { authenticate: authenticateWith(new RegExp(`Bearer (${token})$`, "i")) } },
+      expect: [...everyOp("prefix-junk"), ...everyOp("doubled-bearer")],
+    },
+    {
+      name: "the bearer pattern is not anchored at the end (Bearer <token> junk is accepted)",
+      options: { rules: { authenticate: authenticateWith(new RegExp(`^Bearer (${token})`, "i")) } },
+      expect: everyOp("suffix-junk"),
+    },
+    {
+      name: "any run of spaces may follow the scheme",
+      options: { rules: { authenticate: authenticateWith(new RegExp(`^Bearer\\s+(${token})$`, "i")) } },
+      expect: everyOp("double-space"),
+    },
+    {
+      name: "any scheme is accepted before the token",
+      options: { rules: { authenticate: authenticateWith(new RegExp(`^\\w+ (${token})$`, "i")) } },
+      expect: [...everyOp("token-scheme"), ...everyOp("basic-scheme"), ...everyOp("prefix-junk")],
+    },
+    {
+      name: "a lower-case scheme crashes the header parser (500)",
+      options: {
+        rules: {
+          authenticate: (header, state) => {
+            if (header?.startsWith("bearer ")) throw new TypeError("unknown scheme: bearer");
+            return referenceRules.authenticate(header, state);
+          },
+        },
+      },
+      expect: authOps.map((op) => `auth-${op}-lowercase-scheme-200-or-401`),
+    },
+    {
+      name: "a JSON null body crashes the server (500)",
+      options: {
+        rules: {
+          checkUpdate: (body, org, v) => {
+            const update = body as { name?: unknown };
+            if (body === null && update.name === undefined) return "unreachable: reading a property of null throws";
+            return referenceRules.checkUpdate(body, org, v);
+          },
+        },
+      },
+      // The generated bodies include null with the gallery's seed, so they catch it too.
+      expect: ["patch-null-body", "generated-5xx", "generated-counterexample"],
+    },
+  ];
 }

@@ -37,13 +37,13 @@ function tracker(): {
         caller = referenceRules.authenticate(header, state);
         return caller;
       },
-      canRead(role) {
+      canRead(role, orgsOfCaller) {
         operation = "get";
-        return referenceRules.canRead(role);
+        return referenceRules.canRead(role, orgsOfCaller);
       },
-      canWrite(role) {
+      canWrite(role, orgsOfCaller) {
         operation = "patch";
-        return referenceRules.canWrite(role);
+        return referenceRules.canWrite(role, orgsOfCaller);
       },
     },
     caller: () => caller,
@@ -97,9 +97,9 @@ export const sequenceFaults: SequenceFault[] = [
       let allowedBefore = false;
       return {
         rules: {
-          canWrite(role) {
-            const allowed = referenceRules.canWrite(role) || allowedBefore;
-            allowedBefore = referenceRules.canWrite(role);
+          canWrite(role, orgsOfCaller) {
+            const allowed = referenceRules.canWrite(role, orgsOfCaller) || allowedBefore;
+            allowedBefore = referenceRules.canWrite(role, orgsOfCaller);
             return allowed;
           },
         },

@@ -284,7 +284,7 @@ describe("npm run provider -- --json", () => {
       invalidOrgId: string;
     };
     expect(Object.keys(info).sort()).toEqual(["baseUrl", "invalidOrgId", "missingOrgId", "orgs", "providerStatesSetupUrl", "tokens"]);
-    expect(Object.keys(info.tokens).sort()).toEqual(["inferenceKey", "member", "outsider", "owner"]);
+    expect(Object.keys(info.tokens).sort()).toEqual(["admin", "foreignOwner", "inferenceKey", "member", "outsider", "owner"]);
     expect(info.tokens.inferenceKey).toMatch(/^sk-nc-/);
     expect(Object.keys(info.orgs).sort()).toEqual(["editable", "foreign"]);
     expect(info.baseUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/tenant$/);

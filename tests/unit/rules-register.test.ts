@@ -81,15 +81,11 @@ describe("the rule register", () => {
       "docs-ui-instruction: uncheckable",
       "error-text-quality: uncheckable",
       "list-403-not-causable: uncheckable",
-      "list-ids-unique: planned",
       "list-pagination: uncheckable",
-      "patch-admin-200: planned",
-      "patch-foreign-org-unchanged: planned",
       "server-error-500: uncheckable",
       "server-is-gateway: uncheckable",
       "token-from-login: uncheckable",
       "token-shared-with-ai-services: uncheckable",
-      "write-changes-only-target: planned",
     ]);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ENV, parseSettings } from "../../src/config/settings.js";
+import { ENV, parseSettings, secretsInEnv } from "../../src/config/settings.js";
 import { ToolError } from "../../src/errors.js";
 
 const LIVE = { TENANT_API_BASE_URL: "https://api.example.com/tenant", TENANT_API_TOKEN: "tok-1234567" };
@@ -78,5 +78,14 @@ describe("org ids that URL normalisation would turn into another path", () => {
     ["an encoded dot segment, which is encoded again", "%2e%2e"],
   ])("accepts %s", (_name, id) => {
     expect(parseSettings([], { ...LIVE, TENANT_API_INVALID_ORG_ID: id }).invalidOrgId).toBe(id);
+  });
+});
+
+describe("the personas beyond the owner", () => {
+  it("reads the admin's and the foreign org owner's tokens, and counts them as secrets", () => {
+    const env = { ...LIVE, TENANT_API_ADMIN_TOKEN: " admin-token-1 ", TENANT_API_FOREIGN_TOKEN: "foreign-token-1" };
+    const settings = parseSettings([], env);
+    expect([settings.adminToken, settings.foreignToken]).toEqual(["admin-token-1", "foreign-token-1"]);
+    expect(secretsInEnv(env)).toEqual(expect.arrayContaining(["admin-token-1", "foreign-token-1"]));
   });
 });

@@ -1,8 +1,13 @@
 /**
- * Authentication: for each operation, four ways to present bad credentials, each must be 401.
- * PATCH probes carry the org's current name, so a server that wrongly accepts one changes nothing.
+ * Authentication: for each operation, ways to present bad credentials, each must be 401: no token, a
+ * token the API did not issue, and the header `Bearer <token>` broken at the start, the end, in the
+ * middle or in its scheme (RFC 6750 §2.1: `Bearer` 1*SP token, nothing before or after). The scheme's
+ * case is a freedom (RFC 9110 §11.1: schemes are case-insensitive; some servers refuse anyway), so
+ * `bearer <token>` may answer 200 or 401. PATCH probes carry the org's current name, so a server that
+ * wrongly accepts one changes nothing.
  */
 import { randomBytes } from "node:crypto";
+import { isDeepStrictEqual } from "node:util";
 import type { OperationId } from "../../spec/types.js";
 import type { Check } from "../check.js";
 import type { CheckContext } from "../context.js";
@@ -13,7 +18,11 @@ interface Variant {
   title: string;
   /** The Authorization header to send; null sends none. */
   authorization(ctx: CheckContext): string | null;
+  /** Statuses allowed (default 401 only). */
+  allowed?: readonly number[];
 }
+
+const token = (ctx: CheckContext) => ctx.bearer("owner").slice("Bearer ".length);
 
 const variants: Variant[] = [
   { id: "no-token", title: "without an Authorization header", authorization: () => null },
@@ -30,28 +39,44 @@ const variants: Variant[] = [
   { id: "inference-key", title: "with an sk-nc- inference key", authorization: (ctx) => ctx.bearer("inferenceKey") },
   // "do not prepend Bearer": the scheme comes once; `Bearer Bearer <token>` carries no token the API issued.
   { id: "doubled-bearer", title: "with the Bearer scheme written twice", authorization: (ctx) => `Bearer ${ctx.bearer("owner")}` },
+  { id: "prefix-junk", title: "with junk glued before the scheme (XBearer)", authorization: (ctx) => `X${ctx.bearer("owner")}` },
+  { id: "suffix-junk", title: "with junk after the token", authorization: (ctx) => `${ctx.bearer("owner")} junk` },
+  { id: "double-space", title: "with two spaces between scheme and token", authorization: (ctx) => `Bearer  ${token(ctx)}` },
+  { id: "token-scheme", title: "with the token under the Token scheme", authorization: (ctx) => `Token ${token(ctx)}` },
+  { id: "basic-scheme", title: "with the token under the Basic scheme", authorization: (ctx) => `Basic ${token(ctx)}` },
+  {
+    id: "lowercase-scheme",
+    title: "with the scheme in lower case (a freedom: accepted or refused)",
+    authorization: (ctx) => `bearer ${token(ctx)}`,
+    allowed: [200, 401],
+  },
 ];
 
-const operations: { operationId: OperationId; verb: string; send(ctx: CheckContext, authorization: string | null): Promise<void> }[] = [
+type Send = (ctx: CheckContext, authorization: string | null, allowed: readonly number[]) => Promise<void>;
+
+const operations: { operationId: OperationId; verb: string; send: Send }[] = [
   {
     operationId: "listUserOrganizations",
     verb: "Listing organizations",
-    async send(ctx, authorization) {
-      ctx.expectStatus(await ctx.list(authorization), [401]);
+    async send(ctx, authorization, allowed) {
+      ctx.expectStatus(await ctx.list(authorization), allowed);
     },
   },
   {
     operationId: "getOrganization",
     verb: "Getting an organization",
-    async send(ctx, authorization) {
-      ctx.expectStatus(await ctx.get(ctx.orgId, authorization), [401]);
+    async send(ctx, authorization, allowed) {
+      ctx.expectStatus(await ctx.get(ctx.orgId, authorization), allowed);
     },
   },
   {
     operationId: "updateOrganization",
     verb: "Updating an organization",
-    async send(ctx, authorization) {
-      await refusedPatch(ctx, { body: harmlessBody(await readOrg(ctx)), authorization, allowed: [401] });
+    async send(ctx, authorization, allowed) {
+      const body = harmlessBody(await readOrg(ctx));
+      // An accepted token with the empty body (the org was unreadable) is refused for the body: 400.
+      const emptyBody = "json" in body && isDeepStrictEqual(body.json, {});
+      await refusedPatch(ctx, { body, authorization, allowed: emptyBody && allowed.includes(200) ? [...allowed, 400] : allowed });
     },
   },
 ];
@@ -59,12 +84,12 @@ const operations: { operationId: OperationId; verb: string; send(ctx: CheckConte
 export const authChecks: Check[] = operations.flatMap((op) =>
   variants.map(
     (variant): Check => ({
-      id: `auth-${op.operationId}-${variant.id}-401`,
-      title: `${op.verb} ${variant.title} returns 401`,
+      id: `auth-${op.operationId}-${variant.id}-${(variant.allowed ?? [401]).join("-or-")}`,
+      title: `${op.verb} ${variant.title} returns ${(variant.allowed ?? [401]).join(" or ")}`,
       operationId: op.operationId,
       phase: op.operationId === "updateOrganization" ? "write" : "read",
       requires: op.operationId === "updateOrganization" ? ["org", "writes"] : op.operationId === "getOrganization" ? ["org"] : [],
-      run: (ctx) => op.send(ctx, variant.authorization(ctx)),
+      run: (ctx) => op.send(ctx, variant.authorization(ctx), variant.allowed ?? [401]),
     }),
   ),
 );

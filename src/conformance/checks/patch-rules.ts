@@ -29,6 +29,7 @@ const rejected: { id: string; title: string; body: PatchBody }[] = [
   { id: "patch-malformed-json", title: "malformed JSON", body: { raw: '{"name": "unterminated' } },
   { id: "patch-array-body", title: "a JSON array body", body: { json: [{ name: "conformance" }] } },
   { id: "patch-string-body", title: "a JSON string body", body: { json: "conformance" } },
+  { id: "patch-null-body", title: "a JSON null body", body: { raw: "null" } },
 ];
 
 const rejectionChecks: Check[] = rejected.map(

@@ -3,6 +3,7 @@
  * to write when it could not be restored) and its journal; after, the restore and the journal's removal.
  */
 import { CheckContext, type RunServices } from "../context.js";
+import { watchAfterWrites, watchBeforeWrites } from "../invariants/watch.js";
 import { Interrupted } from "./interrupt.js";
 import { type JournalEntry, journalEntry, removeJournal, writeJournal } from "./journal.js";
 import { type RestoreOutcome, restoreOrg } from "./restore.js";
@@ -27,6 +28,12 @@ export async function beginWrites(services: RunServices, journalPath: string | u
   const snapshot = org as OrgSnapshot;
   const unrestorable = unrestorableReason(snapshot, services.validators);
   if (unrestorable) return { skip: unrestorable };
+  try {
+    if (services.observations) await watchBeforeWrites(ctx, services.observations); // every other org, as each persona sees it
+  } catch (error) {
+    if (error instanceof Interrupted) return { skip: "the run was interrupted before the writes" };
+    throw error;
+  }
   const entry = journalEntry(services.target.baseUrl, ctx.orgId, snapshot);
   if (journalPath) writeJournal(journalPath, entry);
   return { entry };
@@ -42,7 +49,22 @@ export async function endWrites(
     if (journalPath) removeJournal(journalPath);
     return undefined; // nothing was written, so nothing is written back
   }
+  const damage = await otherOrgsChanged(services);
   const outcome = await restoreOrg(services.transport, services.target.tokens.owner, entry);
+  services.observations?.externalWrite(); // answers after the restore show another state
   if (outcome.verified && journalPath) removeJournal(journalPath);
-  return outcome;
+  return damage === undefined ? outcome : { ...outcome, message: `${outcome.message}; but ${damage}` };
+}
+
+/**
+ * Damage outside the target (src/conformance/invariants/watch.ts); not looked for after a signal. It
+ * never throws: whatever happens while comparing, the restore that follows must run.
+ */
+async function otherOrgsChanged(services: RunServices): Promise<string | undefined> {
+  if (!services.observations || services.signal?.aborted) return undefined;
+  try {
+    return await watchAfterWrites(new CheckContext({ id: "watch", operationId: "listUserOrganizations" }, services), services.observations);
+  } catch {
+    return undefined; // interrupted, or a defect of the watch: write-changes-only-target then skips
+  }
 }
