@@ -32,7 +32,7 @@ export const faults: Fault[] = [
   {
     name: "an empty PATCH body is accepted",
     options: { rules: { checkUpdate: (body, org, v) => (isEmptyObject(body) ? undefined : referenceRules.checkUpdate(body, org, v)) } },
-    expect: ["patch-empty-body"],
+    expect: ["patch-empty-body", "model-based-sequences"],
   },
   {
     name: "rejections answer 422 instead of 400",
@@ -97,7 +97,7 @@ export const faults: Fault[] = [
     options: {
       rules: { applyUpdate: (org, u) => referenceRules.applyUpdate(org, u.description === "" ? { ...u, description: undefined } : u) },
     },
-    expect: ["patch-description-empty-clears", ...GENERATED],
+    expect: ["patch-description-empty-clears", ...GENERATED, "model-based-sequences"],
   },
   {
     name: "a name-only PATCH drops the description",
@@ -109,14 +109,14 @@ export const faults: Fault[] = [
         },
       },
     },
-    expect: ["patch-name-only-keeps-description", ...GENERATED],
+    expect: ["patch-name-only-keeps-description", ...GENERATED, "model-based-sequences"],
   },
   {
     name: "a description-only PATCH resets the name",
     options: {
       rules: { applyUpdate: (org, u) => referenceRules.applyUpdate(org, { name: u.name ?? "Unnamed", description: u.description }) },
     },
-    expect: ["patch-description-only-keeps-name", ...GENERATED],
+    expect: ["patch-description-only-keeps-name", ...GENERATED, "model-based-sequences"],
   },
   {
     name: "read-only fields in the body are applied",
@@ -144,12 +144,19 @@ export const faults: Fault[] = [
   {
     name: "the PATCH response shows the organization before the update",
     options: { rules: staleUpdateResponses() },
-    expect: ["patch-response-equals-get", "generated-counterexample", "list-get-patch-agree", "personas-see-same-org"],
+    expect: [
+      "patch-response-equals-get",
+      "generated-counterexample",
+      "list-get-patch-agree",
+      "personas-see-same-org",
+      "model-based-sequences",
+      "patch-admin-200",
+    ],
   },
   {
     name: "a member without admin rights can edit",
     options: { rules: { canWrite: (role) => role !== undefined } },
-    expect: ["patch-member-403"],
+    expect: ["patch-member-403", "model-based-sequences"],
   },
   {
     name: "anyone can read and edit any organization",
@@ -161,12 +168,14 @@ export const faults: Fault[] = [
       "patch-outsider-403-or-404",
       "patch-foreign-org-unchanged",
       "listed-org-readable",
+      "model-based-sequences",
+      "patch-member-403",
     ],
   },
   {
     name: "malformed ids are looked up instead of refused",
     options: { rules: { isWellFormedOrgId: () => true } },
-    expect: ["get-malformed-id-400", "patch-malformed-id-400"],
+    expect: ["get-malformed-id-400", "patch-malformed-id-400", "model-based-sequences"],
   },
   {
     name: "the inference key is accepted as an access token",
@@ -201,7 +210,7 @@ export const faults: Fault[] = [
   {
     name: "error bodies lack the code property",
     options: { rules: { errorBody: (_code, message) => ({ message }) } },
-    expect: ["response-schema"],
+    expect: ["response-schema", "model-based-sequences", "model-based-sequences"],
   },
   {
     name: "organization status is outside the enum",
@@ -243,7 +252,7 @@ export const faults: Fault[] = [
     options: {
       rules: { visibleOrganizations: (user, state) => state.organizationsOf(user).filter((org) => state.roleOf(user, org.id) !== "owner") },
     },
-    expect: ["list-owner-200", "listed-org-readable"],
+    expect: ["list-owner-200", "listed-org-readable", "model-based-sequences"],
   },
   {
     name: "a user with no organizations is shown every organization",
@@ -255,7 +264,7 @@ export const faults: Fault[] = [
         },
       },
     },
-    expect: ["list-outsider-404-or-empty", "listed-org-readable"],
+    expect: ["list-outsider-404-or-empty", "listed-org-readable", "model-based-sequences"],
   },
   {
     name: "list entries are stale copies that differ from the organization",
@@ -264,9 +273,13 @@ export const faults: Fault[] = [
         visibleOrganizations: (user, state) => state.organizationsOf(user).map((org) => ({ ...org, name: `${org.name} (cached)` })),
       },
     },
-    expect: ["get-own-200-equals-list-entry", "list-get-patch-agree", "personas-see-same-org"],
+    expect: ["get-own-200-equals-list-entry", "list-get-patch-agree", "personas-see-same-org", "model-based-sequences"],
   },
-  { name: "an unknown id answers 403", options: { rules: { missingStatus: 403 } }, expect: ["get-unknown-id-404", "patch-unknown-id-404"] },
+  {
+    name: "an unknown id answers 403",
+    options: { rules: { missingStatus: 403 } },
+    expect: ["get-unknown-id-404", "patch-unknown-id-404", "model-based-sequences"],
+  },
   {
     name: "any well-formed unknown token is taken for the owner",
     options: {
@@ -288,7 +301,7 @@ export const faults: Fault[] = [
         },
       },
     },
-    expect: ["patch-empty-name-with-description", "rejected-patch-changed-org", ...GENERATED],
+    expect: ["patch-empty-name-with-description", "rejected-patch-changed-org", ...GENERATED, "model-based-sequences"],
   },
   {
     name: "a null name is accepted",
@@ -388,7 +401,7 @@ export const faults: Fault[] = [
   {
     name: "a member without admin rights cannot view the organization",
     options: { rules: { canRead: (role) => role === "owner" || role === "admin" } },
-    expect: ["get-member-200", "listed-org-readable"],
+    expect: ["get-member-200", "listed-org-readable", "model-based-sequences"],
   },
   {
     name: "the list shows only the organizations the caller administers",
@@ -397,7 +410,7 @@ export const faults: Fault[] = [
         visibleOrganizations: (user, state) => state.organizationsOf(user).filter((org) => state.roleOf(user, org.id) !== "member"),
       },
     },
-    expect: ["list-member-includes-org", "listed-org-readable"],
+    expect: ["list-member-includes-org", "listed-org-readable", "model-based-sequences"],
   },
   {
     name: "a Bearer scheme written twice is accepted",
@@ -464,7 +477,7 @@ export const faults: Fault[] = [
           referenceRules.applyUpdate(org, u.name !== undefined && u.description !== undefined ? { name: u.name } : u),
       },
     },
-    expect: ["restore-failed", "patch-generated-bodies", "generated-counterexample"],
+    expect: ["restore-failed", "patch-generated-bodies", "generated-counterexample", "model-based-sequences"],
   },
   ...personaFaults(),
   {
@@ -608,14 +621,14 @@ function personaFaults(): Fault[] {
     {
       name: "an admin who is not the owner cannot edit",
       options: { rules: { canWrite: (role) => role === "owner" } },
-      expect: ["patch-admin-200"],
+      expect: ["patch-admin-200", "model-based-sequences"],
     },
     {
       name: "a user with no organization crashes get and patch (500)",
       options: {
         rules: { canRead: crashWithoutMemberships(referenceRules.canRead), canWrite: crashWithoutMemberships(referenceRules.canWrite) },
       },
-      expect: ["get-outsider-403-or-404", "patch-outsider-403-or-404"],
+      expect: ["get-outsider-403-or-404", "patch-outsider-403-or-404", "model-based-sequences"],
     },
     {
       name: "a refused update is applied before the permission check answers 403",
@@ -663,7 +676,7 @@ function personaFaults(): Fault[] {
               .map((org) => (state.roleOf(user, org.id) === "member" ? { ...org, name: `${org.name} (cached)` } : org)),
         },
       },
-      expect: ["list-get-patch-agree", "personas-see-same-org"],
+      expect: ["list-get-patch-agree", "personas-see-same-org", "model-based-sequences"],
     },
     {
       name: "the owner's list includes organizations the owner is only invited to (GET answers 403)",
@@ -675,7 +688,7 @@ function personaFaults(): Fault[] {
           },
         },
       },
-      expect: ["listed-org-readable"],
+      expect: ["listed-org-readable", "model-based-sequences"],
     },
     {
       name: "the bearer pattern is not anchored at the start (XBearer <token> is accepted)",

@@ -73,7 +73,7 @@ export const sequenceFaults: SequenceFault[] = [
         },
       };
     },
-    expect: ["model-based-sequences"],
+    expect: ["model-based-sequences", "patch-admin-200", "personas-see-same-org"],
   },
   {
     name: "the list is cached per caller and a PATCH does not refresh it",
@@ -89,7 +89,7 @@ export const sequenceFaults: SequenceFault[] = [
         },
       };
     },
-    expect: ["model-based-sequences"],
+    expect: ["model-based-sequences", "list-get-patch-agree", "personas-see-same-org"],
   },
   {
     name: "the PATCH right after an owner's or admin's reuses their permission decision, so a member can edit",
@@ -105,7 +105,7 @@ export const sequenceFaults: SequenceFault[] = [
         },
       };
     },
-    expect: ["model-based-sequences"],
+    expect: ["model-based-sequences", "patch-foreign-org-unchanged", "patch-member-403"],
   },
   {
     name: "a cleared description comes back with the next name-only PATCH",
@@ -149,7 +149,13 @@ export const sequenceFaults: SequenceFault[] = [
         },
       };
     },
-    expect: ["model-based-sequences", "patch-generated-bodies", "generated-counterexample"],
+    expect: [
+      "model-based-sequences",
+      "patch-generated-bodies",
+      "generated-counterexample",
+      "list-get-patch-agree",
+      "personas-see-same-org",
+    ],
     alsoGenerated: true,
   },
 ];
