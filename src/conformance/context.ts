@@ -224,13 +224,19 @@ export class CheckContext {
 
 /** The variable each persona's secret is read from, so reproductions say `$TENANT_API_TOKEN`, never the token. */
 function secretVariables(target: Target): SecretVariable[] {
-  const { owner, member, outsider, inferenceKey } = target.tokens;
-  const all: { value?: string; variable: string }[] = [
-    { value: owner, variable: ENV.token },
-    { value: member, variable: ENV.memberToken },
-    { value: outsider, variable: ENV.outsiderToken },
-    { value: inferenceKey, variable: ENV.inferenceKey },
-  ];
+  // A Record over every persona: a new persona fails typecheck here until its variable is named.
+  const variables: Record<keyof Target["tokens"], string> = {
+    owner: ENV.token,
+    member: ENV.memberToken,
+    outsider: ENV.outsiderToken,
+    inferenceKey: ENV.inferenceKey,
+    admin: ENV.adminToken,
+    foreignOwner: ENV.foreignToken,
+  };
+  const all = Object.entries(variables).map(([persona, variable]) => ({
+    value: target.tokens[persona as keyof Target["tokens"]],
+    variable,
+  }));
   return all.filter((s): s is SecretVariable => s.value !== undefined && s.value !== "");
 }
 

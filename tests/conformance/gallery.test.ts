@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { catalog } from "../../src/conformance/catalog.js";
 import { GENERATED_CHECK_ID } from "../../src/conformance/generated/check.js";
+import { MODEL_CHECK_ID } from "../../src/conformance/model/check.js";
 import { renderFinding } from "../../src/findings/finding.js";
 import { triage } from "../../src/findings/triage.js";
 import { faults, legitimateVariants } from "../support/fault-gallery.js";
@@ -32,8 +33,12 @@ describe("the conformance suite against the reference provider", () => {
 describe("the fault gallery: each broken rule is caught by the check named after it, and by no other", () => {
   it.each(faults.map((fault) => [fault.name, fault] as const))("catches a provider where %s", async (_name, fault) => {
     const result = await runAgainst(fault.options, fault.timeoutMs);
-    // Exactly the rules the fault breaks: a fault that trips unrelated rules is a failing test.
-    expect([...findingCodes(result)].sort()).toEqual([...new Set(fault.expect)].sort());
+    // Exactly the rules the fault breaks: a fault that trips unrelated rules is a failing test. The model-based
+    // run is the one oracle over every rule: it may or may not meet a given fault within its bounded random
+    // sequences (tests/conformance/model.test.ts proves it on the faults only sequences expose), so it is left
+    // out of the comparison.
+    const targeted = (codes: Iterable<string>) => [...new Set(codes)].filter((code) => code !== MODEL_CHECK_ID).sort();
+    expect(targeted(findingCodes(result))).toEqual(targeted(fault.expect));
     const failing = result.checks.filter((c) => c.outcome === "fail").map((c) => c.id);
     expect([...new Set(failing)].sort(), "a check fails only for its own rule").toEqual(
       [...new Set(result.checks.filter((c) => c.findings.length > 0).map((c) => c.id))].sort(),

@@ -20,6 +20,11 @@ export interface SequenceFault {
   expect: string[];
   /** The generated PATCH bodies catch it too: they are a sequence of PATCHes and GETs by the owner. */
   alsoGenerated?: true;
+  /**
+   * Write checks of the persona rules catch it too: they run one after another, so the admin's or member's
+   * PATCH follows the owner's, which is the sequence this fault needs.
+   */
+  alsoPersonaWrites?: true;
 }
 
 /** Who the current request is from and what it does, as the rules see it while handling it. */
@@ -54,6 +59,7 @@ function tracker(): {
 export const sequenceFaults: SequenceFault[] = [
   {
     name: "a GET answers from a per-caller cache that only the caller's own PATCH refreshes (stale after another persona's write)",
+    alsoPersonaWrites: true,
     get options(): ProviderOptions {
       const current = tracker();
       const cache = new Map<string, unknown>();
@@ -93,6 +99,7 @@ export const sequenceFaults: SequenceFault[] = [
   },
   {
     name: "the PATCH right after an owner's or admin's reuses their permission decision, so a member can edit",
+    alsoPersonaWrites: true,
     get options(): ProviderOptions {
       let allowedBefore = false;
       return {
