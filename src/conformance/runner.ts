@@ -13,6 +13,7 @@ import { type Check, skipReason } from "./check.js";
 import { CheckContext, type RunServices } from "./context.js";
 import { Coverage, type CoverageCell } from "./coverage.js";
 import { type JournalEntry, removeJournal, restoreFromEntry, snapshotOf, writeJournal } from "./journal.js";
+import { concurrencyOf, runWriteChecks } from "./plan.js";
 import type { Target } from "./target.js";
 
 export type Outcome = "pass" | "fail" | "skip" | "error";
@@ -81,7 +82,7 @@ export async function runChecks(options: RunOptions): Promise<RunResult> {
   }
   await runConcurrently(
     checks.filter((c) => c.phase === "read" && runnable(c)),
-    options.concurrency ?? 4,
+    concurrencyOf(options),
     async (check) => {
       results.set(check, await runOne(check, services, options.signal));
     },
@@ -120,7 +121,9 @@ async function runWrites(
     return undefined;
   }
   // runOne never throws (a crashing check is an "error" result), so restoration always follows.
-  for (const check of writes) results.set(check, await runOne(check, services, options.signal));
+  await runWriteChecks(writes, services, async (check, planned) => {
+    results.set(check, await runOne(planned, services, options.signal));
+  });
   if (services.health.patchesSent === 0) {
     if (options.journalPath) removeJournal(options.journalPath);
     return undefined; // nothing was written, so nothing is written back
