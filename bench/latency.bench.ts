@@ -64,7 +64,7 @@ export async function measure(latencyMs: number, options: Omit<BenchOptions, "la
   const provider = await startProvider();
   const proxy = await startDelayingProxy(new URL(provider.baseUrl).origin, latencyMs);
   const baseUrl = `${proxy.origin}${BASE_PATH}`;
-  const transport = new HttpTransport({ baseUrl, timeoutMs: 10_000 + latencyMs });
+  const transport = new HttpTransport({ baseUrl, timeoutMs: 10_000 + latencyMs, connections: 64 });
   const journalDir = mkdtempSync(join(tmpdir(), "bench-latency-"));
   try {
     const validators = specValidators();

@@ -1,5 +1,5 @@
 /**
- * `npm run conformance -- [--report-dir DIR] [--read-only] [--restore] [--timeout-ms N] [--journal FILE]`
+ * `npm run conformance -- [--report-dir DIR] [--read-only] [--restore] [--timeout-ms N] [--journal FILE] [--concurrency N]`
  * Exit codes: 0 every check that ran passed; 1 at least one finding; 2 the run could not be made.
  */
 import { ENV, parseSettings, type Settings, secretsInEnv, withDotEnv } from "../config/settings.js";
@@ -50,6 +50,7 @@ async function runGate(settings: Settings, redactor: Redactor): Promise<number> 
       journalPath: prepared.target.embedded ? undefined : settings.journalPath,
       signal: interrupt.signal,
       generated: { seed: settings.seed, runs: settings.runs },
+      concurrency: settings.concurrency,
     });
     const files = writeReports(settings.reportDir, result, validators.spec, redactor);
     process.stdout.write(redactor.redact(renderSummary(result, files)));

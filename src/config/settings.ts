@@ -27,6 +27,8 @@ export interface Settings {
   seed?: number;
   /** How many generated PATCH bodies to send (undefined: the default). */
   runs?: number;
+  /** Reads and refused probes in flight at once (undefined: the request plan's default; 1: one request at a time). */
+  concurrency?: number;
 }
 
 export const ENV = {
@@ -81,6 +83,7 @@ export function parseSettings(argv: string[], env: NodeJS.ProcessEnv): Settings 
     journalPath: (flags.journal as string | undefined) ?? ".conformance-journal.json",
     seed: parseInteger(flags.seed as string | undefined, "--seed", 0, 2 ** 31 - 1),
     runs: parseInteger(flags.runs as string | undefined, "--runs", 0, 100_000),
+    concurrency: parseInteger(flags.concurrency as string | undefined, "--concurrency", 1, 64),
   };
   if (settings.baseUrl !== undefined && settings.token === undefined) {
     throw new ToolError("CONFIG_MISSING", `${ENV.token} is required when ${ENV.baseUrl} is set`);
@@ -103,6 +106,7 @@ function parseFlags(argv: string[]): Record<string, string | boolean | undefined
         journal: { type: "string" },
         seed: { type: "string" },
         runs: { type: "string" },
+        concurrency: { type: "string" },
       },
       strict: true,
     }).values;

@@ -4,6 +4,7 @@
  * providers that a correct suite must pass. Every check of the suite appears here at least once.
  */
 import { randomBytes } from "node:crypto";
+import type { StoredOrganization } from "../../src/provider/fixtures.js";
 import { referenceRules } from "../../src/provider/rules.js";
 import type { ProviderOptions } from "../../src/provider/server.js";
 
@@ -208,6 +209,27 @@ export const faults: Fault[] = [
     expect: ["rejected-patch-changed-org"],
   },
   {
+    name: "a refused PATCH still stores a valid name it carries",
+    options: {
+      rules: {
+        checkUpdate: (body, org, v) => {
+          const rejection = referenceRules.checkUpdate(body, org, v);
+          const name = (body as { name?: unknown } | null)?.name;
+          if (rejection && typeof name === "string" && name !== "" && [...name].length <= 100) org.name = name;
+          return rejection;
+        },
+      },
+    },
+    expect: ["rejected-patch-changed-org", "generated-counterexample"],
+    onlyGenerated: true,
+  },
+  { name: "an update is answered but not stored", options: notStored(), expect: ["patch-name-100-ascii", "patch-response-equals-get"] },
+  {
+    name: "the first GET after an update returns the organization as it was before the update",
+    options: staleFirstRead(),
+    expect: ["patch-name-100-ascii", "patch-response-equals-get"],
+  },
+  {
     name: "the list omits organizations the caller owns",
     options: {
       rules: { visibleOrganizations: (user, state) => state.organizationsOf(user).filter((org) => state.roleOf(user, org.id) !== "owner") },
@@ -391,6 +413,39 @@ export const legitimateVariants: { name: string; options: ProviderOptions }[] = 
     options: { rules: { foreignStatus: 404, canRead: (role) => role !== undefined } },
   },
 ];
+
+/** The PATCH response shows the update, but the store keeps the organization as it was. */
+function notStored(): ProviderOptions {
+  let answered: StoredOrganization | undefined;
+  return {
+    rules: {
+      applyUpdate: (org, update) => {
+        answered = { ...org };
+        referenceRules.applyUpdate(answered, update);
+      },
+      presentUpdated: (org, rules) => rules.present(answered ?? org),
+    },
+  };
+}
+
+/** A read replica that lags by one read: the first GET after an update shows the organization before it. */
+function staleFirstRead(): ProviderOptions {
+  let previous: StoredOrganization | undefined;
+  return {
+    rules: {
+      applyUpdate: (org, update) => {
+        previous = { ...org };
+        referenceRules.applyUpdate(org, update);
+      },
+      presentUpdated: (org) => ({ ...org }),
+      present: (org) => {
+        const shown = previous?.id === org.id ? previous : org;
+        previous = undefined;
+        return { ...shown };
+      },
+    },
+  };
+}
 
 function isEmptyObject(body: unknown): boolean {
   return typeof body === "object" && body !== null && !Array.isArray(body) && Object.keys(body).length === 0;

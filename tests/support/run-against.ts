@@ -27,7 +27,7 @@ export async function runAgainst(
   const provider = await startProvider(options);
   const proxy = plan.latencyMs === undefined ? undefined : await startDelayingProxy(new URL(provider.baseUrl).origin, plan.latencyMs);
   const baseUrl = proxy ? `${proxy.origin}${BASE_PATH}` : provider.baseUrl;
-  const transport = new HttpTransport({ baseUrl, timeoutMs: timeoutMs + (plan.latencyMs ?? 0) });
+  const transport = new HttpTransport({ baseUrl, timeoutMs: timeoutMs + (plan.latencyMs ?? 0), connections: 64 });
   try {
     const validators = specValidators();
     return await runChecks({
