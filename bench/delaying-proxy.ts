@@ -31,11 +31,15 @@ export interface DelayingProxy {
 /** Headers that belong to one connection, not to the message (RFC 9110 §7.6.1). */
 const HOP_BY_HOP = new Set(["connection", "keep-alive", "transfer-encoding", "host", "upgrade", "proxy-connection", "te", "trailer"]);
 
-export async function startDelayingProxy(upstreamOrigin: string, latencyMs: number): Promise<DelayingProxy> {
+/**
+ * `jitterMs` adds up to that much more on the way in, at random, so that requests sent together reach
+ * the upstream in any order (a test of a plan that must not depend on the order).
+ */
+export async function startDelayingProxy(upstreamOrigin: string, latencyMs: number, jitterMs = 0): Promise<DelayingProxy> {
   const log: ProxiedRequest[] = [];
   const upstream = new Agent({ connections: 64 });
   const server = createServer((incoming, outgoing) => {
-    forward(incoming, outgoing, { upstreamOrigin, latencyMs, upstream, log }).catch(() => outgoing.destroy());
+    forward(incoming, outgoing, { upstreamOrigin, latencyMs, jitterMs, upstream, log }).catch(() => outgoing.destroy());
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
@@ -53,6 +57,7 @@ export async function startDelayingProxy(upstreamOrigin: string, latencyMs: numb
 interface Forwarding {
   upstreamOrigin: string;
   latencyMs: number;
+  jitterMs: number;
   upstream: Agent;
   log: ProxiedRequest[];
 }
@@ -63,7 +68,7 @@ async function forward(incoming: IncomingMessage, outgoing: ServerResponse, via:
   for await (const chunk of incoming) chunks.push(chunk as Buffer);
   const method = incoming.method ?? "GET";
   const path = incoming.url ?? "/";
-  await sleep(via.latencyMs / 2);
+  await sleep(via.latencyMs / 2 + Math.random() * via.jitterMs);
   let status = 502;
   let headers: Record<string, string> = {};
   let body: Buffer = Buffer.alloc(0);

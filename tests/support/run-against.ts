@@ -12,10 +12,14 @@ import { specValidators } from "../../src/validation/validators.js";
 /** Fixed so the gallery is reproducible; the seed of a failure is in the finding. */
 export const GALLERY_SEED = 20261129;
 
-/** How the requests go: `concurrency` 1 is the plain one-at-a-time plan; `latencyMs` puts a delaying proxy in front. */
+/**
+ * How the requests go: `concurrency` 1 is the plain one-at-a-time plan; `latencyMs` puts a delaying
+ * proxy in front, and `jitterMs` lets requests sent together arrive in any order.
+ */
 export interface PlanOptions {
   concurrency?: number;
   latencyMs?: number;
+  jitterMs?: number;
 }
 
 export async function runAgainst(
@@ -25,7 +29,8 @@ export async function runAgainst(
   plan: PlanOptions = {},
 ): Promise<RunResult> {
   const provider = await startProvider(options);
-  const proxy = plan.latencyMs === undefined ? undefined : await startDelayingProxy(new URL(provider.baseUrl).origin, plan.latencyMs);
+  const proxy =
+    plan.latencyMs === undefined ? undefined : await startDelayingProxy(new URL(provider.baseUrl).origin, plan.latencyMs, plan.jitterMs);
   const baseUrl = proxy ? `${proxy.origin}${BASE_PATH}` : provider.baseUrl;
   const transport = new HttpTransport({ baseUrl, timeoutMs: timeoutMs + (plan.latencyMs ?? 0), connections: 64 });
   try {
