@@ -103,7 +103,10 @@ interface Probe {
   orgId: string;
   body: PatchBody;
   authorization: string | null | undefined;
+  delivered?: boolean;
   deliver(response: Observed): void;
+  /** The batch could not send it: the member's check then fails as a crash would (and is replayed). */
+  fail(error: unknown): void;
 }
 
 /** A promise and the function that settles it. */
@@ -189,8 +192,9 @@ export class RefusalBatch {
     if (!this.sending && this.arrived === this.roll.length) {
       this.sending = true;
       this.send()
-        .catch(() => {
+        .catch((error: unknown) => {
           this.anomaly = true;
+          for (const probe of this.probes) if (!probe.delivered) probe.fail(error);
         })
         .finally(() => this.flushed.resolve());
     }
@@ -211,8 +215,8 @@ export class RefusalBatch {
       this.anomaly = true;
       return ctx.patch(orgId, body, authorization);
     }
-    return new Promise((deliver) => {
-      this.probes.push({ ctx, orgId, body, authorization, deliver });
+    return new Promise((deliver, fail) => {
+      this.probes.push({ ctx, orgId, body, authorization, deliver, fail });
       this.arrived += 1;
       this.progress();
     });
@@ -232,7 +236,7 @@ export class RefusalBatch {
   private async send(): Promise<void> {
     const before = await this.before();
     const orgId = this.planCtx.orgId;
-    // Probes that carry the org's own name go first: they cannot hide a change, and nothing else may follow them unread.
+    // Probes that carry the org's own name (or go to another org) first: landing after a change, they could hide it.
     const harmless = (probe: Probe) =>
       probe.orgId !== orgId || before === undefined || isDeepStrictEqual(probe.body, { json: { name: before.name } });
     const alone = (probe: Probe) => !harmless(probe) && before !== undefined && mayRestore(probe.body, before);
@@ -258,7 +262,9 @@ export class RefusalBatch {
   }
 
   private async sendOne(probe: Probe): Promise<void> {
-    probe.deliver(await probe.ctx.patch(probe.orgId, probe.body, probe.authorization));
+    const response = await probe.ctx.patch(probe.orgId, probe.body, probe.authorization);
+    probe.delivered = true;
+    probe.deliver(response);
   }
 
   private async read(): Promise<Organization | undefined> {
