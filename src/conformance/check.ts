@@ -17,6 +17,8 @@ export interface Check {
   /** `read` checks send only GETs and may run concurrently; `write` checks run alone, in order. */
   phase: "read" | "write";
   requires: readonly Requirement[];
+  /** Every PATCH it sends is one a correct API refuses: the request plan may batch it (plan.ts). */
+  refusedOnly?: boolean;
   run(ctx: CheckContext): Promise<void>;
 }
 

@@ -12,6 +12,7 @@ import { catalog } from "./catalog.js";
 import { type Check, skipReason } from "./check.js";
 import { CheckContext, RESPONSE_TIME_RULE, type RunServices } from "./context.js";
 import { Coverage, type CoverageCell } from "./coverage.js";
+import { concurrencyOf, runWriteChecks } from "./plan.js";
 import { Interrupted, interruptionOf } from "./safety/interrupt.js";
 import type { RestoreOutcome } from "./safety/restore.js";
 import { type SnapshotSummary, summaryOf } from "./safety/snapshot.js";
@@ -125,7 +126,7 @@ export async function runChecks(options: RunOptions): Promise<RunResult> {
   }
   await runConcurrently(
     checks.filter((c) => c.phase === "read" && runnable(c)),
-    options.concurrency ?? 4,
+    concurrencyOf(options),
     async (check) => {
       results.set(check, await runOne(check, services, options.signal));
     },
@@ -170,7 +171,9 @@ async function runWrites(
     return undefined;
   }
   // runOne never throws (a crashing check is an "error" result), so restoration always follows.
-  for (const check of writes) results.set(check, await runOne(check, services, options.signal));
+  await runWriteChecks(writes, services, async (check, planned) => {
+    results.set(check, await runOne(planned, services, options.signal));
+  });
   const outcome = await endWrites(services, plan.entry, options.journalPath);
   if (outcome === undefined) return undefined;
   const command = options.journalPath ? options.restoreCommand : undefined;

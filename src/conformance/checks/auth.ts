@@ -64,6 +64,7 @@ export const authChecks: Check[] = operations.flatMap((op) =>
       operationId: op.operationId,
       phase: op.operationId === "updateOrganization" ? "write" : "read",
       requires: op.operationId === "updateOrganization" ? ["org", "writes"] : op.operationId === "getOrganization" ? ["org"] : [],
+      refusedOnly: op.operationId === "updateOrganization",
       run: (ctx) => op.send(ctx, variant.authorization(ctx)),
     }),
   ),
