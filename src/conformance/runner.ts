@@ -1,7 +1,7 @@
 /**
- * Runs the catalog against a target: read checks concurrently, then write checks in order (plan.ts batches
- * consecutive refusal checks) between a snapshot of the org (journalled) and its restoration. Produces a RunResult: data that
- * every reporter renders.
+ * Runs the catalog against a target: read checks concurrently, then write checks in order (plan.ts
+ * batches consecutive refusal checks) between a snapshot of the org (journalled) and its restoration.
+ * Produces a RunResult: data that every reporter renders.
  */
 import { type Finding, finding } from "../findings/finding.js";
 import { LatencyLog, type LatencyRow } from "../findings/latency.js";
