@@ -1,6 +1,7 @@
 /**
  * `npm run conformance -- [--report-dir DIR] [--read-only] [--restore] [--timeout-ms N] [--journal FILE] [--lock-wait-ms N]
- *   [--baseline FILE] [--fail-on new|any] [--known-issues FILE] [--fail-on-skip] [--history FILE] [--max-response-ms N]`
+ *   [--baseline FILE] [--fail-on new|any] [--known-issues FILE] [--fail-on-skip] [--history FILE] [--max-response-ms N]
+ *   [--concurrency N]`
  * Exit codes: 0 the verdict does not fail the gate; 1 findings fail it (or, with --fail-on-skip, a
  * check was skipped); 2 the run could not be made (or was interrupted, or a check crashed, or it ended
  * without a verdict, or it skipped a check against the embedded provider); 3 the org could not be
@@ -67,6 +68,7 @@ async function runGate(settings: Settings, redactor: Redactor): Promise<number> 
       signal: interrupt.signal,
       generated: { seed: settings.seed, runs: settings.runs },
       maxResponseMs: settings.maxResponseMs,
+      concurrency: settings.concurrency,
     });
     const run = concludeRun(result, settings, gateInputs, interrupt.signal.aborted);
     const files = writeReports(settings.reportDir, run, validators.spec, redactor);

@@ -48,6 +48,8 @@ export interface Settings {
   historyPath?: string;
   /** --max-response-ms: a slower response is a `response-time` finding. */
   maxResponseMs?: number;
+  /** Reads and refused probes in flight at once (undefined: the request plan's default; 1: one request at a time). */
+  concurrency?: number;
 }
 
 /** Every TENANT_API_* variable the suite reads: any other name of that prefix is refused as a typo. */
@@ -116,6 +118,7 @@ export function parseSettings(argv: string[], env: NodeJS.ProcessEnv): Settings 
     failOnSkip: flags["fail-on-skip"] === true,
     historyPath: flags.history as string | undefined,
     maxResponseMs: parseInteger(flags["max-response-ms"] as string | undefined, "--max-response-ms", 1, 600_000),
+    concurrency: parseInteger(flags.concurrency as string | undefined, "--concurrency", 1, 64),
   };
   if (settings.baseUrl !== undefined && settings.token === undefined) {
     throw new ToolError("CONFIG_MISSING", `${ENV.token} is required when ${ENV.baseUrl} is set`);
@@ -182,6 +185,7 @@ function parseFlags(argv: string[]): Record<string, string | boolean | undefined
         "fail-on-skip": { type: "boolean" },
         history: { type: "string" },
         "max-response-ms": { type: "string" },
+        concurrency: { type: "string" },
       },
       strict: true,
     }).values;

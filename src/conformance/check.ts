@@ -20,6 +20,8 @@ export interface Check {
    */
   phase: "read" | "write" | "final";
   requires: readonly Requirement[];
+  /** Every PATCH it sends is one a correct API refuses: the request plan may batch it (plan.ts). */
+  refusedOnly?: boolean;
   run(ctx: CheckContext): Promise<void>;
 }
 

@@ -47,6 +47,8 @@ export interface RunServices {
   coverage: Coverage;
   /** Seed and count for the generated-body check. */
   generated: { seed: number; runs: number };
+  /** Reads and refused probes in flight at once (plan.ts; default DEFAULT_CONCURRENCY). */
+  concurrency?: number;
   /** Consecutive requests that got no response at all: the runner stops when the target is down. */
   health: { consecutiveFailures: number; patchesSent: number };
   /** Aborted by SIGINT/SIGTERM: from then on no request starts (each call throws Interrupted). */

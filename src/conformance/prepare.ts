@@ -10,6 +10,7 @@ import { ENV, type Settings } from "../config/settings.js";
 import { ToolError } from "../errors.js";
 import { type Exchange, HttpTransport } from "../http/transport.js";
 import { type ProviderHandle, type ProviderInfo, startProvider } from "../provider/server.js";
+import { DEFAULT_CONCURRENCY } from "./plan.js";
 import { DEFAULT_INVALID_ORG_ID, deriveMissingId, type Target } from "./target.js";
 
 export interface Prepared {
@@ -23,15 +24,24 @@ export async function prepare(settings: Settings): Promise<Prepared> {
   if (settings.baseUrl === undefined) {
     const provider = await startProvider();
     const target = targetFromProvider(provider, settings.readOnly ? "--read-only was given" : undefined);
-    return { target, provider, transport: new HttpTransport({ baseUrl: provider.baseUrl, timeoutMs: settings.timeoutMs }) };
+    return {
+      target,
+      provider,
+      transport: new HttpTransport({ baseUrl: provider.baseUrl, timeoutMs: settings.timeoutMs, connections: connectionsFor(settings) }),
+    };
   }
-  const transport = new HttpTransport({ baseUrl: settings.baseUrl, timeoutMs: settings.timeoutMs });
+  const transport = new HttpTransport({ baseUrl: settings.baseUrl, timeoutMs: settings.timeoutMs, connections: connectionsFor(settings) });
   try {
     return { target: await liveTarget(settings, settings.baseUrl, transport), transport };
   } catch (error) {
     await transport.close();
     throw error;
   }
+}
+
+/** Enough connections for every request the plan may have in flight at once. */
+function connectionsFor(settings: Settings): number {
+  return Math.max(8, settings.concurrency ?? DEFAULT_CONCURRENCY);
 }
 
 export async function release(prepared: Prepared): Promise<void> {

@@ -1,7 +1,7 @@
 /**
- * Runs the catalog against a target: read checks concurrently, then write checks one at a time
- * between a snapshot of the org (journalled) and its restoration. Produces a RunResult: data that
- * every reporter renders.
+ * Runs the catalog against a target: read checks concurrently, then write checks in order (plan.ts
+ * batches consecutive refusal checks) between a snapshot of the org (journalled) and its restoration.
+ * Produces a RunResult: data that every reporter renders.
  */
 import { type Finding, finding } from "../findings/finding.js";
 import { LatencyLog, type LatencyRow } from "../findings/latency.js";
@@ -13,6 +13,7 @@ import { type Check, CheckSkipped, skipReason } from "./check.js";
 import { CheckContext, RESPONSE_TIME_RULE, type RunServices } from "./context.js";
 import { Coverage, type CoverageCell } from "./coverage.js";
 import { Observations } from "./invariants/observations.js";
+import { concurrencyOf, runWriteChecks } from "./plan.js";
 import { Interrupted, interruptionOf } from "./safety/interrupt.js";
 import type { RestoreOutcome } from "./safety/restore.js";
 import { type SnapshotSummary, summaryOf } from "./safety/snapshot.js";
@@ -127,7 +128,7 @@ export async function runChecks(options: RunOptions): Promise<RunResult> {
   }
   await runConcurrently(
     checks.filter((c) => c.phase === "read" && runnable(c)),
-    options.concurrency ?? 4,
+    concurrencyOf(options),
     async (check) => {
       results.set(check, await runOne(check, services, options.signal));
     },
@@ -175,7 +176,9 @@ async function runWrites(
     return undefined;
   }
   // runOne never throws (a crashing check is an "error" result), so restoration always follows.
-  for (const check of writes) results.set(check, await runOne(check, services, options.signal));
+  await runWriteChecks(writes, services, async (check, planned) => {
+    results.set(check, await runOne(planned, services, options.signal));
+  });
   const outcome = await endWrites(services, plan.entry, options.journalPath);
   if (outcome === undefined) return undefined;
   const command = options.journalPath ? options.restoreCommand : undefined;

@@ -60,6 +60,8 @@ export interface TransportOptions {
   /** GET retries on 429/503; waits are capped by maxRetryWaitMs (a longer Retry-After is not awaited). */
   maxRetries?: number;
   maxRetryWaitMs?: number;
+  /** Connections to the origin, so that many requests can be in flight at once (default 8). */
+  connections?: number;
   dispatcher?: Dispatcher;
 }
 
@@ -82,7 +84,7 @@ export class HttpTransport {
         connectTimeout: Math.min(options.timeoutMs, 5_000),
         headersTimeout: options.timeoutMs,
         bodyTimeout: options.timeoutMs,
-        connections: 8,
+        connections: options.connections ?? 8,
       });
   }
 

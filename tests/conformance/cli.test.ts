@@ -161,7 +161,8 @@ describe("npm run conformance", () => {
     });
     const before = { ...provider.state.organizations.get(provider.orgs.editable) };
     const dir = tempDir();
-    const run = await runConformance([], {
+    // One request at a time, so the writes still run when the signal (relayed by tsx) arrives.
+    const run = await runConformance(["--concurrency", "1"], {
       env: liveEnv(provider, { TENANT_API_ALLOW_MUTATIONS: "1" }),
       cwd: dir,
       onStart: (child) => void patched.then(() => child.kill("SIGTERM")),

@@ -5,6 +5,7 @@
  */
 import { randomBytes } from "node:crypto";
 import type { Role } from "../../src/provider/fixtures.js";
+import type { StoredOrganization } from "../../src/provider/fixtures.js";
 import { type ProviderRules, referenceRules } from "../../src/provider/rules.js";
 import type { ProviderOptions } from "../../src/provider/server.js";
 import type { OrganizationUpdate } from "../../src/spec/types.js";
@@ -246,6 +247,52 @@ export const faults: Fault[] = [
       },
     },
     expect: ["rejected-patch-changed-org", "generated-counterexample"],
+  },
+  {
+    name: "a refused PATCH still stores a valid name it carries",
+    options: {
+      rules: {
+        checkUpdate: (body, org, v) => {
+          const rejection = referenceRules.checkUpdate(body, org, v);
+          const name = (body as { name?: unknown } | null)?.name;
+          if (rejection && typeof name === "string" && name !== "" && [...name].length <= 100) org.name = name;
+          return rejection;
+        },
+      },
+    },
+    expect: ["rejected-patch-changed-org", "generated-counterexample"],
+    onlyGenerated: true,
+  },
+  {
+    // Every update rule reads its change back, so each one sees that nothing was stored.
+    name: "an update is answered but not stored",
+    options: notStored(),
+    expect: [
+      "patch-name-100-ascii",
+      "patch-name-100-two-byte",
+      "patch-name-100-astral",
+      "patch-description-empty-clears",
+      "patch-name-only-keeps-description",
+      "patch-description-only-keeps-name",
+      "patch-unknown-properties-ignored",
+      "patch-response-equals-get",
+      ...GENERATED,
+    ],
+  },
+  {
+    // The read after the restore's PATCH is the first after an update, too: the restore cannot be verified.
+    name: "the first GET after an update returns the organization as it was before the update",
+    options: staleFirstRead(),
+    expect: [
+      "patch-name-100-ascii",
+      "patch-name-100-two-byte",
+      "patch-name-100-astral",
+      "patch-description-empty-clears",
+      "patch-unknown-properties-ignored",
+      "patch-response-equals-get",
+      "restore-failed",
+      ...GENERATED,
+    ],
   },
   {
     name: "the list omits organizations the caller owns",
@@ -570,6 +617,39 @@ function staleUpdateResponses(): Partial<ProviderOptions["rules"]> {
       return shown;
     },
     presentUpdated: (org, rules) => lastRead.get(org.id) ?? rules.present(org),
+  };
+}
+
+/** The PATCH response shows the update, but the store keeps the organization as it was. */
+function notStored(): ProviderOptions {
+  let answered: StoredOrganization | undefined;
+  return {
+    rules: {
+      applyUpdate: (org, update) => {
+        answered = { ...org };
+        referenceRules.applyUpdate(answered, update);
+      },
+      presentUpdated: (org, rules) => rules.present(answered ?? org),
+    },
+  };
+}
+
+/** A read replica that lags by one read: the first GET after an update shows the organization before it. */
+function staleFirstRead(): ProviderOptions {
+  let previous: StoredOrganization | undefined;
+  return {
+    rules: {
+      applyUpdate: (org, update) => {
+        previous = { ...org };
+        referenceRules.applyUpdate(org, update);
+      },
+      presentUpdated: (org) => ({ ...org }),
+      present: (org) => {
+        const shown = previous?.id === org.id ? previous : org;
+        previous = undefined;
+        return { ...shown };
+      },
+    },
   };
 }
 

@@ -89,6 +89,8 @@ export const authChecks: Check[] = operations.flatMap((op) =>
       operationId: op.operationId,
       phase: op.operationId === "updateOrganization" ? "write" : "read",
       requires: op.operationId === "updateOrganization" ? ["org", "writes"] : op.operationId === "getOrganization" ? ["org"] : [],
+      // A freedom (lowercase scheme may be 200) may apply its probe, so it never joins a batch of refusals.
+      refusedOnly: op.operationId === "updateOrganization" && variant.allowed === undefined,
       run: (ctx) => op.send(ctx, variant.authorization(ctx), variant.allowed ?? [401]),
     }),
   ),

@@ -10,6 +10,7 @@ export const patchPermissionChecks: Check[] = [
     operationId: "updateOrganization",
     phase: "write",
     requires: ["org", "member", "writes"],
+    refusedOnly: true,
     async run(ctx) {
       await refusedPatch(ctx, { body: harmlessBody(await readOrg(ctx)), authorization: ctx.bearer("member"), allowed: [403] });
     },
@@ -20,6 +21,7 @@ export const patchPermissionChecks: Check[] = [
     operationId: "updateOrganization",
     phase: "write",
     requires: ["foreign", "writes"],
+    refusedOnly: true,
     async run(ctx) {
       const orgId = ctx.target.foreignOrgId ?? "";
       // Readable only if the server is already wrong; then its own name makes the probe harmless.
@@ -40,6 +42,7 @@ function refusedForId(id: string, title: string, orgIdOf: (target: Target) => st
     operationId: "updateOrganization",
     phase: "write",
     requires: ["org", "writes"],
+    refusedOnly: true,
     async run(ctx) {
       const body = harmlessBody(await readOrg(ctx));
       await refusedPatch(ctx, { orgId: orgIdOf(ctx.target), body, allowed: [status], compare: false });

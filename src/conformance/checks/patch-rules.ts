@@ -37,6 +37,7 @@ const rejectionChecks: Check[] = rejected.map(
     ...write,
     id,
     title: `Updating an organization with ${title} returns 400 and changes nothing`,
+    refusedOnly: true,
     run: async (ctx) => {
       await refusedPatch(ctx, { body, allowed: [400] });
     },

@@ -5,9 +5,12 @@
 import { isDeepStrictEqual } from "node:util";
 import type { Organization } from "../../spec/types.js";
 import { type CheckContext, describeValue, type Observed, type PatchBody } from "../context.js";
+import { batchOf } from "../plan.js";
 
 /** The org as the owner sees it now; undefined when it cannot be read cleanly. */
 export async function readOrg(ctx: CheckContext, orgId: string = ctx.orgId): Promise<Organization | undefined> {
+  const shared = orgId === ctx.target.orgId ? batchOf(ctx)?.sharedBefore() : undefined;
+  if (shared) return shared; // one read for every probe of a batch (plan.ts)
   const got = await ctx.get(orgId);
   return got.status === 200 && got.clean ? (got.body as Organization) : undefined;
 }
@@ -27,18 +30,24 @@ export interface RefusedPatch {
   compare?: boolean;
 }
 
-/** Sends a PATCH that must be refused, then proves the org is exactly as it was. */
+/**
+ * Sends a PATCH that must be refused, then proves the org is exactly as it was. In a batch (plan.ts)
+ * the PATCH goes out with the batch's other probes and the org under test is read once for all.
+ */
 export async function refusedPatch(ctx: CheckContext, probe: RefusedPatch): Promise<Observed> {
   const orgId = probe.orgId ?? ctx.orgId;
   const compare = probe.compare ?? true;
+  const batch = batchOf(ctx);
   const before = compare ? await readOrg(ctx, orgId) : undefined;
-  const response = await ctx.patch(orgId, probe.body, probe.authorization);
+  const response = await (batch
+    ? batch.patch(ctx, orgId, probe.body, probe.authorization)
+    : ctx.patch(orgId, probe.body, probe.authorization));
   ctx.expectStatus(response, probe.allowed);
   // A probe accepted where the docs leave a freedom (`bearer <token>` may be 200) was applied, not rejected:
   // whether it kept the other fields is the update rules' concern, not this one.
   const acceptedFreely = response.status !== undefined && response.status < 300 && probe.allowed.includes(response.status);
   if (before !== undefined && !acceptedFreely) {
-    const after = await readOrg(ctx, orgId);
+    const after = batch && orgId === ctx.target.orgId ? await batch.afterAll() : await readOrg(ctx, orgId);
     if (after !== undefined) expectUnchanged(ctx, response, before, after);
   }
   return response;

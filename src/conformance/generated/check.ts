@@ -6,14 +6,13 @@
  */
 import { isDeepStrictEqual } from "node:util";
 import fc from "fast-check";
-import type { Organization } from "../../spec/types.js";
 import { preview } from "../../validation/problems.js";
 import type { Check } from "../check.js";
-import { RESPONSE_EQUALS_GET, readOrg } from "../checks/patch-support.js";
-import { CheckContext, describeValue } from "../context.js";
+import type { CheckContext } from "../context.js";
 import { Interrupted, throwIfInterrupted } from "../safety/interrupt.js";
 import { patchBody } from "./arbitraries.js";
-import { judge } from "./oracle.js";
+import { judgeBody, type Observation, observe } from "./observation.js";
+import { observeBodies, trialOf } from "./plan.js";
 
 export const GENERATED_CHECK_ID = "patch-generated-bodies";
 
@@ -36,41 +35,57 @@ export const generatedBodiesCheck: Check = {
   async run(ctx) {
     const { seed, runs } = ctx.services.generated;
     if (runs === 0) return ctx.note("generated bodies: --runs 0, none sent");
+    const started = performance.now();
     // A description to keep: name-only bodies must leave it as it is.
-    await ctx.patch(ctx.orgId, { json: { description: "conformance: generated-body baseline" } });
+    const sendBaseline = async () => {
+      await ctx.patch(ctx.orgId, { json: { description: "conformance: generated-body baseline" } });
+    };
+    // The bodies fast-check will try, in order, so the request plan can observe them with fewer waits.
+    const bodies = await generatedBodies(seed, runs);
+    const planned = await plannedObservations(ctx, bodies, sendBaseline, started + TIME_LIMIT_MS);
     let trialCouldNotJudge: string | undefined;
     let lastFailure: { body: unknown; findings: CheckContext["findings"] } | undefined;
     let shrinkTrials = 0;
-    const { signal } = ctx.services;
-    const property = fc.asyncProperty(patchBody, async (body) => {
+    let tried = 0;
+    const { signal, validators } = ctx.services;
+    const property = fc.asyncProperty(patchBody, async (generated) => {
+      const body = JSON.parse(JSON.stringify(generated)) as unknown;
+      const index = tried++;
+      // Observed ahead by the request plan (it stops at the first body that does not pass): no request now.
+      const seen = index < planned.length && isDeepStrictEqual(body, bodies[index]) ? planned[index] : undefined;
       // An interrupting precondition failure ends generation and shrinking at once (no further
       // run, no shrink step), where a thrown error would count as a failure and start shrinking.
-      if (signal?.aborted) throw new fc.PreconditionFailure(true);
+      if (signal?.aborted && seen === undefined) throw new fc.PreconditionFailure(true);
       if (lastFailure !== undefined && ++shrinkTrials > SHRINK_TRIALS) throw new fc.PreconditionFailure(true);
       // Once the org cannot be read cleanly no body can be judged, so send nothing more. Such a trial
       // counts as "failing" without a finding of its own: fast-check then stops at once (every shrink
       // candidate fails the same way) instead of trying shrink candidates until the time limit, and only
       // a real failure (lastFailure) is ever reported.
       if (trialCouldNotJudge !== undefined) return false;
-      const trial = new CheckContext(generatedBodiesCheck, ctx.services);
-      try {
-        await tryBody(trial, JSON.parse(JSON.stringify(body)) as unknown);
-      } catch (error) {
-        if (error instanceof Interrupted) throw new fc.PreconditionFailure(true);
-        throw error;
-      } finally {
-        ctx.requests += trial.requests;
+      const trial = trialOf(ctx);
+      if (seen !== undefined) {
+        trial.findings.push(...seen.own);
+        judgeBody(trial, body, seen, validators);
+      } else {
+        try {
+          judgeBody(trial, body, await observe(trial, body), validators);
+        } catch (error) {
+          if (error instanceof Interrupted) throw new fc.PreconditionFailure(true);
+          throw error;
+        } finally {
+          ctx.requests += trial.requests;
+        }
       }
       trialCouldNotJudge ??= trial.cannotJudge;
       if (trial.cannotJudge !== undefined && trial.findings.length === 0) return false;
       if (trial.findings.length === 0) return true;
-      lastFailure = { body, findings: trial.findings };
+      lastFailure = { body: generated, findings: trial.findings };
       return false;
     });
     const details = await fc.check(property, {
       seed,
       numRuns: runs,
-      interruptAfterTimeLimit: TIME_LIMIT_MS,
+      interruptAfterTimeLimit: Math.max(1, TIME_LIMIT_MS - (performance.now() - started)),
       markInterruptAsFailure: false,
     });
     const replay = `--seed ${seed} --runs ${runs}`;
@@ -99,49 +114,34 @@ export const generatedBodiesCheck: Check = {
   },
 };
 
-async function tryBody(ctx: CheckContext, body: unknown): Promise<void> {
-  const before = await readOrg(ctx);
-  // An org that cannot be read cleanly is the every-response rules' finding; this check cannot judge.
-  if (before === undefined) return ctx.couldNotJudge("the organization could not be read cleanly (see the every-response findings)");
-  const verdict = judge(body, before, ctx.services.validators);
-  const response = await ctx.patch(ctx.orgId, { json: body });
-  if (response.status !== undefined && response.status >= 500) {
-    return ctx.fail(response, {
-      code: "generated-5xx",
-      expected: `status ${verdict.accept ? 200 : 400}`,
-      actual: `status ${response.status} for ${preview(body, 120)}`,
-    });
-  }
-  const allowed = verdict.accept ? (verdict.mayRefuse ? [200, 400] : [200]) : [400];
-  if (!ctx.expectStatus(response, allowed)) return;
-  const after = await readOrg(ctx);
-  if (!ctx.usable(response) || after === undefined) return;
-  if (response.status === 200 && verdict.accept) {
-    // Stored right but answered wrong is the response's own rule, not a broken update rule.
-    const seen = ctx.findings.length;
-    expectOrg(ctx, after, verdict.expected, "in a following GET: ", response);
-    const storedRight = ctx.findings.length === seen;
-    expectOrg(ctx, response.body as Organization, verdict.expected, "", response, storedRight ? RESPONSE_EQUALS_GET : undefined);
-  } else {
-    expectOrg(ctx, after, before, "unchanged after a rejected PATCH: ", response, "rejected-patch-changed-org");
+/**
+ * The plan's observations (none when it has no plan: then the baseline is sent and every body goes
+ * live). Interrupted while planning, nothing planned has failed yet (the plan stops at the first
+ * failure), so the property starts live and stops at once on the signal.
+ */
+async function plannedObservations(
+  ctx: CheckContext,
+  bodies: readonly unknown[],
+  sendBaseline: () => Promise<void>,
+  deadline: number,
+): Promise<Observation[]> {
+  try {
+    return (await observeBodies(ctx, bodies, sendBaseline, deadline)) ?? [];
+  } catch (error) {
+    if (error instanceof Interrupted) return [];
+    throw error;
   }
 }
 
-/** Exact equality of every field (no trimming, escaping or normalising); a cleared description may be "". */
-function expectOrg(
-  ctx: CheckContext,
-  actual: Organization,
-  expected: Organization,
-  what: string,
-  response: Parameters<CheckContext["fail"]>[0],
-  code?: string,
-): void {
-  const fields = new Set([...Object.keys(expected), ...Object.keys(actual)]);
-  for (const field of fields) {
-    const got = (actual as Record<string, unknown>)[field];
-    const want = (expected as Record<string, unknown>)[field];
-    if (isDeepStrictEqual(got, want) || (field === "description" && want === undefined && got === "")) continue;
-    if (!(field in expected) && field !== "description" && field !== "name") continue; // extra properties are allowed
-    ctx.fail(response, { code, pointer: `/${field}`, expected: `${what}${describeValue(want)}`, actual: describeValue(got) });
-  }
+/** The bodies `fc.check` generates for this seed and count, in order (a dry run: generation only, nothing sent). */
+export async function generatedBodies(seed: number, runs: number): Promise<unknown[]> {
+  const bodies: unknown[] = [];
+  await fc.check(
+    fc.asyncProperty(patchBody, async (body) => {
+      bodies.push(JSON.parse(JSON.stringify(body)));
+      return true;
+    }),
+    { seed, numRuns: runs },
+  );
+  return bodies;
 }
