@@ -4,8 +4,7 @@
  * providers that a correct suite must pass. Every check of the suite appears here at least once.
  */
 import { randomBytes } from "node:crypto";
-import type { Role } from "../../src/provider/fixtures.js";
-import type { StoredOrganization } from "../../src/provider/fixtures.js";
+import type { Role, StoredOrganization } from "../../src/provider/fixtures.js";
 import { type ProviderRules, referenceRules } from "../../src/provider/rules.js";
 import type { ProviderOptions } from "../../src/provider/server.js";
 import type { OrganizationUpdate } from "../../src/spec/types.js";
