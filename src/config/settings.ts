@@ -7,6 +7,7 @@ import { parseArgs } from "node:util";
 import { closest } from "fastest-levenshtein";
 import { ToolError } from "../errors.js";
 import { parseDotEnv } from "./dotenv.js";
+import { flagError, joinNegativeNumbers, parseInteger } from "./flags.js";
 
 export interface Settings {
   /** Server URL including `/tenant`; undefined: run against the embedded reference provider. */
@@ -89,7 +90,7 @@ export function parseSettings(argv: string[], env: NodeJS.ProcessEnv): Settings 
     journalPath: flags.journal as string | undefined,
     lockWaitMs: parseInteger(flags["lock-wait-ms"] as string | undefined, "--lock-wait-ms", 0, 3_600_000) ?? 0,
     seed: parseInteger(flags.seed as string | undefined, "--seed", 0, 2 ** 31 - 1),
-    runs: parseInteger(flags.runs as string | undefined, "--runs", 0, 100_000),
+    runs: parseInteger(flags.runs as string | undefined, "--runs", 1, 100_000),
   };
   if (settings.baseUrl !== undefined && settings.token === undefined) {
     throw new ToolError("CONFIG_MISSING", `${ENV.token} is required when ${ENV.baseUrl} is set`);
@@ -140,7 +141,7 @@ function checkOrgId(name: string, value: string): string {
 function parseFlags(argv: string[]): Record<string, string | boolean | undefined> {
   try {
     return parseArgs({
-      args: argv,
+      args: joinNegativeNumbers(argv),
       options: {
         "report-dir": { type: "string" },
         "read-only": { type: "boolean" },
@@ -154,7 +155,7 @@ function parseFlags(argv: string[]): Record<string, string | boolean | undefined
       strict: true,
     }).values;
   } catch (error) {
-    throw new ToolError("CONFIG_INVALID", (error as Error).message.split("\n")[0] ?? "invalid flags");
+    throw flagError(error);
   }
 }
 
@@ -183,15 +184,6 @@ function parseFlag(value: string | undefined, name: string): boolean {
 
 function parseTimeout(value: string | undefined): number {
   return parseInteger(value, "--timeout-ms", 100, 600_000) ?? DEFAULT_TIMEOUT_MS;
-}
-
-function parseInteger(value: string | undefined, name: string, min: number, max: number): number | undefined {
-  if (value === undefined) return undefined;
-  const number = Number(value);
-  if (!/^\d+$/.test(value) || number < min || number > max) {
-    throw new ToolError("CONFIG_INVALID", `${name} must be an integer from ${min} to ${max}, got ${JSON.stringify(value)}`);
-  }
-  return number;
 }
 
 /** The secrets as the environment holds them, before any parsing, so even a config error is redacted. */

@@ -68,6 +68,16 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Seed and count of generated PATCH bodies (default: a fresh seed, DEFAULT_GENERATED_RUNS). */
   generated?: { seed?: number; runs?: number };
+  /** Called when a check ends and when a request completes (the console's progress line). */
+  onProgress?: (progress: RunProgress) => void;
+}
+
+export interface RunProgress {
+  /** Checks with a result, skipped ones included. */
+  checksDone: number;
+  checksTotal: number;
+  /** Requests completed, the snapshot's and the restore's included. */
+  requests: number;
 }
 
 export const DEFAULT_GENERATED_RUNS = 100;
@@ -84,9 +94,16 @@ export async function runChecks(options: RunOptions): Promise<RunResult> {
   const startedAt = new Date().toISOString();
   const coverage = new Coverage(options.spec);
   const generated = { seed: options.generated?.seed ?? freshSeed(), runs: options.generated?.runs ?? DEFAULT_GENERATED_RUNS };
-  const services: RunServices = { ...options, coverage, generated, health: { consecutiveFailures: 0, patchesSent: 0 } };
   const checks = options.checks ?? catalog;
   const results = new Map<Check, CheckResult>();
+  let requests = 0;
+  const progress = () => options.onProgress?.({ checksDone: results.size, checksTotal: checks.length, requests });
+  const counted = () => {
+    requests += 1;
+    progress();
+  };
+  const transport = options.onProgress ? afterEachSend(options.transport, counted) : options.transport;
+  const services: RunServices = { ...options, transport, coverage, generated, health: { consecutiveFailures: 0, patchesSent: 0 } };
   const runnable = (check: Check) => !results.has(check);
   for (const check of checks) {
     const reason = skipReason(check, options.target);
@@ -97,10 +114,11 @@ export async function runChecks(options: RunOptions): Promise<RunResult> {
     options.concurrency ?? 4,
     async (check) => {
       results.set(check, await runOne(check, services, options.signal));
+      progress();
     },
   );
   const writes = checks.filter((c) => c.phase === "write" && runnable(c));
-  const restore = writes.length > 0 ? await runWrites(writes, services, options, results) : undefined;
+  const restore = writes.length > 0 ? await runWrites(writes, services, options, results, progress) : undefined;
   return {
     target: {
       baseUrl: options.target.baseUrl,
@@ -122,6 +140,7 @@ async function runWrites(
   services: RunServices,
   options: RunOptions,
   results: Map<Check, CheckResult>,
+  checkEnded: () => void,
 ): Promise<RunResult["restore"]> {
   if (options.signal?.aborted) {
     for (const check of writes) results.set(check, skipped(check, "the run was interrupted before the writes"));
@@ -133,7 +152,10 @@ async function runWrites(
     return undefined;
   }
   // runOne never throws (a crashing check is an "error" result), so restoration always follows.
-  for (const check of writes) results.set(check, await runOne(check, services, options.signal));
+  for (const check of writes) {
+    results.set(check, await runOne(check, services, options.signal));
+    checkEnded();
+  }
   const outcome = await endWrites(services, plan.entry, options.journalPath);
   if (outcome === undefined) return undefined;
   const command = options.journalPath ? options.restoreCommand : undefined;
@@ -211,6 +233,17 @@ function skipped(check: Check, reason: string): CheckResult {
     requests: 0,
     durationMs: 0,
   };
+}
+
+/** The same transport, calling `then` after each completed request (for progress only). */
+function afterEachSend(transport: HttpTransport, then: () => void): HttpTransport {
+  const counting: HttpTransport = Object.create(transport);
+  counting.send = async (request) => {
+    const exchange = await transport.send(request);
+    then();
+    return exchange;
+  };
+  return counting;
 }
 
 async function runConcurrently<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
