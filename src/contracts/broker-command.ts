@@ -37,8 +37,19 @@ export interface BrokerCommand {
   note?: string;
 }
 
+const WHICH_VERSION = { pacticipant: { type: "string" }, version: { type: "string" } } as const;
+
+/** Each command's flags, read before the broker's settings so a bad flag is named first. */
+const FLAGS = {
+  publish: {},
+  "can-i-deploy": { "to-environment": { type: "string" }, ...WHICH_VERSION },
+  "record-deployment": { environment: { type: "string" }, ...WHICH_VERSION },
+  "publish-provider-contract": { report: { type: "string" } },
+} as const;
+
 export function buildCommand(argv: string[], env: NodeJS.ProcessEnv, git: Git = systemGit): BrokerCommand {
   const [command, ...rest] = argv;
+  if (command !== undefined && command in FLAGS) parseCommandLine(rest, FLAGS[command as keyof typeof FLAGS], command === "publish");
   const config = brokerConfig(env);
   const names = pactNames(env);
   const base = ["--broker-base-url", config.baseUrl];
@@ -46,7 +57,7 @@ export function buildCommand(argv: string[], env: NodeJS.ProcessEnv, git: Git = 
   const versionOf = (pacticipant: string) => (pacticipant === names.provider ? providerVersion(env, git) : consumerVersion(env, git));
   switch (command) {
     case "publish": {
-      const { positionals } = parseCommandLine(rest, {}, true);
+      const { positionals } = parseCommandLine(rest, FLAGS.publish, true);
       const version = consumerVersion(env, git);
       const branch = consumerBranch(env, git);
       const build = buildUrl(env);
@@ -57,11 +68,7 @@ export function buildCommand(argv: string[], env: NodeJS.ProcessEnv, git: Git = 
       return { tool: "pact-broker", args: [...args, ...base], config };
     }
     case "can-i-deploy": {
-      const { values } = parseCommandLine(rest, {
-        "to-environment": { type: "string" },
-        pacticipant: { type: "string" },
-        version: { type: "string" },
-      });
+      const { values } = parseCommandLine(rest, FLAGS["can-i-deploy"]);
       const environment = values["to-environment"];
       if (!environment) throw new ToolError("CONFIG_MISSING", "--to-environment is required (e.g. --to-environment production)");
       const pacticipant = values.pacticipant ?? names.consumer;
@@ -100,7 +107,7 @@ export function buildCommand(argv: string[], env: NodeJS.ProcessEnv, git: Git = 
       };
     }
     case "publish-provider-contract": {
-      const { values } = parseCommandLine(rest, { report: { type: "string" } });
+      const { values } = parseCommandLine(rest, FLAGS["publish-provider-contract"]);
       const report = values.report ?? DEFAULT_REPORT;
       const evidence = selfVerification(report);
       const branch = providerBranch(env, git);
