@@ -3,7 +3,7 @@
  * Exit codes: 0 every check that ran passed; 1 at least one finding; 2 the run could not be made (or
  * was interrupted); 3 the org could not be restored or its restoration not verified.
  */
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { ensureReportDir } from "../config/report-dir.js";
 import { ENV, parseSettings, type Settings, secretsInEnv, withDotEnv } from "../config/settings.js";
 import { prepare, release } from "../conformance/prepare.js";
@@ -39,7 +39,7 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv, io: CliIo): Pr
       io.stdout.write(renderCheckList(selection.checks));
       return EXIT_OK;
     }
-    const merged = withDotEnv(env, join(io.cwd, ".env"));
+    const merged = withDotEnv(env, relative(process.cwd(), join(io.cwd, ".env")) || ".env");
     redactor.add(secretsInEnv(merged));
     const settings = parseSettings(rest, merged);
     if (settings.restore) return await restoreOnly(settings, redactor, io);
