@@ -9,11 +9,13 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { COMMANDS } from "../../src/cli/commands.js";
 import { USAGE as CONFORMANCE_USAGE } from "../../src/cli/conformance-usage.js";
+import { systemClock } from "../../src/cli/io.js";
 import { launch } from "../../src/cli/launch.js";
 import { ENV } from "../../src/config/settings.js";
 import { catalog } from "../../src/conformance/catalog.js";
 import { type ProviderHandle, startProvider } from "../../src/provider/server.js";
 import { memoryIo, steppingClock } from "../support/cli-io.js";
+import { slowProxy } from "../support/slow-proxy.js";
 
 const providers: ProviderHandle[] = [];
 afterEach(async () => {
@@ -221,6 +223,33 @@ describe("conformance progress", () => {
     for (const redraw of redraws) expect(redraw).toMatch(/^progress: \d+\/\d+ checks done, \d+ requests, \d+\.\d s$/);
     expect(redraws.at(-1)).toContain(`${readChecks.length}/${readChecks.length} checks done`);
     expect(out).toContain(`${erase}Tenant API conformance against`);
+  });
+});
+
+describe("conformance against a 150 ms API", () => {
+  it("shows progress on a terminal with the real clock (each answer takes longer than a redraw interval)", async () => {
+    const target = await provider();
+    const proxy = await slowProxy(target.baseUrl, 150);
+    try {
+      const cli = memoryIo({ cwd: tempDir(), isTTY: true, clock: systemClock });
+      const env = { ...liveEnv(target), TENANT_API_BASE_URL: proxy.baseUrl };
+      const argv = [
+        "conformance",
+        "--checks",
+        "list-owner-200,get-own-200-equals-list-entry,get-unknown-id-404",
+        "--report-dir",
+        tempDir(),
+      ];
+      expect(await launch(argv, env, cli.io)).toBe(0);
+      const redraws = cli
+        .stdout()
+        .split("\r\u001b[2K")
+        .filter((part) => part.startsWith("progress: "));
+      expect(redraws.length).toBeGreaterThan(0);
+      expect(redraws.at(-1)).toMatch(/^progress: [0-3]\/3 checks done, [1-9]\d* requests, \d+\.\d s$/);
+    } finally {
+      await proxy.close();
+    }
   });
 });
 
