@@ -1,5 +1,5 @@
 /**
- * `npm run conformance -- [--report-dir DIR] [--read-only] [--restore] [--timeout-ms N] [--journal FILE] [--lock-wait-ms N]`
+ * `npm run conformance -- [options]` (`--help` lists them: src/cli/conformance-usage.ts).
  * Exit codes: 0 every check that ran passed; 1 at least one finding; 2 the run could not be made (or
  * was interrupted); 3 the org could not be restored or its restoration not verified.
  */

@@ -164,11 +164,17 @@ describe("contracts:verify --from-broker", () => {
 
   it("a run that cannot be made is a tool error: refused credentials, no pacts", async () => {
     const refusing = await brokerWith([{ content: committed }], { requireAuthorization: "Bearer another-token" });
-    await expect(verify([...providerFlags(), "--from-broker"], env(refusing))).rejects.toMatchObject({ code: "VERIFIER_FAILED" });
+    const refused = await verify([...providerFlags(), "--from-broker"], env(refusing));
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/^contracts:verify: VERIFIER_FAILED: /);
     await refusing.close();
     const empty = await brokerWith([]);
-    await expect(verify([...providerFlags(), "--from-broker"], env(empty))).rejects.toThrow(/No pacts found/);
-    await expect(verify([...providerFlags(), "--publish"], env(empty))).rejects.toThrow(/--publish needs --from-broker/);
+    const none = await verify([...providerFlags(), "--from-broker"], env(empty));
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/No pacts found/);
+    const publish = await verify([...providerFlags(), "--publish"], env(empty));
+    expect(publish.code).toBe(2);
+    expect(publish.stderr).toBe("contracts:verify: CONFIG_INVALID: --publish needs --from-broker\n");
   }, 60_000);
 
   it("no broker is exit 2 with one line on stderr and no secret", async () => {
