@@ -1,17 +1,16 @@
 /**
- * `npm run conformance -- [--report-dir DIR] [--read-only] [--restore] [--timeout-ms N] [--journal FILE] [--lock-wait-ms N]
- *   [--baseline FILE] [--fail-on new|any] [--known-issues FILE] [--fail-on-skip] [--history FILE] [--max-response-ms N]
- *   [--concurrency N]`
+ * `npm run conformance -- [options]` (`--help` lists them: src/cli/conformance-usage.ts).
  * Exit codes: 0 the verdict does not fail the gate; 1 findings fail it (or, with --fail-on-skip, a
  * check was skipped); 2 the run could not be made (or was interrupted, or a check crashed, or it ended
  * without a verdict, or it skipped a check against the embedded provider); 3 the org could not be
  * restored or its restoration not verified.
  */
+import { join, relative } from "node:path";
 import { ensureReportDir } from "../config/report-dir.js";
 import { ENV, parseSettings, type Settings, secretsInEnv, withDotEnv } from "../config/settings.js";
 import { embeddedSkipFailure } from "../conformance/embedded-gate.js";
 import { prepare, release } from "../conformance/prepare.js";
-import { countOutcomes, runChecks } from "../conformance/runner.js";
+import { countOutcomes, freshSeed, runChecks } from "../conformance/runner.js";
 import { type Guard, guardRun } from "../conformance/safety/guard.js";
 import { readJournal, removeJournal } from "../conformance/safety/journal.js";
 import { acquireLock, describeOwner } from "../conformance/safety/lock.js";
@@ -26,22 +25,39 @@ import { renderSummary } from "../report/console.js";
 import { consoleText, terminalLine } from "../report/terminal-text.js";
 import { writeReports } from "../report/write.js";
 import { specValidators } from "../validation/validators.js";
+import { wantsHelp } from "./args.js";
+import { renderCheckList, takeCheckSelection } from "./check-selection.js";
+import { USAGE } from "./conformance-usage.js";
+import type { CliIo } from "./io.js";
+import { RunConsole } from "./run-console.js";
 
-export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
+export async function run(argv: string[], env: NodeJS.ProcessEnv, io: CliIo): Promise<number> {
+  if (wantsHelp(argv)) {
+    io.stdout.write(USAGE);
+    return EXIT_OK;
+  }
   const redactor = new Redactor(secretsInEnv(env));
   try {
-    const merged = withDotEnv(env);
+    const { selection, rest } = takeCheckSelection(argv);
+    if (selection.list) {
+      io.stdout.write(renderCheckList(selection.checks));
+      return EXIT_OK;
+    }
+    const merged = withDotEnv(env, relative(process.cwd(), join(io.cwd, ".env")) || ".env");
     redactor.add(secretsInEnv(merged));
-    const settings = parseSettings(argv, merged);
-    if (settings.restore) return await restoreOnly(settings, redactor);
-    return await runGate(settings, redactor);
+    const settings = parseSettings(rest, merged);
+    if (settings.restore) return await restoreOnly(settings, redactor, io);
+    settings.seed ??= freshSeed(); // chosen here so the header can print it before the first request
+    const gate = new RunConsole(io, redactor, selection.checks);
+    gate.header(settings);
+    return await runGate(settings, redactor, io, gate);
   } catch (error) {
-    process.stderr.write(redactor.redact(`${terminalLine(`conformance: ${describeError(error)}`)}\n`));
+    io.stderr.write(redactor.redact(`${terminalLine(`conformance: ${describeError(error)}`)}\n`));
     return EXIT_TOOL_ERROR;
   }
 }
 
-async function runGate(settings: Settings, redactor: Redactor): Promise<number> {
+async function runGate(settings: Settings, redactor: Redactor, io: CliIo, gate: RunConsole): Promise<number> {
   ensureReportDir(settings.reportDir);
   const validators = specValidators();
   const gateInputs = loadGateInputs(settings); // before any request: a bad file is exit 2
@@ -50,7 +66,7 @@ async function runGate(settings: Settings, redactor: Redactor): Promise<number> 
   prepared.transport.redactWith(redactor);
   const interrupt = new AbortController();
   const onSignal = (signal: NodeJS.Signals) => {
-    process.stderr.write(`conformance: ${signal}: no new request starts; restoring the organization, then writing the reports\n`);
+    io.stderr.write(`conformance: ${signal}: no new request starts; restoring the organization, then writing the reports\n`);
     interrupt.abort(signal);
   };
   let guard: Guard | undefined;
@@ -69,13 +85,15 @@ async function runGate(settings: Settings, redactor: Redactor): Promise<number> 
       generated: { seed: settings.seed, runs: settings.runs },
       maxResponseMs: settings.maxResponseMs,
       concurrency: settings.concurrency,
+      ...gate.runOptions(),
     });
+    gate.end();
     const run = concludeRun(result, settings, gateInputs, interrupt.signal.aborted);
     const files = writeReports(settings.reportDir, run, validators.spec, redactor);
-    process.stdout.write(redactor.redact(renderSummary(run, files)));
+    io.stdout.write(redactor.redact(renderSummary(run, files)));
     const counts = countOutcomes(result);
     if (result.restore && !result.restore.verified) {
-      process.stderr.write(
+      io.stderr.write(
         redactor.redact(consoleText(notRestoredText(result.restore.message, result.restore.snapshot, result.restore.command))),
       );
       return EXIT_NOT_RESTORED;
@@ -83,11 +101,12 @@ async function runGate(settings: Settings, redactor: Redactor): Promise<number> 
     if (interrupt.signal.aborted || counts.error > 0) return EXIT_TOOL_ERROR;
     const suiteBroken = embeddedSkipFailure(result);
     if (suiteBroken !== undefined) {
-      process.stderr.write(redactor.redact(`conformance: ${suiteBroken}\n`));
+      io.stderr.write(redactor.redact(`conformance: ${suiteBroken}\n`));
       return EXIT_TOOL_ERROR;
     }
     return gateExitCode(run);
   } finally {
+    gate.end();
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
     guard?.release();
@@ -96,7 +115,7 @@ async function runGate(settings: Settings, redactor: Redactor): Promise<number> 
 }
 
 /** Restores only the configured org, and only from a journal that names exactly it. */
-async function restoreOnly(settings: Settings, redactor: Redactor): Promise<number> {
+async function restoreOnly(settings: Settings, redactor: Redactor, io: CliIo): Promise<number> {
   if (settings.readOnly) throw new ToolError("CONFIG_INVALID", "--restore sends a PATCH, so it cannot be combined with --read-only");
   const { baseUrl = "", orgId } = settings; // parseSettings requires a base URL with --restore
   if (orgId === undefined) {
@@ -107,7 +126,7 @@ async function restoreOnly(settings: Settings, redactor: Redactor): Promise<numb
   try {
     const entry = readJournal(files.journal);
     if (entry === undefined) {
-      process.stdout.write(redactor.redact(`conformance: no journal for ${orgId} at ${files.journal}; nothing to restore\n`));
+      io.stdout.write(redactor.redact(`conformance: no journal for ${orgId} at ${files.journal}; nothing to restore\n`));
       return EXIT_OK;
     }
     if (entry.baseUrl !== baseUrl || entry.orgId !== orgId) {
@@ -116,17 +135,17 @@ async function restoreOnly(settings: Settings, redactor: Redactor): Promise<numb
         `journal ${files.journal} is for ${entry.orgId} at ${entry.baseUrl}, but ${ENV.orgId} and ${ENV.baseUrl} name ${orgId} at ${baseUrl}; nothing was sent`,
       );
     }
-    if (lock.tookOverFrom) process.stdout.write(`conformance: the run of ${describeOwner(lock.tookOverFrom)} was interrupted\n`);
+    if (lock.tookOverFrom) io.stdout.write(`conformance: the run of ${describeOwner(lock.tookOverFrom)} was interrupted\n`);
     const transport = new HttpTransport({ baseUrl, timeoutMs: settings.timeoutMs });
     transport.redactWith(redactor);
     try {
       const outcome = await restoreOrg(transport, settings.token ?? "", entry);
       if (!outcome.verified) {
         const command = restoreCommand(orgId, true, settings.journalPath);
-        process.stderr.write(redactor.redact(consoleText(notRestoredText(outcome.message, summaryOf(entry.snapshot), command))));
+        io.stderr.write(redactor.redact(consoleText(notRestoredText(outcome.message, summaryOf(entry.snapshot), command))));
         return EXIT_NOT_RESTORED;
       }
-      process.stdout.write(redactor.redact(`${terminalLine(`RESTORED ${outcome.message}`)}\n`));
+      io.stdout.write(redactor.redact(`${terminalLine(`RESTORED ${outcome.message}`)}\n`));
       removeJournal(files.journal);
       return EXIT_OK;
     } finally {
@@ -136,22 +155,3 @@ async function restoreOnly(settings: Settings, redactor: Redactor): Promise<numb
     lock.release();
   }
 }
-
-// Until a verdict sets it, the exit code is a failure: a run whose promise never settles (the event loop
-// empties while waiting, e.g. for a provider that never starts listening) exits 2, never 0.
-process.exitCode = EXIT_TOOL_ERROR;
-let verdict = false;
-process.on("exit", () => {
-  if (!verdict) process.stderr.write("conformance: the run ended without a verdict\n");
-});
-main(process.argv.slice(2), process.env).then(
-  (code) => {
-    verdict = true;
-    process.exit(code);
-  },
-  (error: unknown) => {
-    verdict = true;
-    process.stderr.write(`conformance: internal error: ${describeError(error)}\n`);
-    process.exit(EXIT_TOOL_ERROR);
-  },
-);

@@ -7,6 +7,7 @@ import { parseArgs } from "node:util";
 import { closest } from "fastest-levenshtein";
 import { ToolError } from "../errors.js";
 import { parseDotEnv } from "./dotenv.js";
+import { flagError, joinNegativeNumbers, parseInteger } from "./flags.js";
 
 export interface Settings {
   /** Server URL including `/tenant`; undefined: run against the embedded reference provider. */
@@ -111,7 +112,7 @@ export function parseSettings(argv: string[], env: NodeJS.ProcessEnv): Settings 
     journalPath: flags.journal as string | undefined,
     lockWaitMs: parseInteger(flags["lock-wait-ms"] as string | undefined, "--lock-wait-ms", 0, 3_600_000) ?? 0,
     seed: parseInteger(flags.seed as string | undefined, "--seed", 0, 2 ** 31 - 1),
-    runs: parseInteger(flags.runs as string | undefined, "--runs", 0, 100_000),
+    runs: parseInteger(flags.runs as string | undefined, "--runs", 1, 100_000),
     baselinePath: flags.baseline as string | undefined,
     failOn: parseFailOn(flags["fail-on"] as string | undefined),
     knownIssuesPath: flags["known-issues"] as string | undefined,
@@ -166,31 +167,33 @@ function checkOrgId(name: string, value: string): string {
   return id;
 }
 
+/** The conformance flags the settings read (the check selection and --help are taken out before). */
+export const SETTINGS_FLAGS = {
+  "report-dir": { type: "string" },
+  "read-only": { type: "boolean" },
+  restore: { type: "boolean" },
+  "timeout-ms": { type: "string" },
+  journal: { type: "string" },
+  "lock-wait-ms": { type: "string" },
+  seed: { type: "string" },
+  runs: { type: "string" },
+  baseline: { type: "string" },
+  "fail-on": { type: "string" },
+  "known-issues": { type: "string" },
+  "fail-on-skip": { type: "boolean" },
+  history: { type: "string" },
+  "max-response-ms": { type: "string" },
+  concurrency: { type: "string" },
+} as const;
+
+/** Named by an unknown flag's "did you mean": the settings' flags and the ones taken out before them. */
+const ALL_CONFORMANCE_FLAGS = [...Object.keys(SETTINGS_FLAGS), "list-checks", "checks", "exclude-checks", "help"];
+
 function parseFlags(argv: string[]): Record<string, string | boolean | undefined> {
   try {
-    return parseArgs({
-      args: argv,
-      options: {
-        "report-dir": { type: "string" },
-        "read-only": { type: "boolean" },
-        restore: { type: "boolean" },
-        "timeout-ms": { type: "string" },
-        journal: { type: "string" },
-        "lock-wait-ms": { type: "string" },
-        seed: { type: "string" },
-        runs: { type: "string" },
-        baseline: { type: "string" },
-        "fail-on": { type: "string" },
-        "known-issues": { type: "string" },
-        "fail-on-skip": { type: "boolean" },
-        history: { type: "string" },
-        "max-response-ms": { type: "string" },
-        concurrency: { type: "string" },
-      },
-      strict: true,
-    }).values;
+    return parseArgs({ args: joinNegativeNumbers(argv), options: SETTINGS_FLAGS, strict: true }).values;
   } catch (error) {
-    throw new ToolError("CONFIG_INVALID", (error as Error).message.split("\n")[0] ?? "invalid flags");
+    throw flagError(error, ALL_CONFORMANCE_FLAGS);
   }
 }
 
@@ -224,15 +227,6 @@ function parseFlag(value: string | undefined, name: string): boolean {
 
 function parseTimeout(value: string | undefined): number {
   return parseInteger(value, "--timeout-ms", 100, 600_000) ?? DEFAULT_TIMEOUT_MS;
-}
-
-function parseInteger(value: string | undefined, name: string, min: number, max: number): number | undefined {
-  if (value === undefined) return undefined;
-  const number = Number(value);
-  if (!/^\d+$/.test(value) || number < min || number > max) {
-    throw new ToolError("CONFIG_INVALID", `${name} must be an integer from ${min} to ${max}, got ${JSON.stringify(value)}`);
-  }
-  return number;
 }
 
 /** The secrets as the environment holds them, before any parsing, so even a config error is redacted. */

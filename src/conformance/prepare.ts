@@ -140,7 +140,7 @@ export function orgFromPreflight(probe: Exchange, orgId: string | undefined): st
   return orgId;
 }
 
-function writesDeniedReason(settings: Settings): string | undefined {
+export function writesDeniedReason(settings: Settings): string | undefined {
   if (settings.readOnly) return "--read-only was given: no PATCH is sent";
   if (!settings.allowMutations) return `mutations are not allowed (set ${ENV.allowMutations}=1 to run PATCH checks)`;
   return undefined;

@@ -77,6 +77,16 @@ export interface RunOptions {
   generated?: { seed?: number; runs?: number };
   /** A response slower than this is a `response-time` finding. */
   maxResponseMs?: number;
+  /** Called when a check ends and when a request completes (the console's progress line). */
+  onProgress?: (progress: RunProgress) => void;
+}
+
+export interface RunProgress {
+  /** Checks with a result, skipped ones included. */
+  checksDone: number;
+  checksTotal: number;
+  /** Requests completed, the snapshot's and the restore's included. */
+  requests: number;
 }
 
 /**
@@ -92,6 +102,13 @@ export const EVERY_RESPONSE_RULES: readonly { id: string; title: string }[] = [
   { id: "body-not-json", title: "Every body labelled JSON parses as JSON" },
   { id: "redirect", title: "No response is a redirect" },
 ];
+
+/** Why a final check that judges the writes is skipped when the selection has no write check (the operator's choice). */
+export const NO_WRITE_SELECTED = "no write check is selected (--checks/--exclude-checks)";
+
+function judgesWrites(check: Check): string | undefined {
+  return check.phase === "final" && check.requires.includes("writes") ? NO_WRITE_SELECTED : undefined;
+}
 
 const RESPONSE_TIME = { id: RESPONSE_TIME_RULE, title: "Every response arrives within --max-response-ms" };
 
@@ -110,8 +127,18 @@ export async function runChecks(options: RunOptions): Promise<RunResult> {
   const coverage = new Coverage(options.spec);
   const generated = { seed: options.generated?.seed ?? freshSeed(), runs: options.generated?.runs ?? DEFAULT_GENERATED_RUNS };
   const latency = new LatencyLog();
+  const checks = options.checks ?? catalog;
+  const results = new Map<Check, CheckResult>();
+  let requests = 0;
+  const progress = () => options.onProgress?.({ checksDone: results.size, checksTotal: checks.length, requests });
+  const counted = () => {
+    requests += 1;
+    progress();
+  };
+  const transport = options.onProgress ? afterEachSend(options.transport, counted) : options.transport;
   const services: RunServices = {
     ...options,
+    transport,
     coverage,
     generated,
     health: { consecutiveFailures: 0, patchesSent: 0 },
@@ -119,11 +146,10 @@ export async function runChecks(options: RunOptions): Promise<RunResult> {
     latency,
     observations: new Observations(options.target.tokens),
   };
-  const checks = options.checks ?? catalog;
-  const results = new Map<Check, CheckResult>();
   const runnable = (check: Check) => !results.has(check);
+  const writesSelected = checks.some((check) => check.phase === "write");
   for (const check of checks) {
-    const reason = skipReason(check, options.target);
+    const reason = skipReason(check, options.target) ?? (writesSelected ? undefined : judgesWrites(check));
     if (reason) results.set(check, skipped(check, reason));
   }
   await runConcurrently(
@@ -131,13 +157,16 @@ export async function runChecks(options: RunOptions): Promise<RunResult> {
     concurrencyOf(options),
     async (check) => {
       results.set(check, await runOne(check, services, options.signal));
+      progress();
     },
   );
   const writes = checks.filter((c) => c.phase === "write" && runnable(c));
-  const restore = writes.length > 0 ? await runWrites(writes, services, options, results) : undefined;
+  const restore = writes.length > 0 ? await runWrites(writes, services, options, results, progress) : undefined;
   // The invariants judge every answer collected, so they run after everything else.
-  for (const check of checks.filter((c) => c.phase === "final" && runnable(c)))
+  for (const check of checks.filter((c) => c.phase === "final" && runnable(c))) {
     results.set(check, await runOne(check, services, options.signal));
+    progress();
+  }
   return {
     target: {
       baseUrl: options.target.baseUrl,
@@ -165,6 +194,7 @@ async function runWrites(
   services: RunServices,
   options: RunOptions,
   results: Map<Check, CheckResult>,
+  checkEnded: () => void,
 ): Promise<RunResult["restore"]> {
   if (options.signal?.aborted) {
     for (const check of writes) results.set(check, skipped(check, "the run was interrupted before the writes"));
@@ -178,6 +208,7 @@ async function runWrites(
   // runOne never throws (a crashing check is an "error" result), so restoration always follows.
   await runWriteChecks(writes, services, async (check, planned) => {
     results.set(check, await runOne(planned, services, options.signal));
+    checkEnded();
   });
   const outcome = await endWrites(services, plan.entry, options.journalPath);
   if (outcome === undefined) return undefined;
@@ -287,6 +318,17 @@ function skipped(check: Check, reason: string): CheckResult {
     requests: 0,
     durationMs: 0,
   };
+}
+
+/** The same transport, calling `then` after each completed request (for progress only). */
+function afterEachSend(transport: HttpTransport, then: () => void): HttpTransport {
+  const counting: HttpTransport = Object.create(transport);
+  counting.send = async (request) => {
+    const exchange = await transport.send(request);
+    then();
+    return exchange;
+  };
+  return counting;
 }
 
 async function runConcurrently<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {

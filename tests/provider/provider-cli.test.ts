@@ -19,7 +19,7 @@ describe("the reference provider CLI offers pact's provider-state set-up", () =>
   let child: ChildProcess;
   let info: JsonLine;
   beforeAll(async () => {
-    child = spawn(process.execPath, ["--import", "tsx", "src/provider/cli.ts", "--json"], {
+    child = spawn(process.execPath, ["--import", "tsx", "src/cli/main.ts", "provider", "--json"], {
       cwd: ROOT,
       stdio: ["ignore", "pipe", "inherit"],
     });
@@ -47,7 +47,7 @@ describe("the reference provider CLI offers pact's provider-state set-up", () =>
 
   it("contracts:verify against it with that URL verifies all 20 interactions", async () => {
     const run = await runPactCli(
-      "src/contracts/verify-cli.ts",
+      "contracts:verify",
       ["--provider-base-url", info.baseUrl, "--provider-states-setup-url", info.providerStatesSetupUrl],
       pactFreeEnv({}),
     );
@@ -56,7 +56,7 @@ describe("the reference provider CLI offers pact's provider-state set-up", () =>
   }, 60_000);
 
   it("without that URL, the 17 interactions with provider states fail the command as not verified", async () => {
-    const run = await runPactCli("src/contracts/verify-cli.ts", ["--provider-base-url", info.baseUrl], pactFreeEnv({}));
+    const run = await runPactCli("contracts:verify", ["--provider-base-url", info.baseUrl], pactFreeEnv({}));
     expect(run.code, run.output).toBe(1);
     expect(run.stdout.trim().split("\n").at(-1)).toBe("tenant-console: 3 verified, 17 not verified (no provider state set-up)");
     expect(run.stdout).toContain("pass --provider-states-setup-url URL");

@@ -9,10 +9,11 @@ import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { run } from "../../src/cli/contracts-verify.js";
 import { CONTRACTS_DIR, pactNames } from "../../src/contracts/names.js";
-import { run } from "../../src/contracts/verify-cli.js";
 import { type ProviderHandle, startProvider } from "../../src/provider/server.js";
 import { type BrokerStandIn, type StandInPact, startBrokerStandIn } from "../support/broker-stand-in.js";
+import { memoryIo } from "../support/cli-io.js";
 import { closedPortUrl, pactFreeEnv, runPactCli } from "../support/pact-cli.js";
 
 type Pact = StandInPact["content"] & { interactions: Record<string, Record<string, unknown>>[] };
@@ -63,18 +64,15 @@ describe("contracts:verify --from-broker", () => {
 
   /** The CLI in process: its exit code and the lines it printed (the verifier's own report goes to stdout). */
   async function verify(args: string[], environment: NodeJS.ProcessEnv) {
-    const lines: string[] = [];
-    const code = await run(args, environment, (line) => lines.push(line), noGit);
-    return { code, lines, last: lines.at(-1) ?? "" };
+    const cli = memoryIo();
+    const code = await run(args, environment, cli.io, noGit);
+    const lines = cli.stdout().trimEnd().split("\n");
+    return { code, lines, last: lines.at(-1) ?? "", stderr: cli.stderr() };
   }
 
   it("verifies two consumers' pacts and publishes each result with the provider's version and branch", async () => {
     const stand = await brokerWith([{ content: committed }, { content: mobilePact() }]);
-    const cli = await runPactCli(
-      "src/contracts/verify-cli.ts",
-      [...providerFlags(), "--from-broker", "--publish"],
-      pactFreeEnv(env(stand)),
-    );
+    const cli = await runPactCli("contracts:verify", [...providerFlags(), "--from-broker", "--publish"], pactFreeEnv(env(stand)));
     expect(cli.code, cli.output).toBe(0);
     expect(cli.stdout.trim().split("\n").at(-1)).toBe("tenant-console: 20 verified; tenant-mobile: 3 verified");
     expect(cli.output).not.toContain(token);
@@ -134,11 +132,9 @@ describe("contracts:verify --from-broker", () => {
     expect(result.code).toBe(0);
     const query = stand.requests.find((r) => r.method === "POST" && r.url.endsWith("/for-verification"));
     expect(JSON.parse(query?.body ?? "{}").consumerVersionSelectors).toEqual(selectors);
-    await expect(
-      verify([...providerFlags(), "--from-broker", "--consumer-version-selectors", "{mainBranch"], env(stand)),
-    ).rejects.toMatchObject({
-      code: "CONFIG_INVALID",
-    });
+    const bad = await verify([...providerFlags(), "--from-broker", "--consumer-version-selectors", "{mainBranch"], env(stand));
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/^contracts:verify: CONFIG_INVALID: --consumer-version-selectors is not JSON/);
   }, 60_000);
 
   it("interactions whose state cannot be set up fail the command unless --allow-unverified", async () => {
@@ -168,16 +164,22 @@ describe("contracts:verify --from-broker", () => {
 
   it("a run that cannot be made is a tool error: refused credentials, no pacts", async () => {
     const refusing = await brokerWith([{ content: committed }], { requireAuthorization: "Bearer another-token" });
-    await expect(verify([...providerFlags(), "--from-broker"], env(refusing))).rejects.toMatchObject({ code: "VERIFIER_FAILED" });
+    const refused = await verify([...providerFlags(), "--from-broker"], env(refusing));
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/^contracts:verify: VERIFIER_FAILED: /);
     await refusing.close();
     const empty = await brokerWith([]);
-    await expect(verify([...providerFlags(), "--from-broker"], env(empty))).rejects.toThrow(/No pacts found/);
-    await expect(verify([...providerFlags(), "--publish"], env(empty))).rejects.toThrow(/--publish needs --from-broker/);
+    const none = await verify([...providerFlags(), "--from-broker"], env(empty));
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/No pacts found/);
+    const publish = await verify([...providerFlags(), "--publish"], env(empty));
+    expect(publish.code).toBe(2);
+    expect(publish.stderr).toBe("contracts:verify: CONFIG_INVALID: --publish needs --from-broker\n");
   }, 60_000);
 
   it("no broker is exit 2 with one line on stderr and no secret", async () => {
     const cli = await runPactCli(
-      "src/contracts/verify-cli.ts",
+      "contracts:verify",
       [...providerFlags(), "--from-broker"],
       pactFreeEnv({ PACT_BROKER_BASE_URL: await closedPortUrl(), PACT_BROKER_TOKEN: token }),
     );
@@ -191,7 +193,7 @@ describe("contracts:verify --from-broker", () => {
   it("without --from-broker exactly the given pact files are verified, although PACT_BROKER_* is set", async () => {
     const stand = await brokerWith([{ content: mobilePact({ broken: true }) }]);
     const cli = await runPactCli(
-      "src/contracts/verify-cli.ts",
+      "contracts:verify",
       [...providerFlags(), "--pact", committedPact],
       pactFreeEnv({ ...env(stand), PACT_BROKER_PUBLISH_VERIFICATION_RESULTS: "true" }),
     );

@@ -23,9 +23,10 @@ function cleanEnv(): NodeJS.ProcessEnv {
   return Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith("TENANT_API_")));
 }
 
-export function runCli(script: string, args: string[], options: CliOptions = {}): Promise<CliRun> {
+/** Runs `npm run <command> -- <args>` through the launcher, as the package.json scripts do. */
+export function runCli(command: string, args: string[], options: CliOptions = {}): Promise<CliRun> {
   return new Promise((resolve) => {
-    const child = spawn(TSX, [`${ROOT}${script}`, ...args], {
+    const child = spawn(TSX, [`${ROOT}src/cli/main.ts`, command, ...args], {
       cwd: options.cwd ?? ROOT,
       env: { ...cleanEnv(), ...options.env },
       stdio: ["ignore", "pipe", "pipe"],
@@ -43,4 +44,4 @@ export function runCli(script: string, args: string[], options: CliOptions = {})
   });
 }
 
-export const runConformance = (args: string[], options?: CliOptions) => runCli("src/cli/conformance.ts", args, options);
+export const runConformance = (args: string[], options?: CliOptions) => runCli("conformance", args, options);

@@ -25,9 +25,10 @@ export function pactFreeEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   return { ...env, ...extra };
 }
 
-export function runPactCli(script: string, args: string[], env: NodeJS.ProcessEnv): Promise<PactCliRun> {
+/** Runs `npm run <command> -- <args>` through the launcher, as the package.json scripts do. */
+export function runPactCli(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<PactCliRun> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["--import", "tsx", script, ...args], { cwd: ROOT, env });
+    const child = spawn(process.execPath, ["--import", "tsx", "src/cli/main.ts", command, ...args], { cwd: ROOT, env });
     const run = { stdout: "", stderr: "", output: "" };
     child.stdout.on("data", (chunk: Buffer) => {
       run.stdout += chunk.toString("utf8");

@@ -342,8 +342,8 @@ describe("the gate's flags", () => {
 
   it.each([
     [["--fail-on", "some"], /--fail-on must be new or any/],
-    [["--max-response-ms", "0"], /--max-response-ms must be an integer/],
-    [["--max-response-ms", "fast"], /--max-response-ms must be an integer/],
+    [["--max-response-ms", "0"], /--max-response-ms must be a positive integer/],
+    [["--max-response-ms", "fast"], /--max-response-ms must be a positive integer/],
   ])("refuse %j", (argv, message) => {
     expect(() => parseSettings(argv, {})).toThrow(message);
   });

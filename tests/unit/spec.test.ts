@@ -2,27 +2,23 @@
  * The committed spec is exactly what the docs page says: valid OpenAPI 3.0, reproducible from
  * spec/source/ byte for byte, and nothing in it that the page lacks (no fixes, no additions).
  */
-import { execFile } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
-import { promisify } from "node:util";
 import type Ajv04Class from "ajv-draft-04";
 import type { FormatsPlugin } from "ajv-formats";
 import { afterAll, describe, expect, it } from "vitest";
+import { run } from "../../src/cli/spec-build.js";
 import { extractFragments, isObject, type JsonObject } from "../../src/spec/assemble.js";
-import { buildFromPages, defaultPages } from "../../src/spec/build-cli.js";
+import { buildFromPages, defaultPages } from "../../src/spec/build.js";
 import { SPEC_PATH } from "../../src/spec/paths.js";
+import { memoryIo } from "../support/cli-io.js";
 
 const require = createRequire(import.meta.url);
 // Both are CommonJS with `exports.default`; require() gives the class/plugin under every loader.
 const Ajv04 = require("ajv-draft-04") as typeof Ajv04Class.default;
 const addFormats = require("ajv-formats") as FormatsPlugin;
-const run = promisify(execFile);
-const ROOT = new URL("../../", import.meta.url).pathname;
-const TSX = join(ROOT, "node_modules/.bin/tsx");
-const BUILD_CLI = join(ROOT, "src/spec/build-cli.ts");
 
 const committedText = readFileSync(SPEC_PATH, "utf8");
 const committed = JSON.parse(committedText) as JsonObject;
@@ -89,15 +85,11 @@ describe("npm run spec:build", () => {
   const dir = mkdtempSync(join(tmpdir(), "spec-build-"));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  /** Runs the CLI; a non-zero exit is returned as data, not thrown. */
+  /** Runs the command in process, as the launcher does. */
   async function build(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-    try {
-      const { stdout, stderr } = await run(TSX, [BUILD_CLI, ...args], { cwd: ROOT });
-      return { code: 0, stdout, stderr };
-    } catch (error) {
-      const failed = error as { code: number; stdout: string; stderr: string };
-      return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-    }
+    const cli = memoryIo();
+    const code = await run(args, {}, cli.io);
+    return { code, stdout: cli.stdout(), stderr: cli.stderr() };
   }
 
   function page(name: string, ...blocks: string[]): string {

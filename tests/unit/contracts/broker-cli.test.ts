@@ -13,7 +13,7 @@ import { SPEC_PATH } from "../../../src/spec/paths.js";
 import { type BrokerStandIn, startBrokerStandIn } from "../../support/broker-stand-in.js";
 import { closedPortUrl, pactFreeEnv, runPactCli } from "../../support/pact-cli.js";
 
-const runCli = (args: string[], env: NodeJS.ProcessEnv) => runPactCli("src/contracts/broker-cli.ts", args, env);
+const runCli = (args: string[], env: NodeJS.ProcessEnv) => runPactCli(`contracts:${args[0]}`, args.slice(1), env);
 const token = `test-token-${randomBytes(12).toString("hex")}`;
 const dir = mkdtempSync(join(tmpdir(), "pact-broker-cli-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -81,7 +81,9 @@ describe("can-i-deploy and record-deployment for the provider", () => {
       pactFreeEnv({ PACT_BROKER_BASE_URL: await closedPortUrl(), PACT_BROKER_TOKEN: token, PACT_CONSUMER_VERSION: "1" }),
     );
     expect(run.code, run.output).toBe(2);
-    expect(run.stderr.trim().split("\n").at(-1)).toMatch(/^contracts: TARGET_UNREACHABLE: cannot connect to the Pact broker at/);
+    expect(run.stderr.trim().split("\n").at(-1)).toMatch(
+      /^contracts:can-i-deploy: TARGET_UNREACHABLE: cannot connect to the Pact broker at/,
+    );
     expect(run.output).not.toContain(token);
   }, 30_000);
 
@@ -92,7 +94,7 @@ describe("can-i-deploy and record-deployment for the provider", () => {
     const run = await runCli(["publish"], pactFreeEnv({ PACT_BROKER_BASE_URL: url.toString(), PACT_CONSUMER_VERSION: "1" }));
     expect(run.code).toBe(2);
     expect(run.stderr.trim().split("\n")).toEqual([
-      "contracts: CONFIG_INVALID: PACT_BROKER_BASE_URL must not contain credentials: put them in PACT_BROKER_USERNAME and PACT_BROKER_PASSWORD (or PACT_BROKER_TOKEN)",
+      "contracts:publish: CONFIG_INVALID: PACT_BROKER_BASE_URL must not contain credentials: put them in PACT_BROKER_USERNAME and PACT_BROKER_PASSWORD (or PACT_BROKER_TOKEN)",
     ]);
     expect(run.output).not.toContain(token);
     expect(broker.requests).toEqual([]);

@@ -7,11 +7,12 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { run } from "../../../src/cli/contracts-check.js";
 import { checkPact } from "../../../src/contracts/check.js";
-import { run } from "../../../src/contracts/check-cli.js";
 import { CONTRACTS_DIR, pactNames } from "../../../src/contracts/names.js";
 import { parsePact } from "../../../src/contracts/pact-model.js";
 import { specValidators } from "../../../src/validation/validators.js";
+import { memoryIo } from "../../support/cli-io.js";
 
 // biome-ignore lint/suspicious/noExplicitAny: the tests break pact JSON in place, field by field
 type Json = Record<string, any>;
@@ -118,20 +119,22 @@ describe("contracts:check", () => {
     expect(codes(v3)).toEqual(["response-schema"]);
   });
 
-  it("exits 1 and prints one line per finding with the file and interaction", () => {
+  it("exits 1 and prints one line per finding with the file and interaction", async () => {
     const file = join(dir, "broken.json");
     writeFileSync(file, JSON.stringify(brokenPact(GET_200, (i) => (i.response.status = 418))));
-    const lines: string[] = [];
-    expect(run([file], (line) => lines.push(line))).toBe(1);
+    const cli = memoryIo();
+    expect(await run([file], {}, cli.io)).toBe(1);
+    const lines = cli.stdout().trimEnd().split("\n");
     expect(lines[0]).toContain(
       `"${GET_200}": getOrganization 418 /: expected one of 200, 400, 401, 403, 404, 500, got 418 [undocumented-status]`,
     );
     expect(lines.at(-1)).toContain("1 finding(s)");
   });
 
-  it("exits 0 on the committed pacts by default", () => {
-    const lines: string[] = [];
-    expect(run([], (line) => lines.push(line))).toBe(0);
+  it("exits 0 on the committed pacts by default", async () => {
+    const cli = memoryIo();
+    expect(await run([], {}, cli.io)).toBe(0);
+    const lines = cli.stdout().trimEnd().split("\n");
     expect(lines.at(-1)).toContain("every interaction conforms");
   });
 
@@ -145,7 +148,7 @@ describe("contracts:check", () => {
       [invalid, "PACT_INVALID: pact"],
       [notPact, "is not a pact"],
     ] as const) {
-      const result = spawnSync(process.execPath, ["--import", "tsx", "src/contracts/check-cli.ts", file], { encoding: "utf8" });
+      const result = spawnSync(process.execPath, ["--import", "tsx", "src/cli/main.ts", "contracts:check", file], { encoding: "utf8" });
       expect(result.status).toBe(2);
       expect(result.stderr.trim().split("\n")).toHaveLength(1);
       expect(result.stderr).toContain(code);

@@ -7,13 +7,13 @@ import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { buildCommand, describeCommand } from "../../../src/contracts/broker-cli.js";
+import { buildCommand, describeCommand } from "../../../src/contracts/broker-command.js";
 import { consumerBranch, consumerVersion } from "../../../src/contracts/broker-config.js";
 import { CONTRACTS_DIR, pactNames } from "../../../src/contracts/names.js";
 import { type BrokerStandIn, startBrokerStandIn } from "../../support/broker-stand-in.js";
 import { pactFreeEnv, runPactCli } from "../../support/pact-cli.js";
 
-const runCli = async (args: string[], env: NodeJS.ProcessEnv) => runPactCli("src/contracts/broker-cli.ts", args, env);
+const runCli = async (args: string[], env: NodeJS.ProcessEnv) => runPactCli(`contracts:${args[0]}`, args.slice(1), env);
 const cleanEnv = pactFreeEnv;
 
 describe("contracts:publish / can-i-deploy / record-deployment against a broker stand-in", () => {
@@ -117,7 +117,7 @@ describe("contracts:publish / can-i-deploy / record-deployment against a broker 
     const run = await runCli(["publish"], cleanEnv({ PACT_CONSUMER_VERSION: "1", PACT_BROKER_TOKEN: token }));
     expect(run.code).toBe(2);
     expect(run.stderr.trim().split("\n")).toEqual([
-      "contracts: CONFIG_MISSING: PACT_BROKER_BASE_URL is not set (the Pact broker to talk to)",
+      "contracts:publish: CONFIG_MISSING: PACT_BROKER_BASE_URL is not set (the Pact broker to talk to)",
     ]);
     expect(run.output).not.toContain(token);
   }, 30_000);

@@ -1,18 +1,14 @@
 /**
- * `npm run contracts:publish | contracts:can-i-deploy -- --to-environment ENV [--pacticipant NAME] |
- * contracts:record-deployment -- --environment ENV [--pacticipant NAME] |
- * contracts:publish-provider-contract [-- --report FILE]`: the official `pact-broker` and `pactflow`
- * CLIs (@pact-foundation/pact-cli) with the broker, version and branch taken from the environment.
+ * The broker commands (src/cli/broker.ts) as calls of the official `pact-broker` and `pactflow`
+ * CLIs (@pact-foundation/pact-cli), with the broker, version and branch taken from the environment.
  * Credentials reach the CLI through its environment, never its argument list, and are never
- * printed. Exit codes: 0 done (can-i-deploy: yes), 1 can-i-deploy says no, 2 the command could not
- * be made (bad input, no broker, refused credentials, any failure of the CLI).
+ * printed.
  */
 import { spawn } from "node:child_process";
 import { createRequire } from "node:module";
 import { relative } from "node:path";
-import { parseArgs } from "node:util";
-import { isMain } from "../cli-main.js";
-import { describeError, EXIT_FINDINGS, EXIT_OK, EXIT_TOOL_ERROR, ToolError } from "../errors.js";
+import { parseCommandLine } from "../config/flags.js";
+import { EXIT_FINDINGS, EXIT_OK, EXIT_TOOL_ERROR, ToolError } from "../errors.js";
 import { isObject } from "../spec/assemble.js";
 import { SPEC_PATH } from "../spec/paths.js";
 import {
@@ -29,7 +25,6 @@ import {
 } from "./broker-config.js";
 import { CONTRACTS_DIR, pactNames } from "./names.js";
 import { DEFAULT_REPORT, selfVerification } from "./provider-contract.js";
-import { assertReachable } from "./reachable.js";
 
 export interface BrokerCommand {
   tool: "pact-broker" | "pactflow";
@@ -42,8 +37,19 @@ export interface BrokerCommand {
   note?: string;
 }
 
+const WHICH_VERSION = { pacticipant: { type: "string" }, version: { type: "string" } } as const;
+
+/** Each command's flags, read before the broker's settings so a bad flag is named first. */
+const FLAGS = {
+  publish: {},
+  "can-i-deploy": { "to-environment": { type: "string" }, ...WHICH_VERSION },
+  "record-deployment": { environment: { type: "string" }, ...WHICH_VERSION },
+  "publish-provider-contract": { report: { type: "string" } },
+} as const;
+
 export function buildCommand(argv: string[], env: NodeJS.ProcessEnv, git: Git = systemGit): BrokerCommand {
   const [command, ...rest] = argv;
+  if (command !== undefined && command in FLAGS) parseCommandLine(rest, FLAGS[command as keyof typeof FLAGS], command === "publish");
   const config = brokerConfig(env);
   const names = pactNames(env);
   const base = ["--broker-base-url", config.baseUrl];
@@ -51,7 +57,7 @@ export function buildCommand(argv: string[], env: NodeJS.ProcessEnv, git: Git = 
   const versionOf = (pacticipant: string) => (pacticipant === names.provider ? providerVersion(env, git) : consumerVersion(env, git));
   switch (command) {
     case "publish": {
-      const { positionals } = parseArgs({ args: rest, allowPositionals: true, options: {} });
+      const { positionals } = parseCommandLine(rest, FLAGS.publish, true);
       const version = consumerVersion(env, git);
       const branch = consumerBranch(env, git);
       const build = buildUrl(env);
@@ -62,10 +68,7 @@ export function buildCommand(argv: string[], env: NodeJS.ProcessEnv, git: Git = 
       return { tool: "pact-broker", args: [...args, ...base], config };
     }
     case "can-i-deploy": {
-      const { values } = parseArgs({
-        args: rest,
-        options: { "to-environment": { type: "string" }, pacticipant: { type: "string" }, version: { type: "string" } },
-      });
+      const { values } = parseCommandLine(rest, FLAGS["can-i-deploy"]);
       const environment = values["to-environment"];
       if (!environment) throw new ToolError("CONFIG_MISSING", "--to-environment is required (e.g. --to-environment production)");
       const pacticipant = values.pacticipant ?? names.consumer;
@@ -89,9 +92,10 @@ export function buildCommand(argv: string[], env: NodeJS.ProcessEnv, git: Git = 
       };
     }
     case "record-deployment": {
-      const { values } = parseArgs({
-        args: rest,
-        options: { environment: { type: "string" }, pacticipant: { type: "string" }, version: { type: "string" } },
+      const { values } = parseCommandLine(rest, {
+        environment: { type: "string" },
+        pacticipant: { type: "string" },
+        version: { type: "string" },
       });
       if (!values.environment) throw new ToolError("CONFIG_MISSING", "--environment is required (e.g. --environment production)");
       const pacticipant = values.pacticipant ?? names.consumer;
@@ -103,7 +107,7 @@ export function buildCommand(argv: string[], env: NodeJS.ProcessEnv, git: Git = 
       };
     }
     case "publish-provider-contract": {
-      const { values } = parseArgs({ args: rest, options: { report: { type: "string" } } });
+      const { values } = parseCommandLine(rest, FLAGS["publish-provider-contract"]);
       const report = values.report ?? DEFAULT_REPORT;
       const evidence = selfVerification(report);
       const branch = providerBranch(env, git);
@@ -152,18 +156,30 @@ export interface CliRun {
   stdout: string;
 }
 
+/** Where the CLI's own output goes when it is not captured. */
+export interface OutputStreams {
+  stdout: { write(text: string): unknown };
+  stderr: { write(text: string): unknown };
+}
+
 /** Runs the official CLI (a native binary behind a node launcher); stdout is captured for JSON answers. */
-export function runBrokerCli(command: BrokerCommand, parentEnv: NodeJS.ProcessEnv = process.env): Promise<CliRun> {
+export function runBrokerCli(
+  command: BrokerCommand,
+  parentEnv: NodeJS.ProcessEnv = process.env,
+  streams: OutputStreams = process,
+): Promise<CliRun> {
   const launcher = createRequire(import.meta.url).resolve(`@pact-foundation/pact-cli/bin/${command.tool}.js`);
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [launcher, ...command.args], {
       env: brokerEnv(parentEnv, command.config.auth),
-      stdio: ["ignore", command.answersJson ? "pipe" : "inherit", "inherit"],
+      stdio: ["ignore", "pipe", "pipe"],
     });
     let stdout = "";
     child.stdout?.on("data", (chunk: Buffer) => {
-      stdout += chunk.toString("utf8");
+      if (command.answersJson) stdout += chunk.toString("utf8");
+      else streams.stdout.write(chunk.toString("utf8"));
     });
+    child.stderr?.on("data", (chunk: Buffer) => streams.stderr.write(chunk.toString("utf8")));
     child.once("error", (error) => reject(new ToolError("BROKER_CLI_FAILED", `cannot run ${command.tool}: ${error.message}`)));
     child.once("close", (code, signal) => resolve({ code: code ?? (signal ? 128 : 1), stdout }));
   });
@@ -192,33 +208,4 @@ export function canIDeployExit(run: CliRun, out: (line: string) => void, err: (l
   const reason = typeof summary.reason === "string" ? summary.reason : "";
   out(`${summary.deployable ? "yes, deployable" : "no, not deployable"}: ${reason}`);
   return summary.deployable ? EXIT_OK : EXIT_FINDINGS;
-}
-
-export async function run(
-  argv: string[],
-  env: NodeJS.ProcessEnv = process.env,
-  out: (line: string) => void = console.log,
-  err: (line: string) => void = console.error,
-): Promise<number> {
-  const command = buildCommand(argv, env);
-  if (command.note) out(command.note);
-  out(describeCommand(command));
-  await assertReachable(command.config.baseUrl, "Pact broker");
-  const result = await runBrokerCli(command, env);
-  if (command.answersJson) return canIDeployExit(result, out, err);
-  if (result.code === 0) return EXIT_OK;
-  err(`contracts: ${command.tool} ${command.args[0]} failed (exit ${result.code})`);
-  return EXIT_TOOL_ERROR;
-}
-
-if (isMain(import.meta.url)) {
-  run(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error: unknown) => {
-      console.error(`contracts: ${describeError(error)}`);
-      process.exitCode = EXIT_TOOL_ERROR;
-    },
-  );
 }

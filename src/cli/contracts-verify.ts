@@ -9,14 +9,42 @@
  * unless --allow-unverified), 2 when the run could not be made. The last line has the counts per
  * consumer.
  */
-import { parseArgs } from "node:util";
-import { isMain } from "../cli-main.js";
-import { describeError, EXIT_FINDINGS, EXIT_OK, EXIT_TOOL_ERROR, ToolError } from "../errors.js";
-import { brokerConfig, buildUrl, type Git, providerBranch, providerVersion, systemGit } from "./broker-config.js";
-import { CONTRACTS_DIR, committedPactFiles, pactNames } from "./names.js";
-import { assertReachable } from "./reachable.js";
-import { describeTallies, type InteractionProblem } from "./verification-report.js";
-import { type ConsumerVersionSelector, type VerifyOptions, verifyPacts } from "./verify.js";
+import { resolve } from "node:path";
+import { brokerConfig, buildUrl, type Git, providerBranch, providerVersion, systemGit } from "../contracts/broker-config.js";
+import { CONTRACTS_DIR, committedPactFiles, pactNames } from "../contracts/names.js";
+import { assertReachable } from "../contracts/reachable.js";
+import { describeTallies, type InteractionProblem } from "../contracts/verification-report.js";
+import { type ConsumerVersionSelector, type VerifyOptions, verifyPacts } from "../contracts/verify.js";
+import { EXIT_FINDINGS, EXIT_OK, ToolError } from "../errors.js";
+import { command, parseCommandLine } from "./args.js";
+import type { CliIo } from "./io.js";
+
+export const USAGE = `Usage: npm run contracts:verify -- --provider-base-url URL [--provider-states-setup-url URL]
+         ([--pact FILE]... | --from-broker [--publish] [--consumer-version-selectors JSON]
+         [--include-wip-pacts-since DATE]) [--allow-unverified]
+
+Verifies a running provider against the given pact files (default: contracts/*.json), or against
+the pacts the broker selects for it.
+
+Options:
+  --provider-base-url URL            the provider to verify (required)
+  --provider-states-setup-url URL    its provider-state set-up endpoint (npm run provider prints it)
+  --pact FILE                        a pact file to verify (repeatable)
+  --provider NAME                    the provider's name (default: PACT_PROVIDER or tenant-api)
+  --from-broker                      verify the pacts the broker selects (needs PACT_BROKER_BASE_URL)
+  --publish                          publish the results to the broker (with --from-broker)
+  --consumer-version-selectors JSON  which consumer versions (default: main branch, deployed or released)
+  --include-wip-pacts-since DATE     also verify work-in-progress pacts since YYYY-MM-DD
+  --allow-unverified                 interactions whose provider state was not set up do not fail
+  -h, --help                         this text
+
+Environment:
+  PACT_BROKER_BASE_URL, PACT_BROKER_TOKEN or PACT_BROKER_USERNAME and PACT_BROKER_PASSWORD
+  PACT_PROVIDER, PACT_PROVIDER_VERSION, PACT_PROVIDER_BRANCH (else from git and CI)
+  GITHUB_*, CI_JOB_URL, BUILD_URL or BUILDKITE_BUILD_URL (the build link published with results)
+
+Exit codes: 0 every non-pending interaction verified, 1 one failed (or was not set up), 2 the run
+could not be made.`;
 
 const OPTIONS = {
   "provider-base-url": { type: "string" },
@@ -30,16 +58,16 @@ const OPTIONS = {
   "allow-unverified": { type: "boolean", default: false },
 } as const;
 
-type Values = ReturnType<typeof parseArgs<{ args: string[]; options: typeof OPTIONS }>>["values"];
+type Values = ReturnType<typeof parseCommandLine<typeof OPTIONS>>["values"];
 
-export async function run(
-  argv: string[],
-  env: NodeJS.ProcessEnv = process.env,
-  out: (line: string) => void = console.log,
-  git: Git = systemGit,
-): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: OPTIONS });
-  const options = verifyOptions(values, env, git);
+export function run(argv: string[], env: NodeJS.ProcessEnv, io: CliIo, git: Git = systemGit): Promise<number> {
+  return command("contracts:verify", USAGE, argv, env, io, () => verify(argv, env, io, git));
+}
+
+async function verify(argv: string[], env: NodeJS.ProcessEnv, io: CliIo, git: Git): Promise<number> {
+  const out = (line: string) => io.stdout.write(`${line}\n`);
+  const { values } = parseCommandLine(argv, OPTIONS);
+  const options = verifyOptions(values, env, git, io.cwd);
   await assertReachable(options.providerBaseUrl, "provider");
   if (options.fromBroker) await assertReachable(options.fromBroker.broker.baseUrl, "Pact broker");
   const outcome = await verifyPacts(options);
@@ -54,7 +82,7 @@ export async function run(
   return blocking > 0 ? EXIT_FINDINGS : EXIT_OK;
 }
 
-function verifyOptions(values: Values, env: NodeJS.ProcessEnv, git: Git): VerifyOptions {
+function verifyOptions(values: Values, env: NodeJS.ProcessEnv, git: Git, cwd: string): VerifyOptions {
   const providerBaseUrl = requireUrl(values["provider-base-url"], "--provider-base-url");
   const setupUrl = values["provider-states-setup-url"];
   const common = {
@@ -66,7 +94,7 @@ function verifyOptions(values: Values, env: NodeJS.ProcessEnv, git: Git): Verify
     for (const flag of ["publish", "consumer-version-selectors", "include-wip-pacts-since"] as const) {
       if (values[flag] !== undefined && values[flag] !== false) throw new ToolError("CONFIG_INVALID", `--${flag} needs --from-broker`);
     }
-    const pactFiles = values.pact ?? committedPactFiles();
+    const pactFiles = values.pact?.map((file) => resolve(cwd, file)) ?? committedPactFiles();
     if (pactFiles.length === 0) throw new ToolError("CONFIG_MISSING", `no pact files given and none in ${CONTRACTS_DIR}`);
     return { ...common, pactFiles };
   }
@@ -124,16 +152,4 @@ function describeProblem(problem: InteractionProblem): string {
   if (problem.kind === "unverified")
     return `not verified (provider state not set up)${pending}: ${problem.consumer} ${problem.interaction}`;
   return `failed${pending}: ${problem.consumer} ${problem.interaction}: ${problem.message}`;
-}
-
-if (isMain(import.meta.url)) {
-  run(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error: unknown) => {
-      console.error(`contracts:verify: ${describeError(error)}`);
-      process.exitCode = EXIT_TOOL_ERROR;
-    },
-  );
 }

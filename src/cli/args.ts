@@ -1,0 +1,50 @@
+/** What every command does with its argument list: --help, strict flags, and one line per error. */
+import { secretsInEnv } from "../config/settings.js";
+import { describeError, EXIT_OK, EXIT_TOOL_ERROR } from "../errors.js";
+import { Redactor } from "../redaction.js";
+import { terminalLine } from "../report/terminal-text.js";
+import type { CliIo } from "./io.js";
+
+export { parseCommandLine } from "../config/flags.js";
+
+/** `--help` or `-h` anywhere before a `--` terminator. */
+export function wantsHelp(argv: readonly string[]): boolean {
+  const end = argv.indexOf("--");
+  const flags = end < 0 ? argv : argv.slice(0, end);
+  return flags.includes("--help") || flags.includes("-h");
+}
+
+/** Secrets any command may see in its environment: the suite's tokens and the broker's credentials. */
+export function envSecrets(env: NodeJS.ProcessEnv): string[] {
+  const broker = ["PACT_BROKER_TOKEN", "PACT_BROKER_PASSWORD"].flatMap((name) => env[name]?.trim() || []);
+  return [...secretsInEnv(env), ...broker];
+}
+
+/** One line on stderr: redacted, then made inert for a terminal or CI log. */
+export function errorLine(io: CliIo, env: NodeJS.ProcessEnv, text: string): void {
+  io.stderr.write(`${terminalLine(new Redactor(envSecrets(env)).redact(text))}\n`);
+}
+
+/**
+ * A command's body with the house rules around it: --help prints the usage (exit 0), and an error is
+ * one line `name: CODE: message` on stderr and exit 2, never a stack trace.
+ */
+export async function command(
+  name: string,
+  usage: string,
+  argv: string[],
+  env: NodeJS.ProcessEnv,
+  io: CliIo,
+  body: () => Promise<number> | number,
+): Promise<number> {
+  if (wantsHelp(argv)) {
+    io.stdout.write(usage.endsWith("\n") ? usage : `${usage}\n`);
+    return EXIT_OK;
+  }
+  try {
+    return await body();
+  } catch (error) {
+    errorLine(io, env, `${name}: ${describeError(error)}`);
+    return EXIT_TOOL_ERROR;
+  }
+}

@@ -1,0 +1,100 @@
+/**
+ * `npm run contracts:publish | contracts:can-i-deploy | contracts:record-deployment |
+ * contracts:publish-provider-contract`: the broker commands, one `run` per npm script. Exit codes:
+ * 0 done (can-i-deploy: yes), 1 can-i-deploy says no, 2 the command could not be made (bad input,
+ * no broker, refused credentials, any failure of the CLI).
+ */
+import { buildCommand, canIDeployExit, describeCommand, runBrokerCli } from "../contracts/broker-command.js";
+import { assertReachable } from "../contracts/reachable.js";
+import { EXIT_OK, EXIT_TOOL_ERROR } from "../errors.js";
+import { command } from "./args.js";
+import type { CliIo } from "./io.js";
+
+export type BrokerSubcommand = "publish" | "can-i-deploy" | "record-deployment" | "publish-provider-contract";
+
+const BROKER_ENV = `Environment:
+  PACT_BROKER_BASE_URL                      the broker (required; no credentials in the URL)
+  PACT_BROKER_TOKEN, or PACT_BROKER_USERNAME and PACT_BROKER_PASSWORD   its credentials (never printed)
+  PACT_CONSUMER, PACT_PROVIDER              the pacticipants' names (default tenant-console, tenant-api)`;
+
+const VERSIONS = `  PACT_CONSUMER_VERSION, PACT_CONSUMER_BRANCH, PACT_PROVIDER_VERSION, PACT_PROVIDER_BRANCH
+                                            versions and branches (default: from git and CI)
+  GITHUB_*, CI_JOB_URL, BUILD_URL, BUILDKITE_BUILD_URL   the build link sent with a publication`;
+
+const EXIT = "Exit codes: 0 done, 2 the command could not be made.";
+
+export const USAGES: Record<BrokerSubcommand, string> = {
+  publish: `Usage: npm run contracts:publish [-- PACT.json ...]
+
+Publishes the consumer pacts (default: contracts/) with the consumer's version, branch and build link.
+
+Options:
+  -h, --help   this text
+
+${BROKER_ENV}
+${VERSIONS}
+
+${EXIT}`,
+  "can-i-deploy": `Usage: npm run contracts:can-i-deploy -- --to-environment ENV [--pacticipant NAME] [--version V]
+
+Asks the broker whether a version may be deployed to an environment.
+
+Options:
+  --to-environment ENV   the environment, e.g. production (required)
+  --pacticipant NAME     which side (default: the consumer, PACT_CONSUMER)
+  --version V            which version (default: that side's version from the environment or git)
+  -h, --help             this text
+
+${BROKER_ENV}
+${VERSIONS}
+
+Exit codes: 0 yes, deployable; 1 no; 2 the broker could not be asked.`,
+  "record-deployment": `Usage: npm run contracts:record-deployment -- --environment ENV [--pacticipant NAME] [--version V]
+
+Records that a version was deployed to an environment.
+
+Options:
+  --environment ENV      the environment, e.g. production (required)
+  --pacticipant NAME     which side (default: the consumer, PACT_CONSUMER)
+  --version V            which version (default: that side's version from the environment or git)
+  -h, --help             this text
+
+${BROKER_ENV}
+${VERSIONS}
+
+${EXIT}`,
+  "publish-provider-contract": `Usage: npm run contracts:publish-provider-contract [-- --report FILE]
+
+Publishes spec/tenant-api.openapi.json as the provider contract (PactFlow bi-directional contracts),
+with the self-verification result from the conformance JSON report.
+
+Options:
+  --report FILE   the conformance JSON report (default: reports/conformance.json)
+  -h, --help      this text
+
+${BROKER_ENV}
+${VERSIONS}
+
+${EXIT}`,
+};
+
+/** The `run` of one broker command. */
+export function brokerRun(subcommand: BrokerSubcommand) {
+  const name = `contracts:${subcommand}`;
+  return (argv: string[], env: NodeJS.ProcessEnv, io: CliIo): Promise<number> =>
+    command(name, USAGES[subcommand], argv, env, io, () => run([subcommand, ...argv], env, io, name));
+}
+
+async function run(argv: string[], env: NodeJS.ProcessEnv, io: CliIo, name: string): Promise<number> {
+  const out = (line: string) => io.stdout.write(`${line}\n`);
+  const err = (line: string) => io.stderr.write(`${line}\n`);
+  const command = buildCommand(argv, env);
+  if (command.note) out(command.note);
+  out(describeCommand(command));
+  await assertReachable(command.config.baseUrl, "Pact broker");
+  const result = await runBrokerCli(command, env, io);
+  if (command.answersJson) return canIDeployExit(result, out, err);
+  if (result.code === 0) return EXIT_OK;
+  err(`${name}: ${command.tool} ${command.args[0]} failed (exit ${result.code})`);
+  return EXIT_TOOL_ERROR;
+}

@@ -1,0 +1,24 @@
+/**
+ * The one launcher: `tsx src/cli/main.ts <command> [args]` (every npm script of the suite calls it).
+ * It owns the process wiring, so the commands stay functions that tests call in process:
+ * - the exit code is 2 until the command settles: a run whose promise never settles cannot exit 0
+ *   when the event loop empties, and says so on stderr;
+ * - the command's own code is the process's exit code, at once (a keep-alive socket or a verifier's
+ *   thread must not hold a finished run open);
+ * - an error that escapes a command is one line, redacted and made inert (src/cli/launch.ts).
+ */
+import { EXIT_TOOL_ERROR } from "../errors.js";
+import { terminalLine } from "../report/terminal-text.js";
+import { processIo } from "./io.js";
+import { launch } from "./launch.js";
+
+const argv = process.argv.slice(2);
+process.exitCode = EXIT_TOOL_ERROR;
+let settled = false;
+process.on("exit", () => {
+  if (!settled) process.stderr.write(`${terminalLine(`${argv[0] ?? "launcher"}: the run ended without a verdict`)}\n`);
+});
+launch(argv, process.env, processIo()).then((code) => {
+  settled = true;
+  process.exit(code);
+});

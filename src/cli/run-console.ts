@@ -1,0 +1,92 @@
+/**
+ * What a person sees while the gate runs: the header line before the first request, then a
+ * progress line. On a terminal it is one line redrawn in place; in a CI log (no terminal) a line
+ * appears at least every 10 s, so a slow API never looks like a hung job.
+ */
+import type { Settings } from "../config/settings.js";
+import type { Check } from "../conformance/check.js";
+import { writesDeniedReason } from "../conformance/prepare.js";
+import type { RunOptions, RunProgress } from "../conformance/runner.js";
+import type { Redactor } from "../redaction.js";
+import { terminalLine } from "../report/terminal-text.js";
+import { type CliIo, systemClock } from "./io.js";
+
+/** Without a terminal, a progress line once this long has passed since the last (the clock ticks every second). */
+const LOG_EVERY_MS = 9_000;
+const TICK_MS = 1_000;
+/** On a terminal, redraws at most this often. */
+const REDRAW_MS = 100;
+/** Erases the current terminal line and returns to its start. */
+const ERASE_LINE = "\r\u001b[2K";
+
+export function headerLine(settings: Settings, checks: readonly Check[]): string {
+  const where = settings.baseUrl === undefined ? "the embedded reference provider" : `${settings.baseUrl} (live target)`;
+  const seed = settings.seed === undefined ? "" : `; seed ${settings.seed} (replay with --seed ${settings.seed})`;
+  return `Running ${checks.length} checks against ${where}${seed}; ${writesNote(settings, checks)}`;
+}
+
+function writesNote(settings: Settings, checks: readonly Check[]): string {
+  const denied = settings.baseUrl === undefined ? (settings.readOnly ? "--read-only was given" : undefined) : writesDeniedReason(settings);
+  if (denied !== undefined) return `read-only: ${denied}`;
+  return checks.some((check) => check.phase === "write") ? "writes allowed" : "writes allowed, but no write check is selected";
+}
+
+export class RunConsole {
+  private progress: RunProgress;
+  private readonly clock;
+  private readonly started: number;
+  private lastShown: number;
+  private drawn = false;
+  private stopTimer: (() => void) | undefined;
+
+  constructor(
+    private readonly io: CliIo,
+    private readonly redactor: Redactor,
+    readonly checks: readonly Check[],
+  ) {
+    this.clock = io.clock ?? systemClock;
+    this.started = this.clock.now();
+    this.lastShown = this.started;
+    this.progress = { checksDone: 0, checksTotal: checks.length, requests: 0 };
+  }
+
+  /** Prints the header line; call before the first request. */
+  header(settings: Settings): void {
+    this.io.stdout.write(this.redactor.redact(`${terminalLine(headerLine(settings, this.checks))}\n`));
+  }
+
+  /** What the runner needs: the selected checks and the progress callback. Starts the clock's ticks. */
+  runOptions(): Pick<RunOptions, "checks" | "onProgress"> {
+    this.stopTimer ??= this.clock.every(TICK_MS, () => this.show());
+    return {
+      checks: this.checks,
+      onProgress: (progress) => {
+        this.progress = progress;
+        this.show();
+      },
+    };
+  }
+
+  /** Stops the ticks and clears the terminal line, so the summary starts on a clean line. */
+  end(): void {
+    this.stopTimer?.();
+    this.stopTimer = undefined;
+    if (this.drawn) this.io.stdout.write(ERASE_LINE);
+    this.drawn = false;
+  }
+
+  private show(): void {
+    if (this.stopTimer === undefined) return;
+    const now = this.clock.now();
+    if (now - this.lastShown < (this.io.isTTY ? REDRAW_MS : LOG_EVERY_MS)) return;
+    this.lastShown = now;
+    const { checksDone, checksTotal, requests } = this.progress;
+    const line = `progress: ${checksDone}/${checksTotal} checks done, ${requests} requests, ${((now - this.started) / 1000).toFixed(1)} s`;
+    if (this.io.isTTY) {
+      this.io.stdout.write(`${ERASE_LINE}${line}`);
+      this.drawn = true;
+    } else {
+      this.io.stdout.write(`${line}\n`);
+    }
+  }
+}
