@@ -276,6 +276,9 @@ export const faults: Fault[] = [
       "patch-unknown-properties-ignored",
       "patch-response-equals-get",
       ...GENERATED,
+      "list-get-patch-agree",
+      "patch-admin-200",
+      "personas-see-same-org",
     ],
   },
   {
@@ -291,6 +294,9 @@ export const faults: Fault[] = [
       "patch-response-equals-get",
       "restore-failed",
       ...GENERATED,
+      "list-get-patch-agree",
+      "patch-admin-200",
+      "personas-see-same-org",
     ],
   },
   {
