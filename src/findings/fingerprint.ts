@@ -22,21 +22,15 @@ export function fingerprintOf(f: Pick<Finding, "operationId" | "status" | "code"
 }
 
 /** A finding as the reports show it: one per fingerprint, with how often and where it was seen. */
-export interface GroupedFinding {
+export interface GroupedFinding
+  extends Pick<Finding, "operationId" | "method" | "pathTemplate" | "status" | "schemaPath" | "expected" | "message"> {
   fingerprint: string;
   /** The rule id (the finding code). */
   rule: string;
-  operationId: string;
-  method: string;
-  pathTemplate: string;
-  status?: number;
   /** The generalised pointer. */
   pointer: string;
-  schemaPath?: string;
-  expected: string;
   /** What the first occurrence received. */
   actual: string;
-  message: string;
   occurrences: number;
   /** The checks whose requests showed it, in the order first seen. */
   checks: string[];
