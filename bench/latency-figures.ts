@@ -22,6 +22,10 @@ export interface LatencyFigures {
   findings: number;
   /** Generated bodies actually sent (fewer than asked when the check's time limit cut it short). */
   bodies?: number;
+  /** Which checks ran (e.g. "default gate"). */
+  scope?: string;
+  /** The model-based run's share, when it ran: its sequences wait for each other by nature. */
+  model?: { requests: number; wallMs: number };
 }
 
 type Logged = Pick<ProxiedRequest, "method" | "path" | "status">;
@@ -41,7 +45,7 @@ export function figuresOf(
   latencyMs: number,
   wallMs: number,
   log: readonly Logged[],
-  run: { findings: number; bodies?: number },
+  run: Pick<LatencyFigures, "findings" | "bodies" | "scope" | "model">,
 ): LatencyFigures {
   return {
     latencyMs,
@@ -63,7 +67,18 @@ export function bodiesSent(notes: readonly string[]): number | undefined {
 }
 
 export function renderFigures(rows: readonly LatencyFigures[]): string {
-  const header = ["latency", "wall", "requests", "round trips", "chain bound", "bound time", "findings", "bodies"];
+  const header = [
+    "latency",
+    "wall",
+    "requests",
+    "round trips",
+    "chain bound",
+    "bound time",
+    "findings",
+    "bodies",
+    "checks",
+    "of which model run",
+  ];
   const lines = rows.map((row) => [
     `${row.latencyMs} ms`,
     `${(row.wallMs / 1000).toFixed(1)} s`,
@@ -73,6 +88,8 @@ export function renderFigures(rows: readonly LatencyFigures[]): string {
     `${((row.chain * row.latencyMs) / 1000).toFixed(1)} s`,
     String(row.findings),
     row.bodies === undefined ? "-" : String(row.bodies),
+    row.scope ?? "-",
+    row.model === undefined ? "-" : `${(row.model.wallMs / 1000).toFixed(1)} s, ${row.model.requests} requests`,
   ]);
   const widths = header.map((title, i) => Math.max(title.length, ...lines.map((line) => line[i]?.length ?? 0)));
   const pad = (cells: string[]) =>

@@ -1,16 +1,21 @@
 /**
  * `npm run bench:latency -- [--latency-ms 0,50,150] [--concurrency N] [--runs N] [--seed S]`
  *
- * The whole default gate (hand-written checks, generated bodies, restore) against the embedded
- * provider behind an in-process delaying proxy on 127.0.0.1, treated as a live target: the snapshot
- * goes to a journal file and the org is restored at the end, as on a deployed API. Prints, for each
- * latency, the wall time, the request count, the sequential round trips (wall ÷ latency) and the
+ * The gate against the embedded provider behind an in-process delaying proxy on 127.0.0.1, treated
+ * as a live target: the snapshot goes to a journal file and the org is restored at the end, as on a
+ * deployed API. Two runs per latency: the checks of single calls (hand-written checks, generated
+ * bodies, invariants, restore) and the whole default gate, which adds the model-based run (its
+ * sequences are one request after another by nature, so it gets a row of its own). Prints, for each,
+ * the wall time, the request count, the sequential round trips (wall ÷ latency) and the
  * dependency-chain lower bound. Prints figures; asserts nothing (timing is not a test).
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { catalog } from "../src/conformance/catalog.js";
+import type { Check } from "../src/conformance/check.js";
+import { MODEL_CHECK_ID } from "../src/conformance/model/check.js";
 import { targetFromProvider } from "../src/conformance/prepare.js";
 import { countOutcomes, runChecks } from "../src/conformance/runner.js";
 import { describeError, EXIT_OK, EXIT_TOOL_ERROR, ToolError } from "../src/errors.js";
@@ -59,8 +64,18 @@ function integer(text: string, name: string, min: number, max: number): number {
   return value;
 }
 
+/** What a row measures: the checks of single calls, or the whole default gate. */
+export const SCOPES: readonly { label: string; checks: readonly Check[] }[] = [
+  { label: "without model run", checks: catalog.filter((check) => check.id !== MODEL_CHECK_ID) },
+  { label: "default gate", checks: catalog },
+];
+
 /** One gate run at one latency, on a fresh provider and proxy. */
-export async function measure(latencyMs: number, options: Omit<BenchOptions, "latencies">): Promise<LatencyFigures> {
+export async function measure(
+  latencyMs: number,
+  options: Omit<BenchOptions, "latencies">,
+  scope: (typeof SCOPES)[number],
+): Promise<LatencyFigures> {
   const provider = await startProvider();
   const proxy = await startDelayingProxy(new URL(provider.baseUrl).origin, latencyMs);
   const baseUrl = `${proxy.origin}${BASE_PATH}`;
@@ -74,13 +89,20 @@ export async function measure(latencyMs: number, options: Omit<BenchOptions, "la
       transport,
       validators,
       spec: validators.spec,
+      checks: scope.checks,
       concurrency: options.concurrency,
       journalPath: join(journalDir, "journal.json"),
       generated: { seed: options.seed, runs: options.runs },
     });
     const wallMs = performance.now() - started;
     const bodies = bodiesSent(result.checks.flatMap((check) => check.notes ?? []));
-    return figuresOf(latencyMs, wallMs, proxy.log, { findings: countOutcomes(result).findings, bodies });
+    const model = result.checks.find((check) => check.id === MODEL_CHECK_ID && check.outcome !== "skip");
+    return figuresOf(latencyMs, wallMs, proxy.log, {
+      findings: countOutcomes(result).findings,
+      bodies,
+      scope: scope.label,
+      ...(model ? { model: { requests: model.requests, wallMs: model.durationMs } } : {}),
+    });
   } finally {
     await transport.close();
     await proxy.close();
@@ -92,7 +114,7 @@ export async function measure(latencyMs: number, options: Omit<BenchOptions, "la
 async function main(argv: string[]): Promise<number> {
   const options = parseBenchArgs(argv);
   const rows: LatencyFigures[] = [];
-  for (const latencyMs of options.latencies) rows.push(await measure(latencyMs, options));
+  for (const latencyMs of options.latencies) for (const scope of SCOPES) rows.push(await measure(latencyMs, options, scope));
   const concurrency = options.concurrency === undefined ? "default" : String(options.concurrency);
   process.stdout.write(`gate: ${options.runs} generated bodies, seed ${options.seed}, concurrency ${concurrency}\n`);
   process.stdout.write(renderFigures(rows));

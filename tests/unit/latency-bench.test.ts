@@ -41,6 +41,12 @@ describe("the figures", () => {
     expect(renderFigures([figures])).toContain("150 ms   30.0 s  3         200          3            0.5 s       0         1");
   });
 
+  it("name the checks that ran and the model-based run's share", () => {
+    const figures = figuresOf(150, 30_000, [get(org)], { findings: 0, scope: "default gate", model: { requests: 120, wallMs: 9_000 } });
+    expect(renderFigures([figures])).toMatch(/default gate +9\.0 s, 120 requests$/m);
+    expect(renderFigures([figuresOf(150, 30_000, [get(org)], { findings: 0 })])).toMatch(/ - +-$/m);
+  });
+
   it("leave round trips out at 0 ms", () => {
     expect(figuresOf(0, 1_000, [get(org)], { findings: 0 }).roundTrips).toBeUndefined();
   });

@@ -32,6 +32,7 @@ export const personaChecks: Check[] = [
     operationId: "updateOrganization",
     phase: "write",
     requires: ["org", "outsider", "writes"],
+    refusedOnly: true,
     async run(ctx) {
       await refusedPatch(ctx, { body: harmlessBody(await readOrg(ctx)), authorization: ctx.bearer("outsider"), allowed: [403, 404] });
     },

@@ -10,6 +10,7 @@ import fc from "fast-check";
 import type { Organization } from "../../spec/types.js";
 import type { Check } from "../check.js";
 import { CheckContext, type Observed, orgPath } from "../context.js";
+import { concurrencyOf } from "../plan.js";
 import { Interrupted, throwIfInterrupted } from "../safety/interrupt.js";
 import { commandSequences, Divergence, type OrgName, type PersonaName, type Real, type ReplayableRequest } from "./commands.js";
 import { divergences, ModelWorld } from "./model.js";
@@ -42,6 +43,7 @@ export const modelBasedCheck: Check = {
       const sequence = new Sequence(trial);
       try {
         await fc.asyncModelRun(() => sequence.start(), commands);
+        await sequence.settleReads();
       } catch (error) {
         if (error instanceof Interrupted) throw new fc.PreconditionFailure(true);
         if (!(error instanceof Divergence)) throw error;
@@ -69,11 +71,27 @@ export const modelBasedCheck: Check = {
   },
 };
 
-/** One sequence against the target: the requests sent so far (the replay) and the model beside them. */
+/** A read sent ahead of the commands after it: settled (and compared) before the next write. */
+interface PendingRead {
+  /** Its place in the sequence's log (0-based). */
+  index: number;
+  compared: Promise<void>;
+}
+
+/**
+ * One sequence against the target: the requests sent so far (the replay) and the model beside them.
+ *
+ * Consecutive reads are in flight together (at most `--concurrency`): with no write between them, a
+ * correct API answers each from the same state, and the model's prediction for a read does not
+ * change the model. Every write waits for the reads before it, so no answer can depend on the order.
+ * A divergence is reported at the earliest request that diverged, as the one-at-a-time run would.
+ */
 class Sequence implements Real {
   readonly log: ReplayableRequest[] = [];
   private world: ModelWorld | undefined;
-  private last: Observed | undefined;
+  /** The earliest request that diverged and its answer: what the report shows. */
+  private diverged: { index: number; observed: Observed } | undefined;
+  private pending: PendingRead[] = [];
 
   constructor(private readonly ctx: CheckContext) {}
 
@@ -81,6 +99,7 @@ class Sequence implements Real {
   async start(): Promise<{ model: ModelWorld; real: Real }> {
     const observed = await this.request({ method: "GET", persona: "owner" }, "editable");
     if (observed.status !== 200 || !observed.clean) {
+      this.diverged = { index: 0, observed };
       throw new Divergence(observed.clean ? `the org under test unreadable by its owner (status ${observed.status})` : "");
     }
     const orgId = this.ctx.orgId;
@@ -89,22 +108,45 @@ class Sequence implements Real {
   }
 
   async send(request: Omit<ReplayableRequest, "path">, org?: OrgName): Promise<void> {
+    const read = request.method === "GET";
+    if (!read || this.pending.length >= concurrencyOf(this.ctx.services)) await this.settleReads();
+    const index = this.log.length;
+    const compared = this.request(request, org).then((observed) => this.compare(request, org, observed, index));
+    if (!read) return compared;
+    compared.catch(() => {}); // judged in settleReads; marked handled so an early rejection is not "unhandled"
+    this.pending.push({ index, compared });
+  }
+
+  /** Waits for the reads in flight; the earliest that failed (divergence, interruption) is thrown. */
+  async settleReads(): Promise<void> {
+    const reads = this.pending;
+    this.pending = [];
+    const settled = await Promise.allSettled(reads.map((read) => read.compared));
+    const failed = settled.find((outcome): outcome is PromiseRejectedResult => outcome.status === "rejected");
+    if (failed) throw failed.reason;
+  }
+
+  private compare(request: Omit<ReplayableRequest, "path">, org: OrgName | undefined, observed: Observed, index: number): void {
     const world = this.world as ModelWorld;
-    const observed = await this.request(request, org);
     const predicted = world.predict(request, org);
+    const diverged = (message: string) => {
+      if (this.diverged === undefined || index < this.diverged.index) this.diverged = { index, observed };
+      return new Divergence(message);
+    };
     // A response that broke an every-response rule (schema, media type, transport) is already a finding.
-    if (observed.status === undefined || !observed.clean) throw new Divergence("");
+    if (observed.status === undefined || !observed.clean) throw diverged("");
     const found = divergences(world, request, org, predicted, { status: observed.status, body: observed.body }, this.ctx.services.spec);
-    if (found.length > 0) throw new Divergence(found.join("; "));
+    if (found.length > 0) throw diverged(found.join("; "));
   }
 
   /** A finding for the divergence, carrying every request of the sequence up to it. */
   report(divergence: Divergence): void {
     if (divergence.message === "") return;
     const { seed } = this.ctx.services.generated;
-    this.ctx.fail(this.last, {
+    const upTo = this.log.slice(0, (this.diverged?.index ?? this.log.length - 1) + 1);
+    this.ctx.fail(this.diverged?.observed, {
       expected: "every answer as the reference rules predict from the requests before it",
-      actual: `${divergence.message} at request ${this.log.length} of the sequence (seed ${seed}; replay in order): ${JSON.stringify(this.log)}`,
+      actual: `${divergence.message} at request ${upTo.length} of the sequence (seed ${seed}; replay in order): ${JSON.stringify(upTo)}`,
     });
   }
 
@@ -114,10 +156,9 @@ class Sequence implements Real {
     const { method, persona, body } = request;
     this.log.push({ method, path, persona, ...(body === undefined ? {} : { body }) });
     const authorization = this.authorization(request.persona);
-    if (orgId === undefined) this.last = await this.ctx.list(authorization);
-    else if (request.method === "GET") this.last = await this.ctx.get(orgId, authorization);
-    else this.last = await this.ctx.patch(orgId, { json: request.body }, authorization);
-    return this.last;
+    if (orgId === undefined) return this.ctx.list(authorization);
+    if (request.method === "GET") return this.ctx.get(orgId, authorization);
+    return this.ctx.patch(orgId, { json: request.body }, authorization);
   }
 
   private authorization(persona: PersonaName): string | null {
