@@ -37,5 +37,24 @@ export function inspectExchange(exchange: Exchange, op: OperationSpec, validator
     ];
   }
   const result = validators.validateResponse({ operationId: op.operationId, status, contentType, body: exchange.json });
-  return result.valid ? [] : findingsFromValidation(result);
+  if (!result.valid) return findingsFromValidation(result);
+  return status >= 400 ? errorTextFindings(exchange.json, about) : [];
 }
+
+/**
+ * "A short, machine-readable error code." and "A descriptive error message.": the schema only says
+ * "string", so these two sentences are checked here, at their least: a code is one token (no blank,
+ * no whitespace) and a message says something (not blank). Wording beyond that is free.
+ */
+function errorTextFindings(body: unknown, about: Omit<Parameters<typeof finding>[0], "code" | "expected" | "actual">): Finding[] {
+  if (typeof body !== "object" || body === null) return [];
+  const { code, message } = body as { code?: unknown; message?: unknown };
+  const found: Finding[] = [];
+  const fail = (pointer: string, expected: string, value: string) =>
+    found.push(finding({ ...about, code: ERROR_BODY_TEXT, pointer, expected, actual: JSON.stringify(value) }));
+  if (typeof code === "string" && !/^\S+$/u.test(code)) fail("/code", "a machine-readable error code: one token, no whitespace", code);
+  if (typeof message === "string" && !/\S/u.test(message)) fail("/message", "a descriptive error message, not blank", message);
+  return found;
+}
+
+export const ERROR_BODY_TEXT = "error-body-text";

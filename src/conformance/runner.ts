@@ -101,6 +101,7 @@ export const EVERY_RESPONSE_RULES: readonly { id: string; title: string }[] = [
   { id: "missing-content-type", title: "Every response with a body says its Content-Type" },
   { id: "body-not-json", title: "Every body labelled JSON parses as JSON" },
   { id: "redirect", title: "No response is a redirect" },
+  { id: "error-body-text", title: "Every error body has a machine-readable code and a message that is not blank" },
 ];
 
 /** Why a final check that judges the writes is skipped when the selection has no write check (the operator's choice). */

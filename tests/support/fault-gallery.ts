@@ -213,6 +213,16 @@ export const faults: Fault[] = [
     expect: ["response-schema", "model-based-sequences", "model-based-sequences"],
   },
   {
+    name: "error bodies carry a blank message",
+    options: { rules: { errorBody: (code) => ({ code, message: " " }) } },
+    expect: ["error-body-text"],
+  },
+  {
+    name: "error codes are sentences, not machine-readable tokens",
+    options: { rules: { errorBody: (_code, message) => ({ code: message, message }) } },
+    expect: ["error-body-text"],
+  },
+  {
     name: "organization status is outside the enum",
     options: { rules: { present: (org) => ({ ...org, status: "deleted" }) } },
     expect: ["response-schema"],
