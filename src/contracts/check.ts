@@ -4,9 +4,11 @@
  * response's content type and body conform, a 2xx request body conforms, and the request carries
  * bearer auth where the operation requires it. Problems are Findings, the live suite's shape.
  */
+
 import { type Finding, finding, findingsFromValidation } from "../findings/finding.js";
 import { isObject } from "../spec/assemble.js";
 import type { OperationSpec, SpecDocument } from "../spec/document.js";
+import { templateRegExp } from "../spec/routes.js";
 import type { SpecValidators } from "../validation/validators.js";
 import type { PactDocument, PactHttpInteraction } from "./pact-model.js";
 
@@ -140,15 +142,6 @@ function notJson(op: OperationSpec, status: number, what: string, reason: string
 
 function identify(op: OperationSpec): Pick<Finding, "operationId" | "method" | "pathTemplate"> {
   return { operationId: op.operationId, method: op.method, pathTemplate: op.pathTemplate };
-}
-
-/** `/api/v1/orgs/{org_id}` → /^\/api\/v1\/orgs\/[^/]+$/ (a parameter is one non-empty segment). */
-function templateRegExp(template: string): RegExp {
-  const pattern = template
-    .split(/(\{[^}]+\})/)
-    .map((part) => (part.startsWith("{") ? "[^/]+" : part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")))
-    .join("");
-  return new RegExp(`^${pattern}$`);
 }
 
 /** The path of the first server URL (`/tenant`): pacts may be written with or without it. */

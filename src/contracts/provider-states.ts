@@ -6,7 +6,7 @@
 import { ToolError } from "../errors.js";
 import type { PersonaName, Role } from "../provider/fixtures.js";
 import { makeReferralCode } from "../provider/fixtures.js";
-import type { ProviderState } from "../provider/state.js";
+import type { ProviderWorld } from "../provider/state-setup.js";
 import { EXAMPLE_TOKEN, STATES, type StateSentence } from "./states.js";
 
 type Params = Record<string, unknown> | undefined;
@@ -15,7 +15,7 @@ export type StateSetup = (params?: unknown) => Promise<undefined>;
 
 const OPERATIONS_THAT_CAN_FAIL = new Set(["listUserOrganizations", "getOrganization", "updateOrganization"]);
 
-export function stateHandlers(state: ProviderState, token: string = EXAMPLE_TOKEN): Record<StateSentence, StateSetup> {
+export function stateHandlers(state: ProviderWorld, token: string = EXAMPLE_TOKEN): Record<StateSentence, StateSetup> {
   /** Wraps a set-up: reset, sign the placeholder token in as `persona`, then apply the specifics. */
   const as =
     (persona: PersonaName, apply: (params: Params, userId: string) => void = () => {}): StateSetup =>

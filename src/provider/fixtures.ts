@@ -25,6 +25,8 @@ export interface Seed {
   memberships: Map<string, Map<string, Role>>;
   editableOrgId: string;
   foreignOrgId: string;
+  /** inference key (`sk-nc-...`) -> userId: the owner's real key, which must still not work on this API */
+  inferenceKeys: Map<string, string>;
 }
 
 export function makeToken(): string {
@@ -71,5 +73,11 @@ export function makeSeed(newOrgId: () => string = randomUUID): Seed {
     memberships,
     editableOrgId: editable.id,
     foreignOrgId: foreign.id,
+    inferenceKeys: new Map([[inferenceKeyOf(personas.owner.token), personas.owner.userId]]),
   };
+}
+
+/** A persona's inference key, derived from its access token so it is stable for one provider instance. */
+export function inferenceKeyOf(accessToken: string): string {
+  return `sk-nc-${accessToken.slice(6)}`;
 }

@@ -21,3 +21,12 @@ export function sendJson(response: ServerResponse, status: number, body: unknown
   response.writeHead(status, { "content-type": contentType, "content-length": Buffer.byteLength(text), "cache-control": "no-store" });
   response.end(text);
 }
+
+/** The body's JSON value; undefined when the text is not JSON (the update rules then refuse it as not an object). */
+export function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

@@ -2,23 +2,28 @@
  * The reference provider: an HTTP server implementing the three operations as the spec and the API's
  * rules say, on an in-memory store. `startProvider()` runs it in process on an ephemeral 127.0.0.1
  * port; the returned control switches on what no request can cause (list 403, any 500).
+ *
+ * This file is the plumbing around the behaviour: routes come from the spec (src/spec/routes.ts),
+ * what each operation does from handlers.ts, rules.ts and state.ts (the files Stryker mutates).
+ * What the docs do not document (another method, another path) is answered here, and never asked
+ * by the suite: on a live API an undocumented method could create or delete data.
  */
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { stateHandlers } from "../contracts/provider-states.js";
 import { stateChangeHandler } from "../contracts/state-setup.js";
+import { routeOf } from "../spec/routes.js";
 import { specValidators } from "../validation/validators.js";
-import type { PersonaName } from "./fixtures.js";
-import { errorReply, type HandlerDeps, handle, type Reply } from "./handlers.js";
+import { inferenceKeyOf, type PersonaName } from "./fixtures.js";
+import { errorReply, type HandlerDeps, handle, type Reply, type RequestContext } from "./handlers.js";
 import { readBody, sendJson } from "./http-io.js";
 import { type ProviderRules, referenceRules } from "./rules.js";
-import { inferenceKeyFor, ProviderState } from "./state.js";
+import { ProviderWorld } from "./state-setup.js";
 
 export const BASE_PATH = "/tenant";
 /** Pact's provider-state set-up endpoint, outside the API's base path so it never shadows a route. */
 export const PROVIDER_STATES_PATH = "/_pact/provider-states";
-const ORGS_PATH = `${BASE_PATH}/api/v1/orgs`;
 
 export interface ProviderOptions {
   /** Replaces some rules: how the fault gallery builds broken providers. */
@@ -45,7 +50,7 @@ export interface ProviderInfo {
 }
 
 export interface ProviderHandle extends ProviderInfo {
-  state: ProviderState;
+  state: ProviderWorld;
   /** An admin (not owner) of the editable org, for tests of the admin path. */
   adminToken: string;
   userOf(persona: PersonaName): string;
@@ -57,8 +62,8 @@ export interface ProviderHandle extends ProviderInfo {
 export async function startProvider(options: ProviderOptions = {}): Promise<ProviderHandle> {
   const rules: ProviderRules = { ...referenceRules, ...options.rules };
   const newOrgId = options.newOrgId ?? randomUUID;
-  const state = new ProviderState(newOrgId);
-  const deps: HandlerDeps = { state, rules, validators: specValidators() };
+  const state = new ProviderWorld(newOrgId);
+  const deps: ServerDeps = { state, rules, validators: specValidators() };
   const setUpState = options.providerStates ? stateChangeHandler(stateHandlers(state)) : undefined;
   const server = createServer((request, response) => {
     if (options.intercept?.(request, response)) return;
@@ -81,7 +86,7 @@ export async function startProvider(options: ProviderOptions = {}): Promise<Prov
       outsider: seed.personas.outsider.token,
       admin: seed.personas.admin.token,
       foreignOwner: seed.personas.foreignOwner.token,
-      inferenceKey: inferenceKeyFor(seed),
+      inferenceKey: inferenceKeyOf(seed.personas.owner.token),
     },
     adminToken: seed.personas.admin.token,
     orgs: { editable: seed.editableOrgId, foreign: seed.foreignOrgId },
@@ -98,33 +103,33 @@ export async function startProvider(options: ProviderOptions = {}): Promise<Prov
   };
 }
 
-async function serve(request: IncomingMessage, response: ServerResponse, deps: HandlerDeps): Promise<void> {
+interface ServerDeps extends HandlerDeps {
+  state: ProviderWorld;
+}
+
+async function serve(request: IncomingMessage, response: ServerResponse, deps: ServerDeps): Promise<void> {
   const body = await readBody(request);
   const reply = route(request, body.ok ? body.text : undefined, deps) ?? errorReply(deps.rules, 400, body.ok ? undefined : body.reason);
   sendJson(response, reply.status, reply.body, deps.rules.contentType);
 }
 
-/** Maps method and path to an operation; undefined when the body could not be read. */
-function route(request: IncomingMessage, bodyText: string | undefined, deps: HandlerDeps): Reply | undefined {
+/** Maps method and path to a documented operation (from the spec) and answers it; undefined when the body could not be read. */
+function route(request: IncomingMessage, bodyText: string | undefined, deps: ServerDeps): Reply | undefined {
   const { pathname } = new URL(request.url ?? "/", "http://provider");
+  const method = request.method ?? "GET";
+  const found = pathname.startsWith(`${BASE_PATH}/`) ? routeOf(deps.validators.spec, method, pathname.slice(BASE_PATH.length)) : undefined;
+  if (found === undefined) return errorReply(deps.rules, 404, `No route for ${method} ${pathname}.`);
+  if ("allowed" in found) return errorReply(deps.rules, 405, `Allowed: ${found.allowed.join(", ")}.`);
   const authorization = request.headers.authorization;
-  if (pathname === ORGS_PATH) {
-    return request.method === "GET" ? handle({ operationId: "listUserOrganizations", authorization }, deps) : notAllowed(deps, "GET");
-  }
-  if (pathname.startsWith(`${ORGS_PATH}/`) && !pathname.slice(ORGS_PATH.length + 1).includes("/")) {
-    const orgId = safeDecode(pathname.slice(ORGS_PATH.length + 1));
-    if (request.method === "GET") return handle({ operationId: "getOrganization", authorization, orgId }, deps);
-    if (request.method === "PATCH") {
-      if (bodyText === undefined) return undefined;
-      return handle({ operationId: "updateOrganization", authorization, orgId, bodyText }, deps);
-    }
-    return notAllowed(deps, "GET, PATCH");
-  }
-  return errorReply(deps.rules, 404, `No route for ${request.method} ${pathname}.`);
-}
-
-function notAllowed(deps: HandlerDeps, allow: string): Reply {
-  return { status: 405, body: deps.rules.errorBody("method_not_allowed", `Allowed: ${allow}.`) };
+  const orgId = safeDecode(found.params.org_id ?? "");
+  const operationId = found.operation.operationId;
+  const forced = deps.state.forcedStatuses.get(operationId);
+  // A status switched on from inside (pact provider states) answers once the caller is authenticated.
+  if (forced !== undefined && deps.rules.authenticate(authorization, deps.state) !== undefined) return errorReply(deps.rules, forced);
+  if (operationId === "listUserOrganizations") return handle({ operationId, authorization }, deps);
+  if (operationId === "getOrganization") return handle({ operationId, authorization, orgId }, deps);
+  if (bodyText === undefined) return undefined;
+  return handle({ operationId: "updateOrganization", authorization, orgId, bodyText } satisfies RequestContext, deps);
 }
 
 function safeDecode(segment: string): string {

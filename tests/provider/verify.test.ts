@@ -87,7 +87,7 @@ describe(`${names.provider} honours contracts/${names.fileName}`, () => {
   }, 60_000);
 
   it("fails against a provider that breaks the contract (403 answered as 404)", async () => {
-    const broken = await startProvider({ rules: { foreignStatus: 404 } });
+    const broken = await startProvider({ rules: { refusedStatus: (role) => (role === undefined ? 404 : 403) } });
     try {
       const outcome = await verifyPacts({
         providerBaseUrl: broken.baseUrl,

@@ -193,7 +193,8 @@ export const faults: Fault[] = [
     name: "a request without a token is treated as the owner",
     options: {
       rules: {
-        authenticate: (header, state) => (header === undefined ? state.userOf("owner") : referenceRules.authenticate(header, state)),
+        authenticate: (header, state) =>
+          header === undefined ? state.seed.personas.owner.userId : referenceRules.authenticate(header, state),
       },
     },
     expect: everyOp("no-token"),
@@ -347,7 +348,7 @@ export const faults: Fault[] = [
     options: {
       rules: {
         authenticate: (header, state) =>
-          referenceRules.authenticate(header, state) ?? (header?.startsWith("Bearer nc-") ? state.userOf("owner") : undefined),
+          referenceRules.authenticate(header, state) ?? (header?.startsWith("Bearer nc-") ? state.seed.personas.owner.userId : undefined),
       },
     },
     expect: [...everyOp("unknown-token"), ...everyOp("suffix-junk")],
@@ -403,8 +404,8 @@ export const faults: Fault[] = [
     name: "malformed JSON answers 500",
     options: {
       rules: {
-        parseBody: (text) =>
-          referenceRules.parseBody(text).ok ? referenceRules.parseBody(text) : { ok: false, status: 500, message: "SyntaxError" },
+        // JSON.parse throws on malformed JSON, and the server's catch-all answers 500.
+        parseBody: (text) => JSON.parse(text) as unknown,
       },
     },
     expect: ["patch-malformed-json"],
@@ -553,7 +554,7 @@ export const faults: Fault[] = [
 
 /** Providers that differ from the reference in ways the contract allows: the suite must pass them. */
 export const legitimateVariants: { name: string; options: ProviderOptions }[] = [
-  { name: "a foreign organization answers 404", options: { rules: { foreignStatus: 404 } } },
+  { name: "a foreign organization answers 404", options: { rules: { refusedStatus: strangersGet404 } } },
   {
     name: "a cleared description is kept as an empty string",
     options: {
@@ -584,10 +585,13 @@ export const legitimateVariants: { name: string; options: ProviderOptions }[] = 
   },
   {
     name: "a member without rights is refused with 403 and strangers with 404",
-    options: { rules: { foreignStatus: 404, canRead: (role) => role !== undefined } },
+    options: { rules: { refusedStatus: strangersGet404, canRead: (role) => role !== undefined } },
   },
   ...sequenceVariants,
-  { name: "a user without organizations gets an empty list (200), not 404", options: { rules: { noOrganizationsStatus: 200 } } },
+  {
+    name: "a user without organizations gets an empty list (200), not 404",
+    options: { rules: { noOrganizations: () => ({ status: 200, body: { data: [] } }) } },
+  },
   {
     // RFC 9110 §11.1 makes the scheme case-insensitive, but the docs show only `Bearer`: refusing `bearer` is allowed too.
     name: "the Bearer scheme is case-sensitive (bearer <token> is refused)",
@@ -702,11 +706,16 @@ function authenticateWith(pattern: RegExp): ProviderRules["authenticate"] {
 }
 
 /** The bug of a server that looks a user's memberships up and gets null for a user without any. */
-function crashWithoutMemberships(allowed: (role: Role | undefined, orgs: number) => boolean) {
-  return (role: Role | undefined, orgs: number) => {
-    if (orgs === 0) throw new TypeError("Cannot read properties of null (reading 'get')");
-    return allowed(role, orgs);
+function crashWithoutMemberships(allowed: ProviderRules["canRead"]): ProviderRules["canRead"] {
+  return (role, userId, state) => {
+    if ((state.memberships.get(userId)?.size ?? 0) === 0) throw new TypeError("Cannot read properties of null (reading 'get')");
+    return allowed(role, userId, state);
   };
+}
+
+/** A freedom: an org the caller does not belong to answers 404 (hiding that it exists); a member without rights still 403. */
+function strangersGet404(role: Role | undefined): number {
+  return role === undefined ? 404 : 403;
 }
 
 /** Faults of the personas other than the owner, the invariants and the Authorization header variants. */
@@ -729,10 +738,9 @@ function personaFaults(): Fault[] {
       name: "a refused update is applied before the permission check answers 403",
       options: {
         rules: {
-          onRefusedUpdate: (org, text) => {
-            const parsed = referenceRules.parseBody(text);
-            if (parsed.ok && typeof parsed.body === "object" && parsed.body !== null)
-              referenceRules.applyUpdate(org, parsed.body as OrganizationUpdate);
+          onRefused: (operation, org) => {
+            const body = referenceRules.parseBody(operation.bodyText ?? "");
+            if (typeof body === "object" && body !== null) referenceRules.applyUpdate(org, body as OrganizationUpdate);
           },
         },
       },
@@ -778,7 +786,7 @@ function personaFaults(): Fault[] {
       options: {
         rules: {
           visibleOrganizations: (user, state) => {
-            const invited = user === state.userOf("owner") ? [state.organizations.get(state.seed.foreignOrgId)] : [];
+            const invited = user === state.seed.personas.owner.userId ? [state.organizations.get(state.seed.foreignOrgId)] : [];
             return [...state.organizationsOf(user), ...invited.filter((org) => org !== undefined)];
           },
         },

@@ -42,13 +42,13 @@ function tracker(): {
         caller = referenceRules.authenticate(header, state);
         return caller;
       },
-      canRead(role, orgsOfCaller) {
+      canRead(role, userId, state) {
         operation = "get";
-        return referenceRules.canRead(role, orgsOfCaller);
+        return referenceRules.canRead(role, userId, state);
       },
-      canWrite(role, orgsOfCaller) {
+      canWrite(role, userId, state) {
         operation = "patch";
-        return referenceRules.canWrite(role, orgsOfCaller);
+        return referenceRules.canWrite(role, userId, state);
       },
     },
     caller: () => caller,
@@ -104,9 +104,9 @@ export const sequenceFaults: SequenceFault[] = [
       let allowedBefore = false;
       return {
         rules: {
-          canWrite(role, orgsOfCaller) {
-            const allowed = referenceRules.canWrite(role, orgsOfCaller) || allowedBefore;
-            allowedBefore = referenceRules.canWrite(role, orgsOfCaller);
+          canWrite(role, userId, state) {
+            const allowed = referenceRules.canWrite(role, userId, state) || allowedBefore;
+            allowedBefore = referenceRules.canWrite(role, userId, state);
             return allowed;
           },
         },

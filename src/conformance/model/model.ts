@@ -79,9 +79,9 @@ export class ModelWorld {
   predict(request: Omit<ReplayableRequest, "path">, org: OrgName | undefined): Reply {
     const authorization = MODEL_AUTHORIZATION[request.persona];
     if (org === undefined) return handle({ operationId: "listUserOrganizations", authorization }, this.deps);
-    const operationId = request.method === "GET" ? "getOrganization" : "updateOrganization";
-    const bodyText = request.method === "PATCH" ? JSON.stringify(request.body) : undefined;
-    return handle({ operationId, authorization, orgId: this.orgId(org), bodyText }, this.deps);
+    const orgId = this.orgId(org);
+    if (request.method === "GET") return handle({ operationId: "getOrganization", authorization, orgId }, this.deps);
+    return handle({ operationId: "updateOrganization", authorization, orgId, bodyText: JSON.stringify(request.body) }, this.deps);
   }
 
   /** Whether the persona belongs to the org at all: a refusal of a stranger may be 403 or 404. */
