@@ -112,7 +112,7 @@ export const sequenceFaults: SequenceFault[] = [
         },
       };
     },
-    expect: ["model-based-sequences", "patch-foreign-org-unchanged", "patch-member-403"],
+    expect: ["model-based-sequences", "patch-foreign-org-unchanged"],
   },
   {
     name: "a cleared description comes back with the next name-only PATCH",
