@@ -17,7 +17,7 @@ import { concurrencyOf, runWriteChecks } from "./plan.js";
 import { Interrupted, interruptionOf } from "./safety/interrupt.js";
 import type { RestoreOutcome } from "./safety/restore.js";
 import { type SnapshotSummary, summaryOf } from "./safety/snapshot.js";
-import { beginWrites, endWrites } from "./safety/write-phase.js";
+import { endWrites, journalled, snapshotBeforeWrites, type WritePlan } from "./safety/write-phase.js";
 import type { Target } from "./target.js";
 
 export type Outcome = "pass" | "fail" | "skip" | "error";
@@ -153,6 +153,10 @@ export async function runChecks(options: RunOptions): Promise<RunResult> {
     const reason = skipReason(check, options.target) ?? (writesSelected ? undefined : judgesWrites(check));
     if (reason) results.set(check, skipped(check, reason));
   }
+  const writes = checks.filter((c) => c.phase === "write" && runnable(c));
+  // The snapshot before the writes is reads only, so it is sent alongside the read checks (one fewer wait on a live API).
+  const snapshot = writes.length > 0 && !options.signal?.aborted ? snapshotBeforeWrites(services) : undefined;
+  snapshot?.catch(() => {}); // awaited after the reads; handled now so an early rejection is not "unhandled"
   await runConcurrently(
     checks.filter((c) => c.phase === "read" && runnable(c)),
     concurrencyOf(options),
@@ -161,8 +165,7 @@ export async function runChecks(options: RunOptions): Promise<RunResult> {
       progress();
     },
   );
-  const writes = checks.filter((c) => c.phase === "write" && runnable(c));
-  const restore = writes.length > 0 ? await runWrites(writes, services, options, results, progress) : undefined;
+  const restore = snapshot ? await runWrites(writes, await snapshot, services, options, results, progress) : undefined;
   // The invariants judge every answer collected, so they run after everything else.
   for (const check of checks.filter((c) => c.phase === "final" && runnable(c))) {
     results.set(check, await runOne(check, services, options.signal));
@@ -192,6 +195,7 @@ export async function runChecks(options: RunOptions): Promise<RunResult> {
 
 async function runWrites(
   writes: Check[],
+  snapshot: WritePlan,
   services: RunServices,
   options: RunOptions,
   results: Map<Check, CheckResult>,
@@ -201,7 +205,7 @@ async function runWrites(
     for (const check of writes) results.set(check, skipped(check, "the run was interrupted before the writes"));
     return undefined;
   }
-  const plan = await beginWrites(services, options.journalPath);
+  const plan = journalled(snapshot, options.journalPath);
   if ("skip" in plan) {
     for (const check of writes) results.set(check, skipped(check, plan.skip));
     return undefined;

@@ -12,7 +12,11 @@ import { type OrgSnapshot, unrestorableReason } from "./snapshot.js";
 /** Either the journalled snapshot the writes may start from, or why no write may start. */
 export type WritePlan = { entry: JournalEntry } | { skip: string };
 
-export async function beginWrites(services: RunServices, journalPath: string | undefined): Promise<WritePlan> {
+/**
+ * The reads the writes need first (the org's snapshot, and every other org as each persona sees it),
+ * without the journal: the runner sends them alongside the read checks, which change nothing either.
+ */
+export async function snapshotBeforeWrites(services: RunServices): Promise<WritePlan> {
   const ctx = new CheckContext({ id: "snapshot", operationId: "getOrganization" }, services);
   let got: Awaited<ReturnType<CheckContext["get"]>>;
   try {
@@ -34,9 +38,13 @@ export async function beginWrites(services: RunServices, journalPath: string | u
     if (error instanceof Interrupted) return { skip: "the run was interrupted before the writes" };
     throw error;
   }
-  const entry = journalEntry(services.target.baseUrl, ctx.orgId, snapshot);
-  if (journalPath) writeJournal(journalPath, entry);
-  return { entry };
+  return { entry: journalEntry(services.target.baseUrl, ctx.orgId, snapshot) };
+}
+
+/** The snapshot goes to the journal just before the first PATCH (never for a run stopped before its writes). */
+export function journalled(plan: WritePlan, journalPath: string | undefined): WritePlan {
+  if ("entry" in plan && journalPath) writeJournal(journalPath, plan.entry);
+  return plan;
 }
 
 /** Restores the org unless nothing was sent; the journal goes only once the org reads back as it was. */
