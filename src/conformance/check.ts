@@ -20,7 +20,7 @@ export interface Check {
    */
   phase: "read" | "write" | "final";
   requires: readonly Requirement[];
-  /** Every PATCH it sends is one a correct API refuses: the request plan may batch it (plan.ts). */
+  /** Every PATCH it sends changes nothing on a correct API (refused, or applied with the org's own name): the request plan may batch it (plan.ts). */
   refusedOnly?: boolean;
   run(ctx: CheckContext): Promise<void>;
 }

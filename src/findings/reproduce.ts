@@ -38,9 +38,24 @@ export function reproduction(request: HttpRequest, exchange: Exchange, secrets: 
   };
 }
 
+/** One Redactor per set of secrets: building its index costs milliseconds, and a run has one set for every response. */
+const redactors = new Map<string, Redactor>();
+
+function redactorOf(secrets: readonly SecretVariable[]): Redactor {
+  const values = secrets.map((s) => s.value);
+  const key = JSON.stringify(values);
+  let redactor = redactors.get(key);
+  if (redactor === undefined) {
+    if (redactors.size >= 16) redactors.clear(); // tests run many targets in one process; a run needs one
+    redactor = new Redactor(values);
+    redactors.set(key, redactor);
+  }
+  return redactor;
+}
+
 function responseOf(exchange: Exchange, secrets: readonly SecretVariable[]): Reproduction["response"] {
   if (exchange.failure) return { failure: exchange.failure.message };
-  const text = new Redactor(secrets.map((s) => s.value)).redact(exchange.bodyText ?? "");
+  const text = redactorOf(secrets).redact(exchange.bodyText ?? "");
   const excerpt = cutUtf8(text, EXCERPT_BYTES);
   return {
     status: exchange.status,

@@ -89,8 +89,9 @@ export const authChecks: Check[] = operations.flatMap((op) =>
       operationId: op.operationId,
       phase: op.operationId === "updateOrganization" ? "write" : "read",
       requires: op.operationId === "updateOrganization" ? ["org", "writes"] : op.operationId === "getOrganization" ? ["org"] : [],
-      // A freedom (lowercase scheme may be 200) may apply its probe, so it never joins a batch of refusals.
-      refusedOnly: op.operationId === "updateOrganization" && variant.allowed === undefined,
+      // Every probe changes nothing on a correct API: refused, or (a lowercase scheme, which may be 200) applied
+      // with the org's own name; so all of them join the batch of refusals, whose read after proves it.
+      refusedOnly: op.operationId === "updateOrganization",
       run: (ctx) => op.send(ctx, variant.authorization(ctx), variant.allowed ?? [401]),
     }),
   ),
