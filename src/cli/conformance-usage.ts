@@ -19,7 +19,7 @@ Options:
   --fail-on-skip         a skipped check fails the gate (verdict INCOMPLETE, exit 1)
   --history FILE         append one JSON line for this run; report.html draws the last 30
   --max-response-ms N    a response slower than N ms is a response-time finding, an integer from 1 to 600000
-  --concurrency N        reads and refused probes in flight at once, an integer from 1 to 64 (default 8; 1: one at a time)
+  --concurrency N        reads and refused probes in flight at once, an integer from 1 to 64 (default 16; 1: one at a time)
   --list-checks          list the checks (id, phase, operation, rule) and send nothing
   --checks ID,...        run only these checks
   --exclude-checks ID,...  run every check but these

@@ -26,7 +26,7 @@ import { CheckContext, type Observed, type PatchBody, RESPONSE_TIME_RULE, type R
 import { throwIfInterrupted } from "./safety/interrupt.js";
 
 /** Reads and refused probes in flight at once (measured: see README "Speed"). */
-export const DEFAULT_CONCURRENCY = 8;
+export const DEFAULT_CONCURRENCY = 16;
 
 export function concurrencyOf(services: Pick<RunServices, "concurrency">): number {
   return Math.max(1, services.concurrency ?? DEFAULT_CONCURRENCY);

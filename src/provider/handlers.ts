@@ -42,6 +42,7 @@ export function handle(context: RequestContext, deps: HandlerDeps): Reply {
 
 function listOrganizations(userId: string, { state, rules }: HandlerDeps): Reply {
   const orgs = rules.visibleOrganizations(userId, state);
+  // Stryker disable next-line ConditionalExpression: `false` answers a user without organizations 200 with an empty list, a freedom of the docs the suite accepts (list-outsider-404-or-empty)
   if (orgs.length === 0) return rules.noOrganizations(rules);
   return { status: 200, body: { data: orgs.map((org) => rules.present(org)) } };
 }
