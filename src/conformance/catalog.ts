@@ -29,4 +29,14 @@ const inDeclaredOrder: readonly Check[] = [
 const where = (phase: Check["phase"], refusedOnly?: boolean) =>
   inDeclaredOrder.filter((check) => check.phase === phase && (refusedOnly === undefined || (check.refusedOnly === true) === refusedOnly));
 
-export const catalog: readonly Check[] = [...where("read"), ...where("write", true), ...where("write", false), ...where("final")];
+/**
+ * The refusal checks in the order the batch sends their probes (plan.ts): first those carrying the org's
+ * own name or naming another org (auth, permission, the outsider), then the bodies the rules refuse, and
+ * last the probe a correct API may apply. Run one at a time, they go in that same order, so a server whose
+ * answers depend on the order of requests answers alike either way.
+ */
+const bodyRules = new Set<Check>(patchRuleChecks);
+const sendOrder = (check: Check) => (check.mayBeApplied ? 2 : bodyRules.has(check) ? 1 : 0);
+const refusals = [...where("write", true)].sort((a, b) => sendOrder(a) - sendOrder(b));
+
+export const catalog: readonly Check[] = [...where("read"), ...refusals, ...where("write", false), ...where("final")];

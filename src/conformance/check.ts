@@ -22,6 +22,13 @@ export interface Check {
   requires: readonly Requirement[];
   /** Every PATCH it sends changes nothing on a correct API (refused, or applied with the org's own name): the request plan may batch it (plan.ts). */
   refusedOnly?: boolean;
+  /**
+   * With `refusedOnly`: its PATCH may also be applied (a freedom of the docs), with a body that changes
+   * nothing. It runs after every other refusal check, and its probe goes alone after the batch's others,
+   * so the order a server sees is the same as one request at a time (a server that reuses the last
+   * caller's permission decision answers alike).
+   */
+  mayBeApplied?: boolean;
   run(ctx: CheckContext): Promise<void>;
 }
 

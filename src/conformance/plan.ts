@@ -32,14 +32,20 @@ export function concurrencyOf(services: Pick<RunServices, "concurrency">): numbe
   return Math.max(1, services.concurrency ?? DEFAULT_CONCURRENCY);
 }
 
-/** Runs `work` on every item, at most `limit` at a time, and returns the results in item order. */
+/**
+ * Runs `work` on every item, at most `limit` at a time, and returns the results in item order. When one
+ * fails (an interruption, say), the others still settle before the first failure is thrown: nothing
+ * started here is still in flight when the caller goes on (to the restore, for instance).
+ */
 export async function inParallel<T, R>(items: readonly T[], limit: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
   const results: R[] = new Array(items.length);
   let next = 0;
   const worker = async () => {
     for (let index = next++; index < items.length; index = next++) results[index] = await work(items[index] as T, index);
   };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  const settled = await Promise.allSettled(Array.from({ length: Math.min(limit, items.length) }, worker));
+  const failed = settled.find((outcome): outcome is PromiseRejectedResult => outcome.status === "rejected");
+  if (failed) throw failed.reason;
   return results;
 }
 
@@ -127,6 +133,8 @@ export function batchOf(ctx: CheckContext): RefusalBatch | undefined {
 
 interface Probe {
   ctx: CheckContext;
+  /** Its check's PATCH may be applied (`Check.mayBeApplied`): sent alone, after the others. */
+  last: boolean;
   orgId: string;
   body: PatchBody;
   authorization: string | null | undefined;
@@ -167,6 +175,8 @@ export class RefusalBatch {
   private stands?: boolean;
   /** Where the batch's own requests go; their findings are not anyone's (a replay repeats them). */
   private readonly planCtx: CheckContext;
+  /** The members' attempts whose probe may be applied: sent alone, after the others. */
+  private readonly mayBeApplied = new WeakSet<CheckContext>();
 
   constructor(private readonly services: RunServices) {
     this.held = heldBack(services);
@@ -186,6 +196,7 @@ export class RefusalBatch {
   async member(ctx: CheckContext, check: Check): Promise<void> {
     if (this.closed) return check.run(ctx); // too late to join: it runs alone
     const attempt = new CheckContext(check, this.held);
+    if (check.mayBeApplied) this.mayBeApplied.add(attempt);
     const position = this.roll.push(attempt) - 1;
     batches.set(attempt, this);
     let crashed = false;
@@ -265,7 +276,7 @@ export class RefusalBatch {
       return ctx.patch(orgId, body, authorization);
     }
     return new Promise((deliver, fail) => {
-      this.probes.push({ ctx, orgId, body, authorization, deliver, fail });
+      this.probes.push({ ctx, orgId, body, authorization, last: this.mayBeApplied.has(ctx), deliver, fail });
       this.arrived += 1;
       this.progress();
     });
@@ -290,14 +301,16 @@ export class RefusalBatch {
       probe.orgId !== orgId || before === undefined || isDeepStrictEqual(probe.body, { json: { name: before.name } });
     const alone = (probe: Probe) => !harmless(probe) && before !== undefined && mayRestore(probe.body, before);
     const limit = concurrencyOf(this.services);
-    await inParallel(this.probes.filter(harmless), limit, (probe) => this.sendOne(probe));
+    const together = this.probes.filter((probe) => !probe.last);
+    await inParallel(together.filter(harmless), limit, (probe) => this.sendOne(probe));
     await inParallel(
-      this.probes.filter((probe) => !harmless(probe) && !alone(probe)),
+      together.filter((probe) => !harmless(probe) && !alone(probe)),
       limit,
       (probe) => this.sendOne(probe),
     );
     this.after = await this.readUnchanged(before);
-    for (const probe of this.probes.filter(alone)) {
+    // One at a time, each read back: those that could hide a change, then those a correct API may apply (in check order, last).
+    for (const probe of [...together.filter(alone), ...this.probes.filter((probe) => probe.last)]) {
       await this.sendOne(probe);
       this.after = await this.readUnchanged(before);
     }

@@ -92,6 +92,7 @@ export const authChecks: Check[] = operations.flatMap((op) =>
       // Every probe changes nothing on a correct API: refused, or (a lowercase scheme, which may be 200) applied
       // with the org's own name; so all of them join the batch of refusals, whose read after proves it.
       refusedOnly: op.operationId === "updateOrganization",
+      mayBeApplied: op.operationId === "updateOrganization" && variant.allowed !== undefined,
       run: (ctx) => op.send(ctx, variant.authorization(ctx), variant.allowed ?? [401]),
     }),
   ),
