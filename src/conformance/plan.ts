@@ -308,9 +308,13 @@ export class RefusalBatch {
       limit,
       (probe) => this.sendOne(probe),
     );
+    const last = this.probes.filter((probe) => probe.last);
+    const aloneFirst = together.filter(alone);
+    // Those a correct API may apply go after every other probe, in check order; with none alone, before the read that ends the batch.
+    if (aloneFirst.length === 0) for (const probe of last) await this.sendOne(probe);
     this.after = await this.readUnchanged(before);
-    // One at a time, each read back: those that could hide a change, then those a correct API may apply (in check order, last).
-    for (const probe of [...together.filter(alone), ...this.probes.filter((probe) => probe.last)]) {
+    // One at a time, each read back: those that could hide a change, then (if any) those a correct API may apply.
+    for (const probe of aloneFirst.length === 0 ? [] : [...aloneFirst, ...last]) {
       await this.sendOne(probe);
       this.after = await this.readUnchanged(before);
     }

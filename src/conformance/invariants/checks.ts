@@ -7,6 +7,7 @@ import type { Check } from "../check.js";
 import { CheckSkipped } from "../check.js";
 import type { CheckContext } from "../context.js";
 import { describeValue } from "../context.js";
+import { concurrencyOf, inParallel } from "../plan.js";
 import { differences } from "../safety/snapshot.js";
 import { type Observation, type Observations, orgsShown, type PersonaKey } from "./observations.js";
 
@@ -136,17 +137,15 @@ const listedOrgReadable: Check = {
     const gets = observations.filter((o) => o.operationId === "getOrganization" && o.persona !== undefined && o.orgId !== undefined);
     const readBy = (persona: PersonaKey, orgId: string) =>
       gets.filter((o) => o.persona === persona && o.orgId === orgId).map((o) => o.observed);
-    let ownReads = 0;
-    for (const [persona, listed] of lists) {
-      for (const orgId of listed) {
-        let reads = readBy(persona, orgId);
-        if (reads.length === 0 && ownReads < MAX_OWN_READS) {
-          ownReads += 1;
-          reads = [await ctx.get(orgId, ctx.bearer(persona))];
-        }
-        const refused = reads.find((observed) => observed.status !== undefined && observed.status !== 200 && !observed.exchange.failure);
-        if (refused) ctx.fail(refused, { expected: `status 200: ${persona}'s list shows ${orgId}`, actual: `status ${refused.status}` });
-      }
+    const shown = [...lists].flatMap(([persona, listed]) => [...listed].map((orgId) => ({ persona, orgId })));
+    // Listed orgs nobody read yet: read now (at most MAX_OWN_READS, together), then judged in list order.
+    const unread = shown.filter(({ persona, orgId }) => readBy(persona, orgId).length === 0).slice(0, MAX_OWN_READS);
+    const ownReads = await inParallel(unread, concurrencyOf(ctx.services), ({ persona, orgId }) => ctx.get(orgId, ctx.bearer(persona)));
+    for (const { persona, orgId } of shown) {
+      const own = ownReads[unread.findIndex((entry) => entry.persona === persona && entry.orgId === orgId)];
+      const reads = own ? [own] : readBy(persona, orgId);
+      const refused = reads.find((observed) => observed.status !== undefined && observed.status !== 200 && !observed.exchange.failure);
+      if (refused) ctx.fail(refused, { expected: `status 200: ${persona}'s list shows ${orgId}`, actual: `status ${refused.status}` });
     }
     for (const o of gets) {
       const listed = o.persona === undefined ? undefined : lists.get(o.persona);
