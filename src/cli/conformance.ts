@@ -85,6 +85,7 @@ async function runGate(settings: Settings, redactor: Redactor, io: CliIo, gate: 
       generated: { seed: settings.seed, runs: settings.runs },
       maxResponseMs: settings.maxResponseMs,
       concurrency: settings.concurrency,
+      redactor,
       ...gate.runOptions(),
     });
     gate.end();

@@ -14,6 +14,7 @@ import { type Finding, finding } from "../findings/finding.js";
 import type { LatencyLog } from "../findings/latency.js";
 import { type Reproduction, reproduction, type SecretVariable } from "../findings/reproduce.js";
 import type { Exchange, HttpRequest, HttpTransport } from "../http/transport.js";
+import type { Redactor } from "../redaction.js";
 import { operation, type SpecDocument } from "../spec/document.js";
 import type { OperationId } from "../spec/types.js";
 import { preview, typeName } from "../validation/problems.js";
@@ -60,6 +61,8 @@ export interface RunServices {
   maxResponseMs?: number;
   /** Every answer of the run, by persona and data version, for the invariants (src/conformance/invariants/). */
   observations?: Observations;
+  /** Cleans server text in reproductions: one for the run, since building its index costs milliseconds. */
+  redactor?: Redactor;
 }
 
 /** The rule of a response that took longer than --max-response-ms. */
@@ -185,7 +188,7 @@ export class CheckContext {
     health.consecutiveFailures = exchange.failure ? health.consecutiveFailures + 1 : 0;
     if (request.method === "PATCH") health.patchesSent += 1;
     const op = operation(this.services.spec, operationId);
-    const reproduce = reproduction(sent, exchange, secretVariables(this.target));
+    const reproduce = reproduction(sent, exchange, secretVariables(this.target), this.services.redactor);
     const found = inspectExchange(exchange, op, this.services.validators).map((f) => ({ ...f, check: this.checkId, reproduce }));
     // No whole response: the check could not assert its rule, so this is its own finding.
     (exchange.failure ? this.findings : this.services.everyResponse).push(...found);

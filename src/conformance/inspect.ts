@@ -41,6 +41,8 @@ export function inspectExchange(exchange: Exchange, op: OperationSpec, validator
   return status >= 400 ? errorTextFindings(exchange.json, about) : [];
 }
 
+const ERROR_BODY_TEXT = "error-body-text";
+
 /**
  * "A short, machine-readable error code." and "A descriptive error message.": the schema only says
  * "string", so these two sentences are checked here, at their least: a code is one token (no blank,
@@ -56,5 +58,3 @@ function errorTextFindings(body: unknown, about: Omit<Parameters<typeof finding>
   if (typeof message === "string" && !/\S/u.test(message)) fail("/message", "a descriptive error message, not blank", message);
   return found;
 }
-
-export const ERROR_BODY_TEXT = "error-body-text";

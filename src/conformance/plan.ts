@@ -43,10 +43,15 @@ export async function inParallel<T, R>(items: readonly T[], limit: number, work:
   const worker = async () => {
     for (let index = next++; index < items.length; index = next++) results[index] = await work(items[index] as T, index);
   };
-  const settled = await Promise.allSettled(Array.from({ length: Math.min(limit, items.length) }, worker));
+  await settleAll(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+/** Waits until every promise has settled, then throws the first failure in their order, if any. */
+export async function settleAll(promises: readonly Promise<unknown>[]): Promise<void> {
+  const settled = await Promise.allSettled(promises);
   const failed = settled.find((outcome): outcome is PromiseRejectedResult => outcome.status === "rejected");
   if (failed) throw failed.reason;
-  return results;
 }
 
 /**

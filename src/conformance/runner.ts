@@ -6,6 +6,7 @@
 import { type Finding, finding } from "../findings/finding.js";
 import { LatencyLog, type LatencyRow } from "../findings/latency.js";
 import type { HttpTransport } from "../http/transport.js";
+import { Redactor } from "../redaction.js";
 import type { SpecDocument } from "../spec/document.js";
 import type { SpecValidators } from "../validation/validators.js";
 import { catalog } from "./catalog.js";
@@ -77,6 +78,8 @@ export interface RunOptions {
   generated?: { seed?: number; runs?: number };
   /** A response slower than this is a `response-time` finding. */
   maxResponseMs?: number;
+  /** Cleans server text in reproductions (the CLI passes the one that knows every secret); default: one for the target's tokens. */
+  redactor?: Redactor;
   /** Called when a check ends and when a request completes (the console's progress line). */
   onProgress?: (progress: RunProgress) => void;
 }
@@ -146,6 +149,8 @@ export async function runChecks(options: RunOptions): Promise<RunResult> {
     everyResponse: [],
     latency,
     observations: new Observations(options.target.tokens),
+    redactor:
+      options.redactor ?? new Redactor(Object.values(options.target.tokens).filter((token): token is string => token !== undefined)),
   };
   const runnable = (check: Check) => !results.has(check);
   const writesSelected = checks.some((check) => check.phase === "write");

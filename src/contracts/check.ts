@@ -8,7 +8,7 @@
 import { type Finding, finding, findingsFromValidation } from "../findings/finding.js";
 import { isObject } from "../spec/assemble.js";
 import type { OperationSpec, SpecDocument } from "../spec/document.js";
-import { templateRegExp } from "../spec/routes.js";
+import { routeOf } from "../spec/routes.js";
 import type { SpecValidators } from "../validation/validators.js";
 import type { PactDocument, PactHttpInteraction } from "./pact-model.js";
 
@@ -39,10 +39,9 @@ type Resolution = { operation: OperationSpec } | { finding: Finding };
 
 /** The operation for method + path; a path the spec lacks, or a method it lacks there, is a finding. */
 export function resolveOperation(spec: SpecDocument, method: string, path: string): Resolution {
-  const candidates = [...spec.operations.values()].filter((op) => templateRegExp(op.pathTemplate).test(path));
-  const match = candidates.find((op) => op.method === method);
-  if (match) return { operation: match };
-  if (candidates.length === 0) {
+  const route = routeOf(spec, method, path);
+  if (route !== undefined && "operation" in route) return { operation: route.operation };
+  if (route === undefined) {
     const templates = [...new Set([...spec.operations.values()].map((op) => op.pathTemplate))].join(", ");
     return {
       finding: finding({
@@ -57,16 +56,14 @@ export function resolveOperation(spec: SpecDocument, method: string, path: strin
       }),
     };
   }
-  const allowed = candidates.map((op) => op.method).join(", ");
-  const template = candidates[0]?.pathTemplate ?? path;
   return {
     finding: finding({
       code: "unknown-method",
       operationId: "none",
       method,
-      pathTemplate: template,
+      pathTemplate: route.pathTemplate,
       pointer: "",
-      expected: `one of ${allowed} on ${template}`,
+      expected: `one of ${route.allowed.join(", ")} on ${route.pathTemplate}`,
       actual: method,
     }),
   };

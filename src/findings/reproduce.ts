@@ -22,12 +22,21 @@ export interface SecretVariable {
   variable: string;
 }
 
-export function reproduction(request: HttpRequest, exchange: Exchange, secrets: readonly SecretVariable[]): Reproduction {
+/**
+ * `redactor` cleans what the server sent; a run passes its own (building one costs milliseconds, and a
+ * run makes a reproduction for every response), else one is built for `secrets`.
+ */
+export function reproduction(
+  request: HttpRequest,
+  exchange: Exchange,
+  secrets: readonly SecretVariable[],
+  redactor: Redactor = new Redactor(secrets.map((s) => s.value)),
+): Reproduction {
   const headers = Object.fromEntries(Object.entries(requestHeaders(request)).map(([name, value]) => [name, placeholders(value, secrets)]));
   const body = request.body === undefined ? undefined : placeholders(request.body, secrets);
   return {
     request: { method: request.method, url: exchange.url, headers, ...(body === undefined ? {} : { body }) },
-    response: responseOf(exchange, secrets),
+    response: responseOf(exchange, redactor),
     curl: curlCommand(
       request.method,
       exchange.url,
@@ -38,24 +47,9 @@ export function reproduction(request: HttpRequest, exchange: Exchange, secrets: 
   };
 }
 
-/** One Redactor per set of secrets: building its index costs milliseconds, and a run has one set for every response. */
-const redactors = new Map<string, Redactor>();
-
-function redactorOf(secrets: readonly SecretVariable[]): Redactor {
-  const values = secrets.map((s) => s.value);
-  const key = JSON.stringify(values);
-  let redactor = redactors.get(key);
-  if (redactor === undefined) {
-    if (redactors.size >= 16) redactors.clear(); // tests run many targets in one process; a run needs one
-    redactor = new Redactor(values);
-    redactors.set(key, redactor);
-  }
-  return redactor;
-}
-
-function responseOf(exchange: Exchange, secrets: readonly SecretVariable[]): Reproduction["response"] {
+function responseOf(exchange: Exchange, redactor: Redactor): Reproduction["response"] {
   if (exchange.failure) return { failure: exchange.failure.message };
-  const text = redactorOf(secrets).redact(exchange.bodyText ?? "");
+  const text = redactor.redact(exchange.bodyText ?? "");
   const excerpt = cutUtf8(text, EXCERPT_BYTES);
   return {
     status: exchange.status,

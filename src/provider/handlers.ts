@@ -5,11 +5,9 @@
  */
 import type { SpecValidators } from "../validation/validators.js";
 import type { StoredOrganization } from "./fixtures.js";
-import { errorReplyOf, type ProviderRules, type Reply } from "./rules.js";
+import { errorReply, type ProviderRules, type Reply } from "./rules.js";
 import type { ProviderState } from "./state.js";
 import { MESSAGES } from "./wording.js";
-
-export type { Reply } from "./rules.js";
 
 /** One request to one operation: the org operations name an id, the update carries its body text. */
 export type RequestContext =
@@ -23,10 +21,6 @@ export interface HandlerDeps {
   state: ProviderState;
   rules: ProviderRules;
   validators: SpecValidators;
-}
-
-export function errorReply(rules: ProviderRules, status: number, message?: string): Reply {
-  return errorReplyOf(rules, status, message);
 }
 
 export function handle(context: RequestContext, deps: HandlerDeps): Reply {

@@ -67,7 +67,7 @@ export const referenceRules: ProviderRules = {
   canWrite: (role) => role === "owner" || role === "admin",
   onRefused: () => {},
   refusedStatus: () => 403,
-  noOrganizations: (rules) => errorReplyOf(rules, 404, MESSAGES.noOrganizations),
+  noOrganizations: (rules) => errorReply(rules, 404, MESSAGES.noOrganizations),
   missingStatus: 404,
   badRequestStatus: 400,
   parseBody: (text) => parseJson(text),
@@ -90,7 +90,7 @@ export const referenceRules: ProviderRules = {
 };
 
 /** An error answer with the provider's wording (wording.ts) in the body its rules shape. */
-export function errorReplyOf(rules: ProviderRules, status: number, message?: string): Reply {
+export function errorReply(rules: ProviderRules, status: number, message?: string): Reply {
   const wording = errorWording(status, message);
   return { status, body: rules.errorBody(wording.code, wording.message) };
 }

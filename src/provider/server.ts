@@ -16,9 +16,9 @@ import { stateChangeHandler } from "../contracts/state-setup.js";
 import { routeOf } from "../spec/routes.js";
 import { specValidators } from "../validation/validators.js";
 import { inferenceKeyOf, type PersonaName } from "./fixtures.js";
-import { errorReply, type HandlerDeps, handle, type Reply, type RequestContext } from "./handlers.js";
+import { type HandlerDeps, handle, type RequestContext } from "./handlers.js";
 import { readBody, sendJson } from "./http-io.js";
-import { type ProviderRules, referenceRules } from "./rules.js";
+import { errorReply, type ProviderRules, type Reply, referenceRules } from "./rules.js";
 import { ProviderWorld } from "./state-setup.js";
 
 export const BASE_PATH = "/tenant";

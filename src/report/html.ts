@@ -10,6 +10,7 @@ import { countOutcomes } from "../conformance/runner.js";
 import { describeComparison, type TriagedFinding, type TriagedRun } from "../findings/triage.js";
 import { NO_DEPLOYED_API } from "../findings/verdict.js";
 import { documentedStatuses, type SpecDocument } from "../spec/document.js";
+import { esc } from "./escape.js";
 import { renderRegisterSection } from "./register-section.js";
 import { replayCommand } from "./replay.js";
 import { renderTrends } from "./trends.js";
@@ -40,7 +41,7 @@ ${renderFixedAndStale(result)}
 <h2 id="latency">Latency of this run</h2>
 ${renderLatency(result)}
 <h2 id="trends">Trends</h2>
-${renderTrends(result.history, esc)}
+${renderTrends(result.history)}
 <h2>Coverage: operation × documented status</h2>
 ${renderCoverage(result, spec)}
 ${renderRegisterSection(result)}
@@ -156,8 +157,4 @@ function renderCoverage(result: TriagedRun, spec: SpecDocument): string {
       ? ""
       : `<p>Undocumented statuses received: ${undocumented.map((c) => `${esc(c.operationId)} ${c.status} (${c.seen}×)`).join(", ")}</p>`;
   return `<table><tr><th>operation</th>${statuses.map((s) => `<th>${s}</th>`).join("")}</tr>\n${rows.join("\n")}</table>${extra}`;
-}
-
-export function esc(text: string): string {
-  return text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;").replaceAll('"', "&quot;");
 }

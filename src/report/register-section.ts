@@ -5,6 +5,7 @@
  */
 import type { RunResult } from "../conformance/runner.js";
 import { register as committed, enforcementOf, type Register, type Rule } from "../rules/register.js";
+import { esc } from "./escape.js";
 import { type RuleResult, ruleOutcomes } from "./rule-outcomes.js";
 
 const SHOWN_CHECKS = 6;
@@ -60,8 +61,4 @@ function enforcedBy(rule: Rule | undefined, outcome: RuleResult | undefined): st
     case "uncheckable":
       return `cannot be checked from outside: ${esc(rule.uncheckable ?? "")}`;
   }
-}
-
-function esc(text: string): string {
-  return text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;").replaceAll('"', "&quot;");
 }

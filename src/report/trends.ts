@@ -3,6 +3,7 @@
  * showing its checks by outcome, and one line per operation of p95 latency across the runs.
  */
 import type { HistoryEntry } from "../findings/history.js";
+import { esc } from "./escape.js";
 
 /** How many runs the report draws (the most recent ones). */
 export const TREND_RUNS = 30;
@@ -13,13 +14,13 @@ const PAD = 28;
 const OUTCOME_COLOURS = { pass: "#3a9d5d", fail: "#d64545", error: "#8e2c2c", skip: "#e0b43a" } as const;
 const LINE_COLOURS = ["#2f6fd6", "#c2571a", "#7a3fb8", "#1f8f8f", "#a33a6b"];
 
-export function renderTrends(history: readonly HistoryEntry[], esc: (text: string) => string): string {
+export function renderTrends(history: readonly HistoryEntry[]): string {
   const runs = history.slice(-TREND_RUNS);
   if (runs.length === 0) return "<p>No history (run with <code>--history FILE</code> to keep one).</p>";
-  return `${outcomeBars(runs, esc)}\n${latencyLines(runs, esc)}`;
+  return `${outcomeBars(runs)}\n${latencyLines(runs)}`;
 }
 
-function outcomeBars(runs: readonly HistoryEntry[], esc: (text: string) => string): string {
+function outcomeBars(runs: readonly HistoryEntry[]): string {
   const most = Math.max(1, ...runs.map((r) => r.counts.pass + r.counts.fail + r.counts.error + r.counts.skip));
   const slot = (WIDTH - 2 * PAD) / runs.length;
   const bars = runs.map((run, index) => {
@@ -40,7 +41,7 @@ ${bars.join("\n")}
 </svg><figcaption>Checks per run: passed (green), failed (red), errors (dark red), skipped (yellow).</figcaption></figure>`;
 }
 
-function latencyLines(runs: readonly HistoryEntry[], esc: (text: string) => string): string {
+function latencyLines(runs: readonly HistoryEntry[]): string {
   const operations = [...new Set(runs.flatMap((r) => Object.keys(r.latency)))].sort();
   const highest = Math.max(1, ...runs.flatMap((r) => Object.values(r.latency).map((l) => l.p95Ms)));
   const step = runs.length > 1 ? (WIDTH - 2 * PAD) / (runs.length - 1) : 0;

@@ -140,9 +140,11 @@ const listedOrgReadable: Check = {
     const shown = [...lists].flatMap(([persona, listed]) => [...listed].map((orgId) => ({ persona, orgId })));
     // Listed orgs nobody read yet: read now (at most MAX_OWN_READS, together), then judged in list order.
     const unread = shown.filter(({ persona, orgId }) => readBy(persona, orgId).length === 0).slice(0, MAX_OWN_READS);
-    const ownReads = await inParallel(unread, concurrencyOf(ctx.services), ({ persona, orgId }) => ctx.get(orgId, ctx.bearer(persona)));
-    for (const { persona, orgId } of shown) {
-      const own = ownReads[unread.findIndex((entry) => entry.persona === persona && entry.orgId === orgId)];
+    const got = await inParallel(unread, concurrencyOf(ctx.services), ({ persona, orgId }) => ctx.get(orgId, ctx.bearer(persona)));
+    const ownReads = new Map(unread.map((entry, index) => [entry, got[index]]));
+    for (const entry of shown) {
+      const { persona, orgId } = entry;
+      const own = ownReads.get(entry);
       const reads = own ? [own] : readBy(persona, orgId);
       const refused = reads.find((observed) => observed.status !== undefined && observed.status !== 200 && !observed.exchange.failure);
       if (refused) ctx.fail(refused, { expected: `status 200: ${persona}'s list shows ${orgId}`, actual: `status ${refused.status}` });

@@ -10,7 +10,7 @@ import fc from "fast-check";
 import type { Organization } from "../../spec/types.js";
 import type { Check } from "../check.js";
 import { CheckContext, type Observed, orgPath } from "../context.js";
-import { concurrencyOf } from "../plan.js";
+import { concurrencyOf, settleAll } from "../plan.js";
 import { Interrupted, throwIfInterrupted } from "../safety/interrupt.js";
 import { commandSequences, Divergence, type OrgName, type PersonaName, type Real, type ReplayableRequest } from "./commands.js";
 import { divergences, ModelWorld } from "./model.js";
@@ -71,13 +71,6 @@ export const modelBasedCheck: Check = {
   },
 };
 
-/** A read sent ahead of the commands after it: settled (and compared) before the next write. */
-interface PendingRead {
-  /** Its place in the sequence's log (0-based). */
-  index: number;
-  compared: Promise<void>;
-}
-
 /**
  * One sequence against the target: the requests sent so far (the replay) and the model beside them.
  *
@@ -91,7 +84,8 @@ class Sequence implements Real {
   private world: ModelWorld | undefined;
   /** The earliest request that diverged and its answer: what the report shows. */
   private diverged: { index: number; observed: Observed } | undefined;
-  private pending: PendingRead[] = [];
+  /** Reads sent ahead of the commands after them, each settling once compared: awaited before the next write. */
+  private pending: Promise<void>[] = [];
 
   constructor(private readonly ctx: CheckContext) {}
 
@@ -114,16 +108,14 @@ class Sequence implements Real {
     const compared = this.request(request, org).then((observed) => this.compare(request, org, observed, index));
     if (!read) return compared;
     compared.catch(() => {}); // judged in settleReads; marked handled so an early rejection is not "unhandled"
-    this.pending.push({ index, compared });
+    this.pending.push(compared);
   }
 
   /** Waits for the reads in flight; the earliest that failed (divergence, interruption) is thrown. */
   async settleReads(): Promise<void> {
     const reads = this.pending;
     this.pending = [];
-    const settled = await Promise.allSettled(reads.map((read) => read.compared));
-    const failed = settled.find((outcome): outcome is PromiseRejectedResult => outcome.status === "rejected");
-    if (failed) throw failed.reason;
+    await settleAll(reads);
   }
 
   private compare(request: Omit<ReplayableRequest, "path">, org: OrgName | undefined, observed: Observed, index: number): void {

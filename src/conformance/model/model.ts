@@ -7,7 +7,8 @@
 import { randomUUID } from "node:crypto";
 import { isDeepStrictEqual } from "node:util";
 import type { Role, StoredOrganization } from "../../provider/fixtures.js";
-import { type HandlerDeps, handle, type Reply } from "../../provider/handlers.js";
+import { type HandlerDeps, handle } from "../../provider/handlers.js";
+import type { Reply } from "../../provider/rules.js";
 import { referenceRules } from "../../provider/rules.js";
 import { ProviderState } from "../../provider/state.js";
 import type { SpecDocument } from "../../spec/document.js";
