@@ -7,6 +7,7 @@
 import type { Organization } from "../../spec/types.js";
 import { type Check, CheckSkipped } from "../check.js";
 import { describeValue } from "../context.js";
+import { organizationFields } from "../safety/org-fields.js";
 import { describeDifferences, differences, type OrgSnapshot, restoreBody, unrestorableReason } from "../safety/snapshot.js";
 import { harmlessBody, readOrg, refusedPatch } from "./patch-support.js";
 
@@ -84,7 +85,7 @@ export const personaChecks: Check[] = [
       }
 
       async function restoreForeign(snapshot: OrgSnapshot, current: Record<string, unknown>): Promise<string> {
-        await ctx.patch(orgId, { json: restoreBody(snapshot, current) }, asItsOwner);
+        await ctx.patch(orgId, { json: restoreBody(snapshot, current, organizationFields(ctx.services.spec)) }, asItsOwner);
         const now = await read();
         const left = now === undefined ? undefined : differences(snapshot, now);
         if (left !== undefined && left.length === 0) return "put back with its owner's token";
