@@ -8,6 +8,7 @@ import type { Role, StoredOrganization } from "../../src/provider/fixtures.js";
 import { type ProviderRules, referenceRules } from "../../src/provider/rules.js";
 import type { ProviderOptions } from "../../src/provider/server.js";
 import type { OrganizationUpdate } from "../../src/spec/types.js";
+import { latin1Responses } from "./real-deploy-servers.js";
 import { sequenceFaults, sequenceVariants } from "./sequence-faults.js";
 
 export interface Fault {
@@ -548,6 +549,11 @@ export const faults: Fault[] = [
     options: { intercept: () => true },
     expect: ["timeout"],
     timeoutMs: 300,
+  },
+  {
+    name: "responses are encoded as ISO-8859-1 (Latin-1), not UTF-8",
+    options: latin1Responses,
+    expect: ["body-not-utf8"],
   },
   ...sequenceFaults,
 ];

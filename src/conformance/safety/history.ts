@@ -5,8 +5,8 @@
  *
  * - May a write still land? A PATCH that timed out may be applied later; the restore waits for it
  *   first, and reads again after (restore.ts).
- * - Did somebody else write? A documented field whose value no request of this run sent and no answer
- *   showed was written by another writer (a colleague, a job): the restore must not overwrite it
+ * - Did somebody else write? A documented field whose value no PATCH of this run sent, and no answer
+ *   to one showed, was written by another writer (a colleague, a job): the restore must not overwrite it
  *   blindly, and the findings about the org may be that writer's doing rather than the API's.
  *
  * Values are the raw bodies (rawJson), never the redacted ones the checks see: they are compared with
@@ -18,7 +18,7 @@ import type { OrgFields } from "./org-fields.js";
 import { type Difference, documentedDifferences, type OrgSnapshot, sameValue } from "./snapshot.js";
 
 export class TargetHistory {
-  /** Per documented field, every value sent or seen (the snapshot's too, as the first answer). */
+  /** Per documented field, every value this run's PATCHes sent or their answers showed. */
   private readonly values = new Map<string, unknown[]>();
   /** When the last PATCH without an answer gave up (performance.now()); undefined: every PATCH was answered. */
   lastUnansweredAt?: number;
@@ -29,19 +29,21 @@ export class TargetHistory {
     readonly fields: OrgFields,
   ) {}
 
-  /** Called for every request a check sends, with its exchange. */
-  record(operationId: OperationId, request: HttpRequest, orgId: string | undefined, exchange: Exchange): void {
-    if (request.method === "PATCH" && exchange.status === undefined) {
+  /**
+   * Called for every request a check sends, with its exchange. A PATCH's body and its 200 answer are
+   * what this run wrote: the answer shows what the server made of the write (trimmed, escaped,
+   * normalised), so a value a faulty server transformed is still this run's. A GET's answer is not: it
+   * may show what somebody else wrote meanwhile.
+   */
+  record(_operationId: OperationId, request: HttpRequest, orgId: string | undefined, exchange: Exchange): void {
+    if (request.method !== "PATCH") return;
+    if (exchange.status === undefined) {
       this.unanswered += 1; // any org's: a write that may still land anywhere
       this.lastUnansweredAt = performance.now();
     }
-    if (request.method === "PATCH" && orgId === this.orgId && request.body !== undefined) this.saw(parse(request.body), false);
-    if (exchange.status !== 200 || exchange.encodingError !== undefined) return;
-    const body = rawJson(exchange);
-    if (operationId === "listUserOrganizations") {
-      const data = (body as { data?: unknown } | undefined)?.data;
-      for (const org of Array.isArray(data) ? data : []) if (isRecord(org) && org.id === this.orgId) this.saw(org, true);
-    } else if (orgId === this.orgId) this.saw(body, true);
+    if (orgId !== this.orgId) return;
+    if (request.body !== undefined) this.saw(parse(request.body), false);
+    if (exchange.status === 200 && exchange.encodingError === undefined) this.saw(rawJson(exchange), true);
   }
 
   /** Keeps every documented field's value of a body sent, or received (`whole`: a field it lacks was seen absent). */
