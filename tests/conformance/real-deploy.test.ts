@@ -16,6 +16,7 @@ import { readJournal } from "../../src/conformance/safety/journal.js";
 import type { Target } from "../../src/conformance/target.js";
 import { HttpTransport } from "../../src/http/transport.js";
 import { type ProviderHandle, type ProviderOptions, startProvider } from "../../src/provider/server.js";
+import { Redactor } from "../../src/redaction.js";
 import { specValidators } from "../../src/validation/validators.js";
 import { faults } from "../support/fault-gallery.js";
 import {
@@ -63,10 +64,15 @@ async function runOn(
 ): Promise<RunResult> {
   const { timeoutMs = 5_000, tokens, ...rest } = options;
   const transport = new HttpTransport({ baseUrl: provider.baseUrl, timeoutMs });
+  const target = { ...targetFromProvider(provider), ...(tokens ? { tokens } : {}) };
+  // As the CLI does: every exchange is redacted where it arrives.
+  const redactor = new Redactor(Object.values(target.tokens).filter((token): token is string => token !== undefined));
+  transport.redactWith(redactor);
   try {
     const validators = specValidators();
     return await runChecks({
-      target: { ...targetFromProvider(provider), ...(tokens ? { tokens } : {}) },
+      target,
+      redactor,
       transport,
       validators,
       spec: validators.spec,
