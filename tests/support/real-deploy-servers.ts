@@ -51,7 +51,9 @@ function encodeAsLatin1(response: ServerResponse): false {
     return response;
   };
   (response as { end: unknown }).end = (chunk?: unknown) => {
-    const bytes = Buffer.from(typeof chunk === "string" ? chunk : "", "latin1");
+    // What Latin-1 cannot hold becomes "?", as an ISO-8859-1 encoder writes it.
+    const text = typeof chunk === "string" ? chunk.replace(/[^\u0000-\u00ff]/gu, "?") : "";
+    const bytes = Buffer.from(text, "latin1");
     writeHead(status, { ...pending, "content-length": bytes.length });
     return end(bytes);
   };

@@ -91,14 +91,9 @@ async function restore(
   if (found.org === undefined) {
     return { verified: false, message: `${orgId} could not be read before restoring it (GET answered ${statusOf(atOwnId)})` };
   }
-  if (!found.exact) {
-    return {
-      verified: false,
-      message: `${orgId} could not be read exactly before restoring it (its body is not valid UTF-8): nothing was written back`,
-    };
-  }
   // Another writer's values stay: overwriting them would lose their work; the person running the gate decides.
-  const foreign = history?.otherWriter(snapshot, found.org) ?? [];
+  // A body that is not UTF-8 cannot be compared exactly: the snapshot (exact, or no write had started) goes back whole.
+  const foreign = found.exact ? (history?.otherWriter(snapshot, found.org) ?? []) : [];
   const body = withoutFields(restoreBody(snapshot, found.org, fields), foreign);
   if (Object.keys(body).length > 0) {
     const patched = await transport.send({ method: "PATCH", path: orgPath(found.orgId), authorization, body: JSON.stringify(body) });
