@@ -8,7 +8,7 @@ import type { Role, StoredOrganization } from "../../src/provider/fixtures.js";
 import { type ProviderRules, referenceRules } from "../../src/provider/rules.js";
 import type { ProviderOptions } from "../../src/provider/server.js";
 import type { OrganizationUpdate } from "../../src/spec/types.js";
-import { latin1Responses } from "./real-deploy-servers.js";
+import { latin1Responses, updatedAtBumped } from "./real-deploy-servers.js";
 import { sequenceFaults, sequenceVariants } from "./sequence-faults.js";
 
 export interface Fault {
@@ -606,6 +606,7 @@ export const legitimateVariants: { name: string; options: ProviderOptions }[] = 
       rules: { authenticate: (header, state) => (header?.startsWith("Bearer ") ? referenceRules.authenticate(header, state) : undefined) },
     },
   },
+  { name: "a server-managed updated_at the docs do not list is bumped by every update", options: updatedAtBumped() },
 ];
 
 /** A lone surrogate is no Unicode text: refusing it with 400 is within the contract. */

@@ -52,7 +52,7 @@ function encodeAsLatin1(response: ServerResponse): false {
   };
   (response as { end: unknown }).end = (chunk?: unknown) => {
     // What Latin-1 cannot hold becomes "?", as an ISO-8859-1 encoder writes it.
-    const text = typeof chunk === "string" ? chunk.replace(/[^\u0000-\u00ff]/gu, "?") : "";
+    const text = typeof chunk === "string" ? chunk.replace(/[\u0100-\u{10ffff}]/gu, "?") : "";
     const bytes = Buffer.from(text, "latin1");
     writeHead(status, { ...pending, "content-length": bytes.length });
     return end(bytes);
