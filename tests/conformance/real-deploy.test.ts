@@ -160,8 +160,16 @@ describe("a second writer is told apart from the API", () => {
       rules: loggingPatches(patches),
     }));
     const before = editable(provider);
-    const result = await runOn(provider, checksNamed("patch-name-100-ascii"), { journalPath: tempJournal() });
+    const journalPath = tempJournal();
+    const result = await runOn(provider, checksNamed("patch-name-100-ascii"), {
+      journalPath,
+      restoreCommand: "npm run conformance -- --restore",
+    });
     expect(result.restore?.verified).toBe(false);
+    // What this run changed is back; --restore would only overwrite the colleague's edit, so the journal goes and no command is offered.
+    expect(result.restore?.targetRestored).toBe(true);
+    expect(result.restore?.command).toBeUndefined();
+    expect(readJournal(journalPath)).toBeUndefined();
     expect(result.restore?.message).toContain("another writer changed");
     expect(result.restore?.message).toContain("/description");
     const after = provider.state.organizations.get(provider.orgs.editable);

@@ -30,7 +30,11 @@ import {
 export interface RestoreOutcome {
   verified: boolean;
   message: string;
-  /** Set when the target itself is restored but something else is not (another org): `--restore` cannot help. */
+  /**
+   * Set when all this run changed in the target is back but the outcome still is not RESTORED (another
+   * org is damaged, or another writer's values were left as they are): the journal goes, since `--restore`
+   * cannot help and would overwrite the other writer's values.
+   */
   targetRestored?: boolean;
 }
 
@@ -104,7 +108,9 @@ async function restore(
   const after = await read(orgId);
   const checked = verify(orgId, snapshot, after, fields, foreign);
   const sent = `sent ${Object.keys(body).join(", ") || "nothing"}`;
-  if (foreign.length > 0) return { verified: false, message: anotherWriter(orgId, foreign, checked, sent) };
+  if (foreign.length > 0) {
+    return { verified: false, message: anotherWriter(orgId, foreign, checked, sent), ...(checked.left ? {} : { targetRestored: true }) };
+  }
   if (checked.left !== undefined) return { verified: false, message: checked.left };
   if (waited === undefined) return { verified: true, message: restored(orgId, sent, checked.unlisted) };
   // The write that got no answer may land later still: one more read, one deadline on.

@@ -73,11 +73,15 @@ export async function endWrites(
     settleMs: services.transport.timeoutMs,
   });
   services.observations?.externalWrite(); // answers after the restore show another state
-  if (outcome.verified && journalPath) removeJournal(journalPath);
+  if ((outcome.verified || outcome.targetRestored) && journalPath) removeJournal(journalPath);
   // Damage outside the target is not restored by the suite: like the target's, it is exit 3 with what to do.
   return damage === undefined
     ? outcome
-    : { verified: false, message: `${outcome.message}; but ${damage}`, targetRestored: outcome.verified };
+    : {
+        verified: false,
+        message: `${outcome.message}; but ${damage}`,
+        targetRestored: outcome.verified || outcome.targetRestored === true,
+      };
 }
 
 /**
