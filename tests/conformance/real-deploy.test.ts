@@ -100,6 +100,18 @@ describe("redaction never reaches data that is written back", () => {
     expect(result.restore?.snapshot.name).toBe("Acme [REDACTED]");
     expect(JSON.stringify(result)).not.toContain(member);
   });
+
+  it("puts a foreign org back with its exact name when a refused write changed it and a 6-character token is its name", async () => {
+    const fault = faults.find((f) => f.name === "a refused update is applied before the permission check answers 403");
+    if (!fault) throw new Error("gallery fault missing");
+    const provider = await start(fault.options);
+    const outsider = shortTokenInOrgName(provider, { orgId: provider.orgs.foreign, length: 6, persona: "outsider" }); // "Globex"
+    const before = structuredClone(provider.state.organizations.get(provider.orgs.foreign));
+    const result = await runOn(provider, checksNamed("patch-foreign-org-unchanged"), { tokens: { ...provider.tokens, outsider } });
+    expect(findingCodes(result)).toContain("patch-foreign-org-unchanged");
+    expect(provider.state.organizations.get(provider.orgs.foreign)).toEqual(before);
+    expect(JSON.stringify(result)).not.toContain(outsider);
+  });
 });
 
 describe("a body that is not valid UTF-8 is a finding, and a snapshot that is not exact starts no write", () => {

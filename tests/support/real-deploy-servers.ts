@@ -23,13 +23,19 @@ export function loggingPatches(log: PatchLog): Partial<ProviderRules> {
 }
 
 /**
- * A user's access token is short (8 characters) and happens to be a word of the org's name: the
+ * A user's access token is short (`length` characters) and happens to be a word of an org's name: the
  * redaction of that token turns "Acme Research" into "Acme [REDACTED]" wherever it is shown.
  */
-export function shortTokenInOrgName(provider: ProviderHandle, persona: "member" | "admin" = "member"): string {
-  const org = provider.state.organizations.get(provider.orgs.editable);
-  const word = org?.name.split(" ").find((part) => part.length === 8);
-  if (word === undefined) throw new Error("the editable org's name has no 8-character word");
+export function shortTokenInOrgName(
+  provider: ProviderHandle,
+  options: { orgId?: string; length?: number; persona?: "member" | "admin" | "outsider" } = {},
+): string {
+  const { orgId = provider.orgs.editable, length = 8, persona = "member" } = options;
+  const word = provider.state.organizations
+    .get(orgId)
+    ?.name.split(" ")
+    .find((part) => part.length === length);
+  if (word === undefined) throw new Error(`the org's name has no word of ${length} characters`);
   provider.state.addAccessToken(word, provider.userOf(persona));
   return word;
 }
