@@ -22,6 +22,7 @@ import type { SpecValidators } from "../validation/validators.js";
 import type { Coverage } from "./coverage.js";
 import { inspectExchange } from "./inspect.js";
 import type { Observations } from "./invariants/observations.js";
+import type { TargetHistory } from "./safety/history.js";
 import { throwIfInterrupted } from "./safety/interrupt.js";
 import type { Target } from "./target.js";
 
@@ -63,6 +64,8 @@ export interface RunServices {
   observations?: Observations;
   /** Cleans server text in reproductions: one for the run, since building its index costs milliseconds. */
   redactor?: Redactor;
+  /** What this run sent to and saw of the target org, raw, for the restore (src/conformance/safety/history.ts). */
+  history?: TargetHistory;
 }
 
 /** The rule of a response that took longer than --max-response-ms. */
@@ -187,6 +190,7 @@ export class CheckContext {
     const { health } = this.services;
     health.consecutiveFailures = exchange.failure ? health.consecutiveFailures + 1 : 0;
     if (request.method === "PATCH") health.patchesSent += 1;
+    this.services.history?.record(operationId, sent, orgId, exchange);
     const op = operation(this.services.spec, operationId);
     const reproduce = reproduction(sent, exchange, secretVariables(this.target), this.services.redactor);
     const found = inspectExchange(exchange, op, this.services.validators).map((f) => ({ ...f, check: this.checkId, reproduce }));

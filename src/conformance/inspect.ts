@@ -26,6 +26,17 @@ export function inspectExchange(exchange: Exchange, op: OperationSpec, validator
     ];
   }
   const contentType = exchange.headers["content-type"];
+  // RFC 8259 §8.1: JSON between systems is UTF-8. A lossy decoding is not the server's data, so nothing else is judged on it.
+  if (exchange.encodingError !== undefined) {
+    return [
+      finding({
+        ...about,
+        code: "body-not-utf8",
+        expected: "a body in valid UTF-8",
+        actual: `${contentType ?? "no Content-Type"}: ${exchange.encodingError}`,
+      }),
+    ];
+  }
   if (exchange.json === undefined && /json/i.test(contentType ?? "")) {
     return [
       finding({

@@ -15,7 +15,9 @@ import { CheckContext, RESPONSE_TIME_RULE, type RunServices } from "./context.js
 import { Coverage, type CoverageCell } from "./coverage.js";
 import { Observations } from "./invariants/observations.js";
 import { concurrencyOf, runWriteChecks } from "./plan.js";
+import { TargetHistory } from "./safety/history.js";
 import { Interrupted, interruptionOf } from "./safety/interrupt.js";
+import { organizationFields } from "./safety/org-fields.js";
 import type { RestoreOutcome } from "./safety/restore.js";
 import { type SnapshotSummary, summaryOf } from "./safety/snapshot.js";
 import { endWrites, journalled, snapshotBeforeWrites, type WritePlan } from "./safety/write-phase.js";
@@ -103,6 +105,7 @@ export const EVERY_RESPONSE_RULES: readonly { id: string; title: string }[] = [
   { id: "undocumented-media-type", title: "Every response is labelled with a documented media type" },
   { id: "missing-content-type", title: "Every response with a body says its Content-Type" },
   { id: "body-not-json", title: "Every body labelled JSON parses as JSON" },
+  { id: "body-not-utf8", title: "Every body is valid UTF-8" },
   { id: "redirect", title: "No response is a redirect" },
   { id: "error-body-text", title: "Every error body has a machine-readable code and a message that is not blank" },
 ];
@@ -149,6 +152,7 @@ export async function runChecks(options: RunOptions): Promise<RunResult> {
     everyResponse: [],
     latency,
     observations: new Observations(options.target.tokens),
+    ...(options.target.orgId === undefined ? {} : { history: new TargetHistory(options.target.orgId, organizationFields(options.spec)) }),
     redactor:
       options.redactor ?? new Redactor(Object.values(options.target.tokens).filter((token): token is string => token !== undefined)),
   };
@@ -222,8 +226,10 @@ async function runWrites(
   });
   const outcome = await endWrites(services, plan.entry, options.journalPath);
   if (outcome === undefined) return undefined;
-  const command = options.journalPath ? options.restoreCommand : undefined;
-  return { ...outcome, snapshot: summaryOf(plan.entry.snapshot), ...(command ? { command } : {}) };
+  // The journal holds the raw snapshot (private); what reports show of it is redacted.
+  const shown = services.redactor?.redactJson(structuredClone(summaryOf(plan.entry.snapshot))) ?? summaryOf(plan.entry.snapshot);
+  const command = options.journalPath && !outcome.targetRestored ? options.restoreCommand : undefined;
+  return { ...outcome, snapshot: shown, ...(command ? { command } : {}) };
 }
 
 async function runOne(check: Check, services: RunServices, signal: AbortSignal | undefined): Promise<CheckResult> {

@@ -47,6 +47,8 @@ export interface Exchange {
   /** The parsed body when it is JSON text; `jsonError` when it is not. */
   json?: unknown;
   jsonError?: string;
+  /** Set when the body is not valid UTF-8: `bodyText` and `json` then hold a lossy decoding (U+FFFD). */
+  encodingError?: string;
   failure?: { kind: TransportFailureKind; message: string };
   attempts: number;
   durationMs: number;
@@ -88,6 +90,11 @@ export class HttpTransport {
       });
   }
 
+  /** The deadline of one attempt: how long a request the server got may still be in its hands. */
+  get timeoutMs(): number {
+    return this.options.timeoutMs;
+  }
+
   /** Redacts every exchange from now on (the redactor may learn more secrets later). */
   redactWith(redactor: ExchangeRedactor): void {
     this.redactor = redactor;
@@ -103,7 +110,9 @@ export class HttpTransport {
       const wait = retryWait(exchange, this.options.maxRetryWaitMs ?? 3_000);
       if (attempts > maxRetries || wait === undefined) {
         const done = { ...exchange, attempts, durationMs: performance.now() - started };
-        return this.redactor ? redactExchange(done, this.redactor) : done;
+        const shown = this.redactor ? redactExchange(done, this.redactor) : done;
+        if (done.bodyText !== undefined) rawBodies.set(shown, done.bodyText);
+        return shown;
       }
       await sleep(wait);
     }
@@ -133,7 +142,8 @@ export class HttpTransport {
         const message = `the JSON body is nested ${depth} levels deep, more than the ${MAX_JSON_DEPTH} this suite parses`;
         return { ...received, bodyText: body.text, failure: { kind: "body-too-deep", message } };
       }
-      return { ...received, bodyText: body.text, ...parseJson(body.text) };
+      const encoding = body.encodingError === undefined ? {} : { encodingError: body.encodingError };
+      return { ...received, bodyText: body.text, ...encoding, ...parseJson(body.text) };
     } catch (error) {
       return { ...base, failure: classify(error, this.options.timeoutMs) };
     }
@@ -148,7 +158,7 @@ export function requestHeaders(req: HttpRequest): Record<string, string> {
   return headers;
 }
 
-type BodyResult = { ok: true; text: string } | { ok: false; failure: NonNullable<Exchange["failure"]> };
+type BodyResult = { ok: true; text: string; encodingError?: string } | { ok: false; failure: NonNullable<Exchange["failure"]> };
 
 async function readBounded(body: Dispatcher.ResponseData["body"], limit: number): Promise<BodyResult> {
   const chunks: Buffer[] = [];
@@ -165,7 +175,43 @@ async function readBounded(body: Dispatcher.ResponseData["body"], limit: number)
   } catch (error) {
     return { ok: false, failure: classify(error, undefined) };
   }
-  return { ok: true, text: Buffer.concat(chunks).toString("utf8") };
+  return decodeUtf8(Buffer.concat(chunks));
+}
+
+// Fatal: a byte that is not UTF-8 must be seen, not silently replaced (a lossy name written back loses data).
+// ignoreBOM keeps a byte order mark in the text, so JSON.parse still refuses it as before.
+const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+
+/** The body as text; when it is not UTF-8, a lossy decoding and where the first bad byte is. */
+function decodeUtf8(bytes: Buffer): { ok: true; text: string; encodingError?: string } {
+  try {
+    return { ok: true, text: utf8.decode(bytes) };
+  } catch {
+    const text = bytes.toString("utf8");
+    const offset = Buffer.byteLength(text.slice(0, Math.max(0, text.indexOf("\uFFFD"))));
+    const byte = (bytes[offset] ?? 0).toString(16).toUpperCase().padStart(2, "0");
+    return { ok: true, text, encodingError: `the body is not valid UTF-8 (byte 0x${byte} at offset ${offset})` };
+  }
+}
+
+/**
+ * Response bodies as they arrived, before redaction, by the (redacted) exchange that shows them. Only
+ * the write safety reads them: a snapshot written back, or compared, must be the org's exact data, and
+ * redaction may have changed it (a short token that is also part of the org's name). A WeakMap, so no
+ * report, preview or JSON.stringify of an exchange can ever reach them.
+ */
+const rawBodies = new WeakMap<Exchange, string>();
+
+/** The body text exactly as the server sent it (decoded), for the write safety only: never show it. */
+export function rawBodyText(exchange: Exchange): string | undefined {
+  return rawBodies.get(exchange) ?? exchange.bodyText;
+}
+
+/** The body parsed from its raw text (undefined when it is not JSON), for the write safety only: never show it. */
+export function rawJson(exchange: Exchange): unknown {
+  const text = rawBodyText(exchange);
+  if (text === undefined || exchange.failure) return undefined;
+  return parseJson(text).json;
 }
 
 function parseJson(text: string): Pick<Exchange, "json" | "jsonError"> {
@@ -211,6 +257,7 @@ function redactExchange(exchange: Exchange, redactor: ExchangeRedactor): Exchang
     ...(exchange.bodyText === undefined ? {} : { bodyText: redactor.redact(exchange.bodyText) }),
     ...(exchange.json === undefined ? {} : { json: redactor.redactJson(exchange.json) }),
     ...(exchange.jsonError === undefined ? {} : { jsonError: redactor.redact(exchange.jsonError) }),
+    ...(exchange.encodingError === undefined ? {} : { encodingError: redactor.redact(exchange.encodingError) }),
     ...(failure ? { failure } : {}),
   };
 }

@@ -32,9 +32,10 @@ const fault = (start: string) => {
 };
 
 describe("a write changes its target and nothing else", () => {
-  it("names the other orgs a write changed in the restore outcome, and reports each change", async () => {
+  it("names the other orgs a write changed in the restore outcome, which is then NOT restored, and reports each change", async () => {
     const { result, provider } = await runWrites(fault("an update is applied to every organization with the target's status"));
-    expect(result.restore?.verified).toBe(true);
+    expect(result.restore?.verified).toBe(false); // issue 17: damage outside the target is exit 3, like the target's
+    expect(result.restore?.targetRestored).toBe(true);
     expect(result.restore?.message).toContain("but the writes also changed 2 other organization(s), which the suite does not restore");
     expect(result.restore?.message).toContain(provider.orgs.foreign);
     const watch = result.checks.find((check) => check.id === "write-changes-only-target");

@@ -8,6 +8,7 @@ import type { Role, StoredOrganization } from "../../src/provider/fixtures.js";
 import { type ProviderRules, referenceRules } from "../../src/provider/rules.js";
 import type { ProviderOptions } from "../../src/provider/server.js";
 import type { OrganizationUpdate } from "../../src/spec/types.js";
+import { latin1Responses, updatedAtBumped } from "./real-deploy-servers.js";
 import { sequenceFaults, sequenceVariants } from "./sequence-faults.js";
 
 export interface Fault {
@@ -549,6 +550,12 @@ export const faults: Fault[] = [
     expect: ["timeout"],
     timeoutMs: 300,
   },
+  {
+    name: "responses are encoded as ISO-8859-1 (Latin-1), not UTF-8",
+    options: latin1Responses,
+    // "é" arrives as the byte 0xE9 (not UTF-8); an emoji, which Latin-1 cannot hold, arrives as "??" (valid, but not the name).
+    expect: ["body-not-utf8", "patch-name-100-astral"],
+  },
   ...sequenceFaults,
 ];
 
@@ -599,6 +606,7 @@ export const legitimateVariants: { name: string; options: ProviderOptions }[] = 
       rules: { authenticate: (header, state) => (header?.startsWith("Bearer ") ? referenceRules.authenticate(header, state) : undefined) },
     },
   },
+  { name: "a server-managed updated_at the docs do not list is bumped by every update", options: updatedAtBumped() },
 ];
 
 /** A lone surrogate is no Unicode text: refusing it with 400 is within the contract. */
@@ -757,7 +765,8 @@ function personaFaults(): Fault[] {
           },
         },
       },
-      expect: ["write-changes-only-target"],
+      // The siblings are not restored by the suite: the run is NOT RESTORED (exit 3), naming them.
+      expect: ["write-changes-only-target", "restore-failed"],
     },
     {
       name: "the list repeats each organization the caller owns (a join over two role tables)",

@@ -4,9 +4,11 @@
  * can neither read nor write one ("Insufficient permissions", or 404 that hides it exists). A refused
  * write to another user's organization leaves it exactly as its owner reads it.
  */
+import { rawJson } from "../../http/transport.js";
 import type { Organization } from "../../spec/types.js";
 import { type Check, CheckSkipped } from "../check.js";
 import { describeValue } from "../context.js";
+import { organizationFields } from "../safety/org-fields.js";
 import { describeDifferences, differences, type OrgSnapshot, restoreBody, unrestorableReason } from "../safety/snapshot.js";
 import { harmlessBody, readOrg, refusedPatch } from "./patch-support.js";
 
@@ -60,10 +62,13 @@ export const personaChecks: Check[] = [
     async run(ctx) {
       const orgId = ctx.target.foreignOrgId ?? "";
       const asItsOwner = ctx.bearer("foreignOwner");
+      // Raw, as the server sent it: what is written back (its own name, its put-back) must never be the
+      // redacted text; findings show it redacted (`shown`).
       const read = async () => {
         const got = await ctx.get(orgId, asItsOwner);
-        return got.status === 200 && got.clean ? (got.body as OrgSnapshot) : undefined;
+        return got.status === 200 && got.clean ? (rawJson(got.exchange) as OrgSnapshot) : undefined;
       };
+      const shown = (value: unknown) => describeValue(ctx.services.redactor?.redactJson(structuredClone(value)) ?? value);
       const before = await read();
       if (before === undefined) throw new CheckSkipped("the foreign organization's owner cannot read it (check TENANT_API_FOREIGN_TOKEN)");
       // A real change, but only when the owner could put it back; otherwise its own name (harmless).
@@ -78,17 +83,18 @@ export const personaChecks: Check[] = [
       for (const d of changed) {
         ctx.fail(response, {
           pointer: `/${d.field}`,
-          expected: `unchanged ${describeValue(d.was)} after the owner of another organization tried to update it`,
-          actual: `${describeValue(d.now)} (${putBack})`,
+          expected: `unchanged ${shown(d.was)} after the owner of another organization tried to update it`,
+          actual: `${shown(d.now)} (${putBack})`,
         });
       }
 
       async function restoreForeign(snapshot: OrgSnapshot, current: Record<string, unknown>): Promise<string> {
-        await ctx.patch(orgId, { json: restoreBody(snapshot, current) }, asItsOwner);
+        await ctx.patch(orgId, { json: restoreBody(snapshot, current, organizationFields(ctx.services.spec)) }, asItsOwner);
         const now = await read();
         const left = now === undefined ? undefined : differences(snapshot, now);
         if (left !== undefined && left.length === 0) return "put back with its owner's token";
-        return `NOT put back: ${left === undefined ? "it could not be read" : describeDifferences(left)}`;
+        const still = left === undefined ? "it could not be read" : describeDifferences(left);
+        return `NOT put back: ${ctx.services.redactor?.redact(still) ?? still}`;
       }
     },
   },

@@ -5,8 +5,11 @@
  * restore, which puts it back and verifies it; a change anywhere else is damage the suite cannot undo,
  * so the restore outcome names it and `write-changes-only-target` reports it as findings.
  */
+
+import { preview } from "../../validation/problems.js";
 import type { CheckContext } from "../context.js";
-import { differences } from "../safety/snapshot.js";
+import { organizationFields } from "../safety/org-fields.js";
+import { documentedDifferences } from "../safety/snapshot.js";
 import { type Observations, orgsShown, type PersonaKey } from "./observations.js";
 
 /** Personas whose view is watched (the inference key never reads anything). */
@@ -65,10 +68,21 @@ export async function watchAfterWrites(ctx: CheckContext, observations: Observat
       changes.push({ orgId, persona, field: "", was: "listed", now: "no longer shown" });
     }
     if (after === undefined) continue;
-    for (const d of differences(org, after.org)) changes.push({ orgId, persona, field: `/${d.field}`, was: d.was, now: d.now });
+    // Only fields the docs list: a server-managed one (`updated_at`) may change without any damage.
+    for (const d of documentedDifferences(org, after.org, organizationFields(ctx.services.spec)))
+      changes.push({ orgId, persona, field: `/${d.field}`, was: d.was, now: d.now });
   }
   observations.watch = { compared: before.size, changes };
   if (changes.length === 0) return undefined;
   const orgs = [...new Set(changes.map((c) => c.orgId))];
-  return `the writes also changed ${orgs.length} other organization(s), which the suite does not restore: ${orgs.join(", ")}`;
+  const each = orgs.map((orgId) => `${orgId} (${changedFields(changes.filter((c) => c.orgId === orgId))})`);
+  return (
+    `the writes also changed ${orgs.length} other organization(s), which the suite does not restore: ${each.join("; ")}. ` +
+    "Put each back as it was (its owner can PATCH the values shown as 'was'), then run the gate again"
+  );
+}
+
+function changedFields(changes: NonNullable<Observations["watch"]>["changes"]): string {
+  const show = (value: unknown) => (value === undefined ? "absent" : preview(value, 80));
+  return changes.map((c) => (c.field === "" ? `${c.now}` : `${c.field} is ${show(c.now)}, was ${show(c.was)}`)).join(", ");
 }

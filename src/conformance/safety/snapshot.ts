@@ -6,6 +6,7 @@
 import { isDeepStrictEqual } from "node:util";
 import { preview } from "../../validation/problems.js";
 import type { SpecValidators } from "../../validation/validators.js";
+import { documentedPart, type OrgFields, organizationFields } from "./org-fields.js";
 
 export type OrgSnapshot = Record<string, unknown> & { name: string };
 
@@ -36,9 +37,12 @@ export function forgedReadOnlyValues(org: { id?: unknown; status?: unknown }): {
   return { id: forgedIdOf(org.id), status: org.status === "archived" ? "active" : "archived", referral_code: "FORGED" };
 }
 
-/** The PATCH that puts the writable fields back: a missing description is restored by clearing it. */
-export function writableBody(snapshot: OrgSnapshot): Record<string, unknown> {
-  return { name: snapshot.name, description: snapshot.description === undefined ? "" : snapshot.description };
+/**
+ * The PATCH that puts the writable fields (the update request's properties) back: a field the org did
+ * not have is sent as "" (the docs: an empty description clears it; a name is always there).
+ */
+export function writableBody(snapshot: OrgSnapshot, fields: OrgFields): Record<string, unknown> {
+  return Object.fromEntries(fields.writable.map((field) => [field, snapshot[field] ?? ""]));
 }
 
 /**
@@ -46,7 +50,8 @@ export function writableBody(snapshot: OrgSnapshot): Record<string, unknown> {
  * name of 141 characters, say), so the server would refuse to put the org back. Undefined when it is valid.
  */
 export function unrestorableReason(snapshot: OrgSnapshot, validators: SpecValidators): string | undefined {
-  const result = validators.validateRequestBody({ operationId: "updateOrganization", body: writableBody(snapshot) });
+  const body = writableBody(snapshot, organizationFields(validators.spec));
+  const result = validators.validateRequestBody({ operationId: "updateOrganization", body });
   if (result.valid) return undefined;
   const problems = result.problems.map((p) => p.message).join("; ");
   return `the organization's current name or description is not a valid update body (${problems}), so it could not be restored: nothing is written`;
@@ -67,19 +72,28 @@ export function differences(snapshot: Record<string, unknown>, current: Record<s
     .map((field) => ({ field, was: snapshot[field], now: current[field] }));
 }
 
-function sameValue(field: string, was: unknown, now: unknown): boolean {
+/** The differences in the fields the docs list; a server-managed field they do not list is not compared. */
+export function documentedDifferences(
+  snapshot: Record<string, unknown>,
+  current: Record<string, unknown>,
+  fields: OrgFields,
+): Difference[] {
+  return differences(documentedPart(snapshot, fields), documentedPart(current, fields));
+}
+
+export function sameValue(field: string, was: unknown, now: unknown): boolean {
   if (field === "description" && (was ?? "") === "" && (now ?? "") === "") return true;
   return isDeepStrictEqual(was, now);
 }
 
 /**
- * The restore PATCH: the writable fields, plus every other field the server shows changed, sent back
- * the same way it was (wrongly) applied. A field the org did not have cannot be removed by a PATCH;
- * verification reports it.
+ * The restore PATCH: the writable fields, plus every other documented field the server shows changed,
+ * sent back the same way it was (wrongly) applied. Never a field the docs do not list (a server-managed
+ * `updated_at`). A field the org did not have cannot be removed by a PATCH; verification reports it.
  */
-export function restoreBody(snapshot: OrgSnapshot, current: Record<string, unknown>): Record<string, unknown> {
-  const body = writableBody(snapshot);
-  for (const { field, was } of differences(snapshot, current)) {
+export function restoreBody(snapshot: OrgSnapshot, current: Record<string, unknown>, fields: OrgFields): Record<string, unknown> {
+  const body = writableBody(snapshot, fields);
+  for (const { field, was } of documentedDifferences(snapshot, current, fields)) {
     if (!(field in body) && was !== undefined) body[field] = was;
   }
   return body;

@@ -2,10 +2,12 @@
  * The two ends of the write phase, around the runner's write checks: before, the snapshot (refusing
  * to write when it could not be restored) and its journal; after, the restore and the journal's removal.
  */
+import { rawJson } from "../../http/transport.js";
 import { CheckContext, type RunServices } from "../context.js";
 import { watchAfterWrites, watchBeforeWrites } from "../invariants/watch.js";
 import { Interrupted } from "./interrupt.js";
 import { type JournalEntry, journalEntry, removeJournal, writeJournal } from "./journal.js";
+import { organizationFields } from "./org-fields.js";
 import { type RestoreOutcome, restoreOrg } from "./restore.js";
 import { type OrgSnapshot, unrestorableReason } from "./snapshot.js";
 
@@ -25,9 +27,15 @@ export async function snapshotBeforeWrites(services: RunServices): Promise<Write
     if (error instanceof Interrupted) return { skip: "the run was interrupted before the writes" };
     throw error;
   }
-  const org = got.body as Partial<OrgSnapshot> | undefined;
+  // The raw body, never the redacted one: a piece of a token in the org's name must be written back as it was.
+  const org = rawJson(got.exchange) as Partial<OrgSnapshot> | undefined;
   if (got.status !== 200 || typeof org !== "object" || org === null || typeof org.name !== "string") {
     return { skip: "the organization could not be read before writing, so nothing is written" };
+  }
+  if (got.exchange.encodingError !== undefined) {
+    return {
+      skip: "the organization's body is not valid UTF-8, so its snapshot could not be read exactly and could not be restored: nothing is written",
+    };
   }
   const snapshot = org as OrgSnapshot;
   const unrestorable = unrestorableReason(snapshot, services.validators);
@@ -58,10 +66,22 @@ export async function endWrites(
     return undefined; // nothing was written, so nothing is written back
   }
   const damage = await otherOrgsChanged(services);
-  const outcome = await restoreOrg(services.transport, services.target.tokens.owner, entry);
+  const outcome = await restoreOrg(services.transport, services.target.tokens.owner, entry, {
+    fields: organizationFields(services.spec),
+    redact: (text) => services.redactor?.redact(text) ?? text,
+    history: services.history,
+    settleMs: services.transport.timeoutMs,
+  });
   services.observations?.externalWrite(); // answers after the restore show another state
-  if (outcome.verified && journalPath) removeJournal(journalPath);
-  return damage === undefined ? outcome : { ...outcome, message: `${outcome.message}; but ${damage}` };
+  if ((outcome.verified || outcome.targetRestored) && journalPath) removeJournal(journalPath);
+  // Damage outside the target is not restored by the suite: like the target's, it is exit 3 with what to do.
+  return damage === undefined
+    ? outcome
+    : {
+        verified: false,
+        message: `${outcome.message}; but ${damage}`,
+        targetRestored: outcome.verified || outcome.targetRestored === true,
+      };
 }
 
 /**
