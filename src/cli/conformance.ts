@@ -65,15 +65,18 @@ async function runGate(settings: Settings, redactor: Redactor, io: CliIo, gate: 
   redactor.add(Object.values(prepared.target.tokens).filter((t): t is string => t !== undefined));
   prepared.transport.redactWith(redactor);
   const interrupt = new AbortController();
-  const onSignal = (signal: NodeJS.Signals) => {
+  // The launcher turns SIGINT, SIGTERM and SIGHUP into `io.stop` (src/cli/signals.ts): from here on the
+  // run owns them, so a stopped run still restores the org and writes its reports.
+  const onStop = () => {
+    const signal = String(io.stop?.reason ?? "interrupted");
     io.stderr.write(`conformance: ${signal}: no new request starts; restoring the organization, then writing the reports\n`);
     interrupt.abort(signal);
   };
+  if (io.stop?.aborted) onStop();
+  else io.stop?.addEventListener("abort", onStop, { once: true });
   let guard: Guard | undefined;
   try {
     guard = await guardRun(settings, prepared.target); // the org's lock, and no journal left to restore
-    process.on("SIGINT", onSignal);
-    process.on("SIGTERM", onSignal);
     const result = await runChecks({
       target: prepared.target,
       transport: prepared.transport,
@@ -108,8 +111,7 @@ async function runGate(settings: Settings, redactor: Redactor, io: CliIo, gate: 
     return gateExitCode(run);
   } finally {
     gate.end();
-    process.off("SIGINT", onSignal);
-    process.off("SIGTERM", onSignal);
+    io.stop?.removeEventListener("abort", onStop);
     guard?.release();
     await release(prepared);
   }

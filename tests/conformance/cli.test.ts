@@ -161,7 +161,7 @@ describe("npm run conformance", () => {
     });
     const before = { ...provider.state.organizations.get(provider.orgs.editable) };
     const dir = tempDir();
-    // One request at a time, so the writes still run when the signal (relayed by tsx) arrives.
+    // One request at a time, so the writes still run when the signal arrives.
     const run = await runConformance(["--concurrency", "1"], {
       env: liveEnv(provider, { TENANT_API_ALLOW_MUTATIONS: "1" }),
       cwd: dir,

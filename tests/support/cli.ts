@@ -3,7 +3,6 @@ import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
-const TSX = `${ROOT}node_modules/.bin/tsx`;
 
 export interface CliRun {
   code: number | null;
@@ -23,10 +22,10 @@ function cleanEnv(): NodeJS.ProcessEnv {
   return Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith("TENANT_API_")));
 }
 
-/** Runs `npm run <command> -- <args>` through the launcher, as the package.json scripts do. */
+/** Runs `npm run <command> -- <args>` through the launcher, as the package.json scripts do (tsx as a loader). */
 export function runCli(command: string, args: string[], options: CliOptions = {}): Promise<CliRun> {
   return new Promise((resolve) => {
-    const child = spawn(TSX, [`${ROOT}src/cli/main.ts`, command, ...args], {
+    const child = spawn(process.execPath, ["--import", "tsx", `${ROOT}src/cli/main.ts`, command, ...args], {
       cwd: options.cwd ?? ROOT,
       env: { ...cleanEnv(), ...options.env },
       stdio: ["ignore", "pipe", "pipe"],

@@ -60,7 +60,7 @@ describe("every command", () => {
     const scripts = JSON.parse(readFileSync("package.json", "utf8")).scripts as Record<string, string>;
     const launched = Object.entries(scripts).filter(([, line]) => line.includes("src/cli/main.ts"));
     expect(Object.fromEntries(launched)).toEqual(
-      Object.fromEntries(Object.keys(COMMANDS).map((name) => [name, `tsx src/cli/main.ts ${name}`])),
+      Object.fromEntries(Object.keys(COMMANDS).map((name) => [name, `node --import tsx src/cli/main.ts ${name}`])),
     );
     expect(Object.keys(A_FLAG).sort()).toEqual(Object.keys(COMMANDS).sort());
   });
