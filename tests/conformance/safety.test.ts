@@ -121,7 +121,7 @@ describe("--restore restores only the configured org", () => {
 });
 
 describe("one writer per org; different targets never interfere", () => {
-  it("runs two gates from one checkout against two different APIs at once", async () => {
+  it("runs two gates from one checkout against two different APIs at once", { timeout: 120_000 }, async () => {
     const [a, b] = await Promise.all([logged(), logged()]);
     const dir = tempDir();
     const stateDir = freshStateDir(); // one host, one state directory
