@@ -37,8 +37,14 @@ async function provider(onRequest: () => void = () => {}): Promise<ProviderHandl
   return handle;
 }
 
+/** A live target; the state directory (lock, journal) is a fresh one, never the user's own. */
 function liveEnv(target: ProviderHandle): NodeJS.ProcessEnv {
-  return { TENANT_API_BASE_URL: target.baseUrl, TENANT_API_TOKEN: target.tokens.owner, TENANT_API_ORG_ID: target.orgs.editable };
+  return {
+    TENANT_API_BASE_URL: target.baseUrl,
+    TENANT_API_TOKEN: target.tokens.owner,
+    TENANT_API_ORG_ID: target.orgs.editable,
+    TENANT_API_STATE_DIR: tempDir(),
+  };
 }
 
 /** A flag each command takes, so its usage can be shown to list it. */
