@@ -21,7 +21,8 @@ export type ToolErrorCode =
   | "VERIFIER_FAILED"
   | "BASELINE_INVALID"
   | "KNOWN_ISSUES_INVALID"
-  | "HISTORY_INVALID";
+  | "HISTORY_INVALID"
+  | "STATE_DIR_UNUSABLE";
 
 export class ToolError extends Error {
   override readonly name = "ToolError";

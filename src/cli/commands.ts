@@ -24,7 +24,7 @@ export const COMMANDS: Record<string, { run: Command; summary: string }> = {
   },
 };
 
-export const LAUNCHER_USAGE = `Usage: tsx src/cli/main.ts <command> [options]   (npm run <command> -- [options])
+export const LAUNCHER_USAGE = `Usage: node --import tsx src/cli/main.ts <command> [options]   (npm run <command> -- [options])
 
 Commands:
 ${Object.entries(COMMANDS)

@@ -9,7 +9,9 @@ Options:
   --read-only            send no PATCH, whatever TENANT_API_ALLOW_MUTATIONS says
   --restore              put TENANT_API_ORG_ID back from the journal of an interrupted run, then stop
   --timeout-ms N         deadline of one request in ms, an integer of at least 100 (default 10000)
-  --journal FILE         where the org's snapshot is kept during writes (default .conformance/<target>.journal.json)
+  --journal FILE         also keep a copy of the org's snapshot here during writes (the record itself is in the state directory)
+  --state-dir DIR        the host-wide directory of every org's lock and journal (default
+                         $XDG_STATE_HOME/tenant-api-conformance, else ~/.local/state/tenant-api-conformance)
   --lock-wait-ms N       ms to wait for another run's lock on the same org, a non-negative integer (default 0)
   --seed N               seed of the generated PATCH bodies, a non-negative integer (default: a fresh one, printed)
   --runs N               how many generated PATCH bodies, a positive integer (default 100)
@@ -38,6 +40,7 @@ Environment (also read from .env in the working directory; real variables win):
   TENANT_API_MISSING_ORG_ID   optional: a well-formed id that does not exist
   TENANT_API_INVALID_ORG_ID   optional: a malformed id (default not-an-id)
   TENANT_API_ALLOW_MUTATIONS  1 allows PATCH on TENANT_API_ORG_ID (always allowed on the embedded provider)
+  TENANT_API_STATE_DIR        the state directory, as --state-dir (the flag wins)
 
 Exit codes: 0 the verdict does not fail the gate (PASS, or INCOMPLETE without --fail-on-skip);
 1 findings fail it (FAIL, or INCOMPLETE with --fail-on-skip); 2 the run could not be made (bad config

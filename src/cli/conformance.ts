@@ -7,19 +7,14 @@
  */
 import { join, relative } from "node:path";
 import { ensureReportDir } from "../config/report-dir.js";
-import { ENV, parseSettings, type Settings, secretsInEnv, withDotEnv } from "../config/settings.js";
+import { parseSettings, type Settings, secretsInEnv, withDotEnv } from "../config/settings.js";
 import { embeddedSkipFailure } from "../conformance/embedded-gate.js";
 import { prepare, release } from "../conformance/prepare.js";
 import { countOutcomes, freshSeed, runChecks } from "../conformance/runner.js";
 import { type Guard, guardRun } from "../conformance/safety/guard.js";
-import { readJournal, removeJournal } from "../conformance/safety/journal.js";
-import { acquireLock, describeOwner } from "../conformance/safety/lock.js";
-import { notRestoredText, restoreOrg } from "../conformance/safety/restore.js";
-import { summaryOf } from "../conformance/safety/snapshot.js";
-import { restoreCommand, targetFiles } from "../conformance/safety/target-files.js";
-import { describeError, EXIT_NOT_RESTORED, EXIT_OK, EXIT_TOOL_ERROR, ToolError } from "../errors.js";
+import { notRestoredText } from "../conformance/safety/restore.js";
+import { describeError, EXIT_NOT_RESTORED, EXIT_OK, EXIT_TOOL_ERROR } from "../errors.js";
 import { concludeRun, gateExitCode, loadGateInputs } from "../findings/gate.js";
-import { HttpTransport } from "../http/transport.js";
 import { Redactor } from "../redaction.js";
 import { renderSummary } from "../report/console.js";
 import { consoleText, terminalLine } from "../report/terminal-text.js";
@@ -27,6 +22,7 @@ import { writeReports } from "../report/write.js";
 import { specValidators } from "../validation/validators.js";
 import { wantsHelp } from "./args.js";
 import { renderCheckList, takeCheckSelection } from "./check-selection.js";
+import { restoreOnly } from "./conformance-restore.js";
 import { USAGE } from "./conformance-usage.js";
 import type { CliIo } from "./io.js";
 import { RunConsole } from "./run-console.js";
@@ -65,21 +61,25 @@ async function runGate(settings: Settings, redactor: Redactor, io: CliIo, gate: 
   redactor.add(Object.values(prepared.target.tokens).filter((t): t is string => t !== undefined));
   prepared.transport.redactWith(redactor);
   const interrupt = new AbortController();
-  const onSignal = (signal: NodeJS.Signals) => {
+  // The launcher turns SIGINT, SIGTERM and SIGHUP into `io.stop` (src/cli/signals.ts): from here on the
+  // run owns them, so a stopped run still restores the org and writes its reports.
+  const onStop = () => {
+    const signal = String(io.stop?.reason ?? "interrupted");
     io.stderr.write(`conformance: ${signal}: no new request starts; restoring the organization, then writing the reports\n`);
     interrupt.abort(signal);
   };
+  if (io.stop?.aborted) onStop();
+  else io.stop?.addEventListener("abort", onStop, { once: true });
   let guard: Guard | undefined;
   try {
     guard = await guardRun(settings, prepared.target); // the org's lock, and no journal left to restore
-    process.on("SIGINT", onSignal);
-    process.on("SIGTERM", onSignal);
     const result = await runChecks({
       target: prepared.target,
       transport: prepared.transport,
       validators,
       spec: validators.spec,
       journalPath: guard?.journalPath,
+      journalCopy: guard?.journalCopy,
       restoreCommand: guard?.restoreCommand,
       signal: interrupt.signal,
       generated: { seed: settings.seed, runs: settings.runs },
@@ -108,51 +108,8 @@ async function runGate(settings: Settings, redactor: Redactor, io: CliIo, gate: 
     return gateExitCode(run);
   } finally {
     gate.end();
-    process.off("SIGINT", onSignal);
-    process.off("SIGTERM", onSignal);
+    io.stop?.removeEventListener("abort", onStop);
     guard?.release();
     await release(prepared);
-  }
-}
-
-/** Restores only the configured org, and only from a journal that names exactly it. */
-async function restoreOnly(settings: Settings, redactor: Redactor, io: CliIo): Promise<number> {
-  if (settings.readOnly) throw new ToolError("CONFIG_INVALID", "--restore sends a PATCH, so it cannot be combined with --read-only");
-  const { baseUrl = "", orgId } = settings; // parseSettings requires a base URL with --restore
-  if (orgId === undefined) {
-    throw new ToolError("CONFIG_MISSING", `--restore needs ${ENV.orgId}: it restores only the configured organization`);
-  }
-  const files = targetFiles(baseUrl, orgId, settings.journalPath);
-  const lock = await acquireLock(files.lock, settings.lockWaitMs, `${orgId} at ${baseUrl}`);
-  try {
-    const entry = readJournal(files.journal);
-    if (entry === undefined) {
-      io.stdout.write(redactor.redact(`conformance: no journal for ${orgId} at ${files.journal}; nothing to restore\n`));
-      return EXIT_OK;
-    }
-    if (entry.baseUrl !== baseUrl || entry.orgId !== orgId) {
-      throw new ToolError(
-        "JOURNAL_MISMATCH",
-        `journal ${files.journal} is for ${entry.orgId} at ${entry.baseUrl}, but ${ENV.orgId} and ${ENV.baseUrl} name ${orgId} at ${baseUrl}; nothing was sent`,
-      );
-    }
-    if (lock.tookOverFrom) io.stdout.write(`conformance: the run of ${describeOwner(lock.tookOverFrom)} was interrupted\n`);
-    const transport = new HttpTransport({ baseUrl, timeoutMs: settings.timeoutMs });
-    transport.redactWith(redactor);
-    try {
-      const outcome = await restoreOrg(transport, settings.token ?? "", entry);
-      if (!outcome.verified) {
-        const command = restoreCommand(orgId, true, settings.journalPath);
-        io.stderr.write(redactor.redact(consoleText(notRestoredText(outcome.message, summaryOf(entry.snapshot), command))));
-        return EXIT_NOT_RESTORED;
-      }
-      io.stdout.write(redactor.redact(`${terminalLine(`RESTORED ${outcome.message}`)}\n`));
-      removeJournal(files.journal);
-      return EXIT_OK;
-    } finally {
-      await transport.close();
-    }
-  } finally {
-    lock.release();
   }
 }

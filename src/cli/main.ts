@@ -1,6 +1,10 @@
 /**
- * The one launcher: `tsx src/cli/main.ts <command> [args]` (every npm script of the suite calls it).
+ * The one launcher: `node --import tsx src/cli/main.ts <command> [args]` (every npm script of the
+ * suite calls it). tsx is a loader in this very process, not the `tsx` CLI: that one relays a signal to
+ * a child node and kills it about 30 ms later, before the gate has restored the org.
  * It owns the process wiring, so the commands stay functions that tests call in process:
+ * - SIGINT, SIGTERM and SIGHUP abort the command's `io.stop` (src/cli/signals.ts), so a run stopped by
+ *   any of them restores what it changed and then exits with its own code;
  * - the exit code is 2 until the command settles: a run whose promise never settles cannot exit 0
  *   when the event loop empties, and says so on stderr;
  * - the command's own code is the process's exit code, at once (a keep-alive socket or a verifier's
@@ -11,6 +15,7 @@ import { EXIT_TOOL_ERROR } from "../errors.js";
 import { terminalLine } from "../report/terminal-text.js";
 import { processIo } from "./io.js";
 import { launch } from "./launch.js";
+import { ownSignals } from "./signals.js";
 
 const argv = process.argv.slice(2);
 process.exitCode = EXIT_TOOL_ERROR;
@@ -18,7 +23,8 @@ let settled = false;
 process.on("exit", () => {
   if (!settled) process.stderr.write(`${terminalLine(`${argv[0] ?? "launcher"}: the run ended without a verdict`)}\n`);
 });
-launch(argv, process.env, processIo()).then((code) => {
+const stop = ownSignals(argv[0] ?? "launcher", (line) => process.stderr.write(`${terminalLine(line)}\n`));
+launch(argv, process.env, { ...processIo(), stop }).then((code) => {
   settled = true;
   process.exit(code);
 });

@@ -5,6 +5,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { closest } from "fastest-levenshtein";
+import { defaultStateDir } from "../conformance/safety/state-dir.js";
 import { ToolError } from "../errors.js";
 import { parseDotEnv } from "./dotenv.js";
 import { flagError, joinNegativeNumbers, parseInteger } from "./flags.js";
@@ -29,8 +30,12 @@ export interface Settings {
   restore: boolean;
   reportDir: string;
   timeoutMs: number;
-  /** `--journal FILE`; undefined: the per-target journal under `.conformance/`. */
+  /** `--journal FILE`: where a copy of the journal goes (the record itself is always in `stateDir`). */
   journalPath?: string;
+  /** The host-wide directory of every target's lock and journal (src/conformance/safety/state-dir.ts). */
+  stateDir: string;
+  /** `--state-dir DIR` as given, for the restore command a failed run prints (a variable stays set). */
+  stateDirFlag?: string;
   /** How long to wait for another run's lock on the same org before exit 2. */
   lockWaitMs: number;
   /** Seed of the generated PATCH bodies (undefined: a fresh one, printed for replay). */
@@ -67,7 +72,11 @@ export const ENV = {
   missingOrgId: "TENANT_API_MISSING_ORG_ID",
   invalidOrgId: "TENANT_API_INVALID_ORG_ID",
   allowMutations: "TENANT_API_ALLOW_MUTATIONS",
+  stateDir: "TENANT_API_STATE_DIR",
 } as const;
+
+/** Variables about this machine rather than the target: set alone, they do not ask for a live run. */
+const HOST_VARIABLES: string[] = [ENV.stateDir];
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
 
@@ -110,6 +119,8 @@ export function parseSettings(argv: string[], env: NodeJS.ProcessEnv): Settings 
     reportDir: (flags["report-dir"] as string | undefined) ?? "reports",
     timeoutMs: parseTimeout(flags["timeout-ms"] as string | undefined),
     journalPath: flags.journal as string | undefined,
+    stateDir: (flags["state-dir"] as string | undefined) ?? read(ENV.stateDir) ?? defaultStateDir(env),
+    stateDirFlag: flags["state-dir"] as string | undefined,
     lockWaitMs: parseInteger(flags["lock-wait-ms"] as string | undefined, "--lock-wait-ms", 0, 3_600_000) ?? 0,
     seed: parseInteger(flags.seed as string | undefined, "--seed", 0, 2 ** 31 - 1),
     runs: parseInteger(flags.runs as string | undefined, "--runs", 1, 100_000),
@@ -137,12 +148,13 @@ export function parseSettings(argv: string[], env: NodeJS.ProcessEnv): Settings 
  */
 function checkTenantVariables(env: NodeJS.ProcessEnv): void {
   const known: string[] = Object.values(ENV);
-  const present = Object.keys(env).filter((name) => name.toUpperCase().startsWith("TENANT_API_"));
-  const unknown = present.filter((name) => !known.includes(name));
+  const tenant = Object.keys(env).filter((name) => name.toUpperCase().startsWith("TENANT_API_"));
+  const unknown = tenant.filter((name) => !known.includes(name));
   if (unknown.length > 0) {
     const hints = unknown.map((name) => `${name} (did you mean ${closest(name.toUpperCase(), known)}?)`);
     throw new ToolError("CONFIG_INVALID", `unknown variable ${hints.join(", ")}`);
   }
+  const present = tenant.filter((name) => !HOST_VARIABLES.includes(name));
   if (present.length === 0 || env[ENV.baseUrl]?.trim()) return;
   const others = present.filter((name) => name !== ENV.baseUrl);
   const baseUrl = env[ENV.baseUrl] === undefined ? `${ENV.baseUrl} is not set` : `${ENV.baseUrl} is empty`;
@@ -174,6 +186,7 @@ export const SETTINGS_FLAGS = {
   restore: { type: "boolean" },
   "timeout-ms": { type: "string" },
   journal: { type: "string" },
+  "state-dir": { type: "string" },
   "lock-wait-ms": { type: "string" },
   seed: { type: "string" },
   runs: { type: "string" },

@@ -72,6 +72,8 @@ export interface RunOptions {
   concurrency?: number;
   /** Where the snapshot goes before the first PATCH; undefined keeps it in memory only. */
   journalPath?: string;
+  /** `--journal FILE`: where a copy of the journal goes too (the guard removes it with the record). */
+  journalCopy?: string;
   /** The command that restores the org from that journal, printed when the restore fails. */
   restoreCommand?: string;
   /** Aborting stops every new request (checks not reached are skipped); the org is still restored. */
@@ -214,7 +216,7 @@ async function runWrites(
     for (const check of writes) results.set(check, skipped(check, "the run was interrupted before the writes"));
     return undefined;
   }
-  const plan = journalled(snapshot, options.journalPath);
+  const plan = journalled(snapshot, options.journalPath, options.journalCopy);
   if ("skip" in plan) {
     for (const check of writes) results.set(check, skipped(check, plan.skip));
     return undefined;

@@ -1,12 +1,12 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import type { IncomingMessage } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { JournalEntry } from "../../src/conformance/safety/journal.js";
-import { SAFETY_DIR, targetFiles } from "../../src/conformance/safety/target-files.js";
+import { targetFiles } from "../../src/conformance/safety/target-files.js";
 import { type ProviderHandle, type ProviderOptions, startProvider } from "../../src/provider/server.js";
-import { runConformance } from "../support/cli.js";
+import { freshStateDir, runConformance } from "../support/cli.js";
 
 const providers: ProviderHandle[] = [];
 afterEach(async () => {
@@ -48,14 +48,18 @@ function liveEnv(provider: ProviderHandle, extra: Record<string, string> = {}): 
     TENANT_API_FOREIGN_TOKEN: provider.tokens.foreignOwner,
     TENANT_API_INFERENCE_KEY: provider.tokens.inferenceKey,
     TENANT_API_FOREIGN_ORG_ID: provider.orgs.foreign,
+    TENANT_API_STATE_DIR: freshStateDir(),
     ...extra,
   };
 }
 
 const tempDir = () => mkdtempSync(join(tmpdir(), "conformance-"));
 
-/** Journals, locks and temporary files a run left behind in `dir`. */
-const leftInSafetyDir = (dir: string) => (existsSync(join(dir, SAFETY_DIR)) ? readdirSync(join(dir, SAFETY_DIR)) : []);
+/** Journals, locks and temporary files a run left behind in the state directory of `env`, and in `.conformance/` of its working directory. */
+const leftBehind = (env: Record<string, string>, cwd: string) => [
+  ...readdirSync(env.TENANT_API_STATE_DIR ?? ""),
+  ...(existsSync(join(cwd, ".conformance")) ? readdirSync(join(cwd, ".conformance")) : []),
+];
 
 interface JsonReport {
   summary: { pass: number; fail: number; skip: number; findings: number };
@@ -138,14 +142,15 @@ describe("npm run conformance", () => {
     const { provider, log } = await loggedProvider();
     const before = { ...provider.state.organizations.get(provider.orgs.editable) };
     const dir = tempDir();
-    const run = await runConformance(["--report-dir", dir], { env: liveEnv(provider, { TENANT_API_ALLOW_MUTATIONS: "1" }), cwd: dir });
+    const env = liveEnv(provider, { TENANT_API_ALLOW_MUTATIONS: "1" });
+    const run = await runConformance(["--report-dir", dir], { env, cwd: dir });
     expect(run.stdout).toContain("RESTORED");
     expect(run.code).toBe(0);
     const accepted = log.filter((r) => r.method === "PATCH" && r.status === 200);
     expect(accepted.length).toBeGreaterThan(5);
     expect(new Set(accepted.map((r) => r.url))).toEqual(new Set([`/tenant/api/v1/orgs/${provider.orgs.editable}`]));
     expect(provider.state.organizations.get(provider.orgs.editable)).toEqual(before);
-    expect(leftInSafetyDir(dir)).toEqual([]);
+    expect(leftBehind(env, dir)).toEqual([]);
   });
 
   it("restores the org and exits 2 when stopped by SIGTERM during the writes", async () => {
@@ -161,16 +166,17 @@ describe("npm run conformance", () => {
     });
     const before = { ...provider.state.organizations.get(provider.orgs.editable) };
     const dir = tempDir();
-    // One request at a time, so the writes still run when the signal (relayed by tsx) arrives.
+    const env = liveEnv(provider, { TENANT_API_ALLOW_MUTATIONS: "1" });
+    // One request at a time, so the writes still run when the signal arrives.
     const run = await runConformance(["--concurrency", "1"], {
-      env: liveEnv(provider, { TENANT_API_ALLOW_MUTATIONS: "1" }),
+      env,
       cwd: dir,
       onStart: (child) => void patched.then(() => child.kill("SIGTERM")),
     });
     expect(run.stderr).toContain("SIGTERM");
     expect(run.code).toBe(2);
     expect(provider.state.organizations.get(provider.orgs.editable)).toEqual(before);
-    expect(leftInSafetyDir(dir)).toEqual([]);
+    expect(leftBehind(env, dir)).toEqual([]);
   });
 
   it("after a crash, refuses to run until --restore puts the org back from the journal", async () => {
@@ -187,12 +193,11 @@ describe("npm run conformance", () => {
       writtenAt: new Date().toISOString(),
     };
     const dir = tempDir();
-    const files = targetFiles(provider.baseUrl, org.id);
-    mkdirSync(join(dir, SAFETY_DIR));
-    writeFileSync(join(dir, files.journal), JSON.stringify(journal));
+    const env = liveEnv(provider, { TENANT_API_ALLOW_MUTATIONS: "1" });
+    const files = targetFiles(env.TENANT_API_STATE_DIR ?? "", provider.baseUrl, org.id);
+    writeFileSync(files.journal, JSON.stringify(journal), { mode: 0o600 });
     org.name = "Left behind by a killed run";
     delete org.description;
-    const env = liveEnv(provider, { TENANT_API_ALLOW_MUTATIONS: "1" });
 
     const refused = await runConformance([], { env, cwd: dir });
     expect(refused.code).toBe(2);
@@ -202,7 +207,7 @@ describe("npm run conformance", () => {
     expect(restored.code).toBe(0);
     expect(restored.stdout).toContain("RESTORED");
     expect(provider.state.organizations.get(org.id)).toEqual(journal.snapshot);
-    expect(leftInSafetyDir(dir)).toEqual([]);
+    expect(leftBehind(env, dir)).toEqual([]);
   });
 });
 

@@ -2,14 +2,14 @@
  * The gate's write safety, end to end through the CLI: exit 3 when the org is not restored, `--restore`
  * only for the configured org, one writer per org, and prompt interruption against a slow server.
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { journalEntry } from "../../src/conformance/safety/journal.js";
-import { SAFETY_DIR, targetFiles } from "../../src/conformance/safety/target-files.js";
+import { targetFiles } from "../../src/conformance/safety/target-files.js";
 import { type ProviderHandle, type ProviderOptions, startProvider } from "../../src/provider/server.js";
-import { runConformance } from "../support/cli.js";
+import { freshStateDir, runConformance } from "../support/cli.js";
 import { type SlowProxy, slowProxy } from "../support/slow-proxy.js";
 import { archiveIsForever } from "../support/unsafe-servers.js";
 
@@ -32,8 +32,13 @@ async function logged(options: ProviderOptions = {}): Promise<{ provider: Provid
   return { provider, log };
 }
 
-function liveEnv(provider: { baseUrl: string } & Pick<ProviderHandle, "tokens" | "orgs">, baseUrl = provider.baseUrl) {
+function liveEnv(
+  provider: { baseUrl: string } & Pick<ProviderHandle, "tokens" | "orgs">,
+  baseUrl = provider.baseUrl,
+  stateDir = freshStateDir(),
+) {
   return {
+    TENANT_API_STATE_DIR: stateDir,
     TENANT_API_BASE_URL: baseUrl,
     TENANT_API_TOKEN: provider.tokens.owner,
     TENANT_API_ORG_ID: provider.orgs.editable,
@@ -45,14 +50,18 @@ function liveEnv(provider: { baseUrl: string } & Pick<ProviderHandle, "tokens" |
 }
 
 const tempDir = () => mkdtempSync(join(tmpdir(), "conformance-safety-"));
-const safetyFiles = (dir: string) => (existsSync(join(dir, SAFETY_DIR)) ? readdirSync(join(dir, SAFETY_DIR)) : []);
+/** What is left in a state directory: journals, locks, temporary files. */
+const safetyFiles = (env: { TENANT_API_STATE_DIR: string }) => readdirSync(env.TENANT_API_STATE_DIR);
 const reports = (dir: string) => ["junit.xml", "conformance.json", "report.html"].map((file) => readFileSync(join(dir, file), "utf8"));
 
-/** Plants a file in the target's place under `dir/.conformance/`. */
-function plant(dir: string, path: string, text: string): void {
-  mkdirSync(join(dir, SAFETY_DIR), { recursive: true });
-  writeFileSync(join(dir, path), text);
+/** Plants a file in the target's place, as this user and mode 0600 (as the suite writes them). */
+function plant(path: string, text: string): void {
+  writeFileSync(path, text, { mode: 0o600 });
 }
+
+/** The target's files in the state directory of `env`. */
+const filesOf = (env: { TENANT_API_STATE_DIR: string }, provider: { baseUrl: string }, orgId: string) =>
+  targetFiles(env.TENANT_API_STATE_DIR, provider.baseUrl, orgId);
 
 describe("a failed restore is its own outcome", () => {
   it("exits 3 with the snapshot and the restoring command on stderr and in every report, and --restore exits 3 too", async () => {
@@ -77,7 +86,7 @@ describe("a failed restore is its own outcome", () => {
     for (const report of [junit, json, html]) expect(report).toContain("npm run conformance -- --restore");
     expect(html).toContain("&quot;status&quot;:&quot;active&quot;");
     for (const text of [run.stdout, run.stderr, junit, json, html]) expect(text).not.toContain(provider.tokens.owner);
-    expect(safetyFiles(dir).filter((f) => f.endsWith(".journal.json"))).toHaveLength(1); // kept for --restore
+    expect(safetyFiles(env).filter((f) => f.endsWith(".journal.json"))).toHaveLength(1); // kept for --restore
 
     const again = await runConformance(["--restore"], { env, cwd: dir });
     expect(again.code).toBe(3);
@@ -93,8 +102,8 @@ describe("--restore restores only the configured org", () => {
     const foreign = provider.state.organizations.get(provider.orgs.foreign);
     if (!foreign) throw new Error("seed org missing");
     // A journal in the configured org's place that names another org (planted or stale).
-    const files = targetFiles(provider.baseUrl, provider.orgs.editable);
-    plant(dir, files.journal, JSON.stringify(journalEntry(provider.baseUrl, foreign.id, { ...foreign, name: "PWNED" })));
+    const files = filesOf(env, provider, provider.orgs.editable);
+    plant(files.journal, JSON.stringify(journalEntry(provider.baseUrl, foreign.id, { ...foreign, name: "PWNED" })));
 
     const mismatch = await runConformance(["--restore"], { env, cwd: dir });
     expect(mismatch.code).toBe(2);
@@ -112,29 +121,29 @@ describe("--restore restores only the configured org", () => {
 });
 
 describe("one writer per org; different targets never interfere", () => {
-  it("runs two gates from one checkout against two different APIs at once", async () => {
+  it("runs two gates from one checkout against two different APIs at once", { timeout: 120_000 }, async () => {
     const [a, b] = await Promise.all([logged(), logged()]);
     const dir = tempDir();
+    const stateDir = freshStateDir(); // one host, one state directory
     const runs = await Promise.all(
       [a, b].map(({ provider }) =>
-        runConformance(["--runs", "3", "--report-dir", provider.orgs.editable], { env: liveEnv(provider), cwd: dir }),
+        runConformance(["--runs", "3", "--report-dir", provider.orgs.editable], {
+          env: liveEnv(provider, provider.baseUrl, stateDir),
+          cwd: dir,
+        }),
       ),
     );
     expect(runs.map((run) => run.code)).toEqual([0, 0]);
-    expect(safetyFiles(dir)).toEqual([]);
+    expect(readdirSync(stateDir)).toEqual([]);
   });
 
   it("exits 2 naming the live run that holds the org's lock, and writes nothing", async () => {
     const { provider, log } = await logged();
-    const dir = tempDir();
+    const env = liveEnv(provider);
     const startedAt = new Date().toISOString();
-    plant(
-      dir,
-      targetFiles(provider.baseUrl, provider.orgs.editable).lock,
-      JSON.stringify({ pid: process.pid, host: hostname(), startedAt }),
-    );
-    const run = await runConformance(["--lock-wait-ms", "200"], { env: liveEnv(provider), cwd: dir });
-    expect(run.code).toBe(2);
+    plant(filesOf(env, provider, provider.orgs.editable).lock, JSON.stringify({ pid: process.pid, host: hostname(), startedAt }));
+    const run = await runConformance(["--lock-wait-ms", "200"], { env, cwd: tempDir() });
+    expect(run.code, run.stderr + run.stdout).toBe(2);
     expect(run.stderr).toContain(`TARGET_LOCKED`);
     expect(run.stderr).toContain(`pid ${process.pid} on ${hostname()}, started ${startedAt}`);
     expect(log.filter((line) => line.startsWith("PATCH"))).toEqual([]);
@@ -146,12 +155,12 @@ describe("one writer per org; different targets never interfere", () => {
     const org = provider.state.organizations.get(provider.orgs.editable);
     if (!org) throw new Error("seed org missing");
     const before = structuredClone(org);
-    const files = targetFiles(provider.baseUrl, org.id);
-    plant(dir, files.journal, JSON.stringify(journalEntry(provider.baseUrl, org.id, { ...before })));
-    plant(dir, files.lock, JSON.stringify({ pid: 2 ** 22 + 1, host: hostname(), startedAt: "2026-01-01T00:00:00.000Z" })); // above pid_max
+    const env = liveEnv(provider);
+    const files = filesOf(env, provider, org.id);
+    plant(files.journal, JSON.stringify(journalEntry(provider.baseUrl, org.id, { ...before })));
+    plant(files.lock, JSON.stringify({ pid: 2 ** 22 + 1, host: hostname(), startedAt: "2026-01-01T00:00:00.000Z" })); // above pid_max
     org.name = "Left behind by a killed run";
     delete org.description;
-    const env = liveEnv(provider);
 
     const refused = await runConformance([], { env, cwd: dir });
     expect(refused.code).toBe(2);
@@ -162,7 +171,7 @@ describe("one writer per org; different targets never interfere", () => {
     expect(restored.stdout, restored.stderr).toContain("RESTORED");
     expect(restored.code).toBe(0);
     expect(provider.state.organizations.get(org.id)).toEqual(before);
-    expect(safetyFiles(dir)).toEqual([]);
+    expect(safetyFiles(env)).toEqual([]);
   });
 });
 

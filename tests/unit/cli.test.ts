@@ -37,8 +37,14 @@ async function provider(onRequest: () => void = () => {}): Promise<ProviderHandl
   return handle;
 }
 
+/** A live target; the state directory (lock, journal) is a fresh one, never the user's own. */
 function liveEnv(target: ProviderHandle): NodeJS.ProcessEnv {
-  return { TENANT_API_BASE_URL: target.baseUrl, TENANT_API_TOKEN: target.tokens.owner, TENANT_API_ORG_ID: target.orgs.editable };
+  return {
+    TENANT_API_BASE_URL: target.baseUrl,
+    TENANT_API_TOKEN: target.tokens.owner,
+    TENANT_API_ORG_ID: target.orgs.editable,
+    TENANT_API_STATE_DIR: tempDir(),
+  };
 }
 
 /** A flag each command takes, so its usage can be shown to list it. */
@@ -60,7 +66,7 @@ describe("every command", () => {
     const scripts = JSON.parse(readFileSync("package.json", "utf8")).scripts as Record<string, string>;
     const launched = Object.entries(scripts).filter(([, line]) => line.includes("src/cli/main.ts"));
     expect(Object.fromEntries(launched)).toEqual(
-      Object.fromEntries(Object.keys(COMMANDS).map((name) => [name, `tsx src/cli/main.ts ${name}`])),
+      Object.fromEntries(Object.keys(COMMANDS).map((name) => [name, `node --import tsx src/cli/main.ts ${name}`])),
     );
     expect(Object.keys(A_FLAG).sort()).toEqual(Object.keys(COMMANDS).sort());
   });

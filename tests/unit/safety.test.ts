@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
-import { hostname, tmpdir } from "node:os";
-import { join } from "node:path";
+import { chmodSync, mkdtempSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { homedir, hostname, tmpdir } from "node:os";
+import { dirname, join } from "node:path";
 import { isDeepStrictEqual } from "node:util";
 import { afterEach, describe, expect, it } from "vitest";
 import { catalog } from "../../src/conformance/catalog.js";
@@ -10,12 +10,15 @@ import { generatedBodiesCheck } from "../../src/conformance/generated/check.js";
 import { targetFromProvider } from "../../src/conformance/prepare.js";
 import { type RunOptions, runChecks } from "../../src/conformance/runner.js";
 import { journalEntry, readJournal, writeJournal } from "../../src/conformance/safety/journal.js";
+import { writableRestoreBody } from "../../src/conformance/safety/journal-restore.js";
 import { acquireLock } from "../../src/conformance/safety/lock.js";
 import { differences } from "../../src/conformance/safety/snapshot.js";
+import { defaultStateDir, ensureStateDir } from "../../src/conformance/safety/state-dir.js";
 import { targetFiles } from "../../src/conformance/safety/target-files.js";
 import { ToolError } from "../../src/errors.js";
 import { HttpTransport } from "../../src/http/transport.js";
 import { type ProviderHandle, type ProviderOptions, startProvider } from "../../src/provider/server.js";
+import { requestFields, responseFields } from "../../src/validation/object-fields.js";
 import { specValidators } from "../../src/validation/validators.js";
 import { faults } from "../support/fault-gallery.js";
 import { findingCodes, GALLERY_SEED } from "../support/run-against.js";
@@ -246,7 +249,7 @@ describe("the lock: one writer per org", () => {
   it("takes over the lock of a run whose process is gone, and says whose it was", async () => {
     const path = join(tempDir(), "org.lock");
     const stale = { pid: deadPid(), host: hostname(), startedAt: "2026-01-01T00:00:00.000Z" };
-    writeFileSync(path, JSON.stringify(stale));
+    writeFileSync(path, JSON.stringify(stale), { mode: 0o600 });
     const lock = await acquireLock(path, 0, "org");
     expect(lock.tookOverFrom).toEqual(stale);
     lock.release();
@@ -254,7 +257,9 @@ describe("the lock: one writer per org", () => {
 
   it("never judges another host's lock stale", async () => {
     const path = join(tempDir(), "org.lock");
-    writeFileSync(path, JSON.stringify({ pid: deadPid(), host: `not-${hostname()}`, startedAt: "2026-01-01T00:00:00.000Z" }));
+    writeFileSync(path, JSON.stringify({ pid: deadPid(), host: `not-${hostname()}`, startedAt: "2026-01-01T00:00:00.000Z" }), {
+      mode: 0o600,
+    });
     await expect(acquireLock(path, 0, "org")).rejects.toThrow(`on not-${hostname()}`);
   });
 
@@ -277,9 +282,9 @@ describe("the journal", () => {
     writeJournal(path, entry);
     expect(statSync(path).mode & 0o777).toBe(0o600);
     expect(readJournal(path)).toEqual(entry);
-    const files = targetFiles("http://api.test/tenant", "org-1");
-    expect(targetFiles("http://other.test/tenant", "org-1").journal).not.toBe(files.journal);
-    expect(targetFiles("http://api.test/tenant", "org-2").lock).not.toBe(files.lock);
+    const files = targetFiles(dir, "http://api.test/tenant", "org-1");
+    expect(targetFiles(dir, "http://other.test/tenant", "org-1").journal).not.toBe(files.journal);
+    expect(targetFiles(dir, "http://api.test/tenant", "org-2").lock).not.toBe(files.lock);
   });
 
   it("replaces a symbolic link at its path instead of writing through it, and refuses to read one", () => {
@@ -292,5 +297,83 @@ describe("the journal", () => {
     writeJournal(path, entry);
     expect(readFileSync(victim, "utf8")).toBe("keep me");
     expect(readJournal(path)).toEqual(entry);
+  });
+});
+
+describe("issue 17: a journal --restore did not write is refused", () => {
+  const entry = journalEntry("http://api.test/tenant", "org-1", { id: "org-1", name: "Acme", status: "active" });
+
+  it("refuses a journal another process could have written: mode other than 0600, or not a regular file", () => {
+    const dir = tempDir();
+    const loose = join(dir, "loose.json");
+    writeFileSync(loose, JSON.stringify(entry), { mode: 0o644 });
+    expect(() => readJournal(loose)).toThrow("was not written by this suite (its mode is 0644, not 0600)");
+    const shared = join(dir, "shared.json");
+    writeFileSync(shared, JSON.stringify(entry), { mode: 0o600 });
+    chmodSync(shared, 0o660);
+    expect(() => readJournal(shared)).toThrow("its mode is 0660, not 0600");
+    const fifo = join(dir, "fifo.json");
+    expect(spawnSync("mkfifo", [fifo]).status).toBe(0);
+    expect(() => readJournal(fifo)).toThrow("it is not a regular file"); // and the open does not block
+    const own = join(dir, "own.json");
+    writeJournal(own, entry);
+    expect(readJournal(own)).toEqual(entry);
+  });
+
+  it("refuses a journal of another user", () => {
+    // A file of another uid cannot be made without root: this process is made to see itself as another
+    // user instead, and the check compares the uid the opened descriptor reports with it.
+    const path = join(tempDir(), "journal.json");
+    writeJournal(path, entry);
+    const real = process.getuid;
+    const me = real?.call(process);
+    process.getuid = () => (me ?? 0) + 1;
+    try {
+      expect(() => readJournal(path)).toThrow(`it belongs to uid ${me}, not to this user (uid ${(me ?? 0) + 1})`);
+    } finally {
+      process.getuid = real;
+    }
+  });
+});
+
+describe("issue 17: the state directory holds every target's lock and journal", () => {
+  it("is $XDG_STATE_HOME/tenant-api-conformance, else ~/.local/state/tenant-api-conformance", () => {
+    expect(defaultStateDir({ XDG_STATE_HOME: "/var/xdg" })).toBe("/var/xdg/tenant-api-conformance");
+    const home = join(homedir(), ".local", "state", "tenant-api-conformance");
+    expect(defaultStateDir({})).toBe(home);
+    expect(defaultStateDir({ XDG_STATE_HOME: "relative/dir" })).toBe(home); // the basedir spec: ignore a relative one
+  });
+
+  it("is created 0700 and refused when others could write to it or it is a link", () => {
+    const base = tempDir();
+    const dir = ensureStateDir(join(base, "a", "state"));
+    expect(statSync(dir).mode & 0o777).toBe(0o700);
+    chmodSync(dir, 0o770);
+    expect(() => ensureStateDir(dir)).toThrow("is writable by others (mode 770); chmod 700 it");
+    const link = join(base, "link");
+    symlinkSync(tempDir(), link);
+    expect(() => ensureStateDir(link)).toThrow("is not a directory");
+  });
+
+  it("keys the files by target only, inside the state directory (the working directory plays no part)", () => {
+    const dir = tempDir();
+    const here = targetFiles(dir, "http://api.test/tenant", "org-1");
+    expect(dirname(here.journal)).toBe(dir);
+    expect(dirname(here.lock)).toBe(dir);
+    expect(targetFiles(dir, "http://api.test/tenant", "org-1")).toEqual(here);
+  });
+});
+
+describe("issue 17: --restore sends only the fields the API documents as writable", () => {
+  it("takes them from the spec's update request schema", () => {
+    const spec = specValidators().spec;
+    expect(requestFields(spec, "updateOrganization")).toEqual(["name", "description"]);
+    expect(responseFields(spec, "getOrganization", 200)).toEqual(["id", "name", "description", "referral_code", "status"]);
+  });
+
+  it("builds the body of those fields alone, clearing a description the org did not have", () => {
+    const snapshot = { id: "org-1", name: "Acme", status: "archived", referral_code: "X", owner_id: "u-9" };
+    expect(writableRestoreBody(snapshot, ["name", "description"])).toEqual({ name: "Acme", description: "" });
+    expect(writableRestoreBody({ ...snapshot, description: "Old" }, ["name", "description"])).toEqual({ name: "Acme", description: "Old" });
   });
 });

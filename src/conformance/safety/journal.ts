@@ -8,7 +8,7 @@ import { mkdirSync, renameSync, rmSync } from "node:fs";
 import { hostname } from "node:os";
 import { dirname } from "node:path";
 import { ToolError } from "../../errors.js";
-import { createPrivateFile, readPrivateFile } from "./private-file.js";
+import { createPrivateFile, NotPrivateFile, readPrivateFile } from "./private-file.js";
 import type { OrgSnapshot } from "./snapshot.js";
 
 export interface JournalEntry {
@@ -47,6 +47,9 @@ export function readJournal(path: string): JournalEntry | undefined {
   try {
     text = readPrivateFile(path);
   } catch (error) {
+    if (error instanceof NotPrivateFile) {
+      throw new ToolError("JOURNAL_INVALID", `journal ${path} was not written by this suite (${error.message}); nothing was sent`);
+    }
     throw new ToolError("JOURNAL_INVALID", `cannot read journal ${path}: ${(error as NodeJS.ErrnoException).code ?? "unreadable"}`);
   }
   if (text === undefined) return undefined;

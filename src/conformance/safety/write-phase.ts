@@ -49,9 +49,13 @@ export async function snapshotBeforeWrites(services: RunServices): Promise<Write
   return { entry: journalEntry(services.target.baseUrl, ctx.orgId, snapshot) };
 }
 
-/** The snapshot goes to the journal just before the first PATCH (never for a run stopped before its writes). */
-export function journalled(plan: WritePlan, journalPath: string | undefined): WritePlan {
+/**
+ * The snapshot goes to the journal just before the first PATCH (never for a run stopped before its
+ * writes), and to the `--journal` copy after it: the record that later runs look for comes first.
+ */
+export function journalled(plan: WritePlan, journalPath: string | undefined, journalCopy?: string): WritePlan {
   if ("entry" in plan && journalPath) writeJournal(journalPath, plan.entry);
+  if ("entry" in plan && journalPath && journalCopy) writeJournal(journalCopy, plan.entry);
   return plan;
 }
 

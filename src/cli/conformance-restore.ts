@@ -1,0 +1,89 @@
+/**
+ * `npm run conformance -- --restore`: puts the configured org back from the journal an interrupted run
+ * left. The record is found by target in the state directory, from any checkout and with or without
+ * `--journal`; `--journal FILE` is read only when there is no record (a copy, or a journal an older
+ * version left). The journal must name exactly the configured org and have been written by this user
+ * (mode 0600), and only the documented writable fields are sent (src/conformance/safety/journal-restore.ts).
+ */
+import { isDeepStrictEqual } from "node:util";
+import { ENV, type Settings } from "../config/settings.js";
+import { type JournalEntry, readJournal, removeJournal } from "../conformance/safety/journal.js";
+import { restoreFromJournal } from "../conformance/safety/journal-restore.js";
+import { acquireLock, describeOwner } from "../conformance/safety/lock.js";
+import { notRestoredText } from "../conformance/safety/restore.js";
+import { summaryOf } from "../conformance/safety/snapshot.js";
+import { ensureStateDir } from "../conformance/safety/state-dir.js";
+import { restoreCommand, targetFiles } from "../conformance/safety/target-files.js";
+import { EXIT_NOT_RESTORED, EXIT_OK, ToolError } from "../errors.js";
+import { HttpTransport } from "../http/transport.js";
+import type { Redactor } from "../redaction.js";
+import { consoleText, terminalLine } from "../report/terminal-text.js";
+import { specValidators } from "../validation/validators.js";
+import type { CliIo } from "./io.js";
+
+/** Restores only the configured org, and only from a journal that names exactly it. */
+export async function restoreOnly(settings: Settings, redactor: Redactor, io: CliIo): Promise<number> {
+  if (settings.readOnly) throw new ToolError("CONFIG_INVALID", "--restore sends a PATCH, so it cannot be combined with --read-only");
+  const { baseUrl = "", orgId } = settings; // parseSettings requires a base URL with --restore
+  if (orgId === undefined) {
+    throw new ToolError("CONFIG_MISSING", `--restore needs ${ENV.orgId}: it restores only the configured organization`);
+  }
+  const files = targetFiles(ensureStateDir(settings.stateDir), baseUrl, orgId);
+  const lock = await acquireLock(files.lock, settings.lockWaitMs, `${orgId} at ${baseUrl}`);
+  try {
+    const found = findJournal(files.journal, settings.journalPath);
+    if (found === undefined) {
+      const where = settings.journalPath === undefined ? files.journal : `${files.journal} or ${settings.journalPath}`;
+      io.stdout.write(redactor.redact(`conformance: no journal for ${orgId} at ${where}; nothing to restore\n`));
+      return EXIT_OK;
+    }
+    const { path, entry } = found;
+    if (entry.baseUrl !== baseUrl || entry.orgId !== orgId) {
+      throw new ToolError(
+        "JOURNAL_MISMATCH",
+        `journal ${path} is for ${entry.orgId} at ${entry.baseUrl}, but ${ENV.orgId} and ${ENV.baseUrl} name ${orgId} at ${baseUrl}; nothing was sent`,
+      );
+    }
+    if (lock.tookOverFrom) io.stdout.write(`conformance: the run of ${describeOwner(lock.tookOverFrom)} was interrupted\n`);
+    const transport = new HttpTransport({ baseUrl, timeoutMs: settings.timeoutMs });
+    transport.redactWith(redactor);
+    try {
+      const outcome = await restoreFromJournal(transport, settings.token ?? "", entry, specValidators());
+      if (!outcome.verified) {
+        const command = restoreCommand(orgId, {
+          orgIdConfigured: true,
+          stateDirFlag: settings.stateDirFlag,
+          journalFile: path === files.journal ? undefined : path,
+        });
+        io.stderr.write(redactor.redact(consoleText(notRestoredText(outcome.message, summaryOf(entry.snapshot), command))));
+        return EXIT_NOT_RESTORED;
+      }
+      io.stdout.write(redactor.redact(`${terminalLine(`RESTORED ${outcome.message}`)}\n`));
+      removeJournal(path);
+      if (settings.journalPath !== undefined && settings.journalPath !== path) removeCopyOf(settings.journalPath, entry);
+      return EXIT_OK;
+    } finally {
+      await transport.close();
+    }
+  } finally {
+    lock.release();
+  }
+}
+
+/** The per-target record, else the named file. */
+function findJournal(record: string, named: string | undefined): { path: string; entry: JournalEntry } | undefined {
+  for (const path of named === undefined ? [record] : [record, named]) {
+    const entry = readJournal(path);
+    if (entry !== undefined) return { path, entry };
+  }
+  return undefined;
+}
+
+/** The `--journal` copy of what was just restored goes too; a file holding anything else stays. */
+function removeCopyOf(path: string, entry: JournalEntry): void {
+  try {
+    if (isDeepStrictEqual(readJournal(path), entry)) removeJournal(path);
+  } catch {
+    // not a journal of ours: leave it
+  }
+}

@@ -1,0 +1,70 @@
+/**
+ * `--restore`: putting the org back from a journal file, which a later process reads from disk. The
+ * in-run restore (restore.ts) also sends back read-only fields a faulty server changed, with values the
+ * run itself knows; a journal on disk is not held to that, so this restore sends only the fields the
+ * spec documents as writable (the update request's properties), checks them against the request schema
+ * before sending anything, and says so when a read-only field still differs.
+ */
+import { ToolError } from "../../errors.js";
+import type { HttpTransport } from "../../http/transport.js";
+import { requestFields, responseFields } from "../../validation/object-fields.js";
+import type { SpecValidators } from "../../validation/validators.js";
+import { orgPath } from "../context.js";
+import type { JournalEntry } from "./journal.js";
+import type { RestoreOutcome } from "./restore.js";
+import { describeDifferences, differences, type OrgSnapshot } from "./snapshot.js";
+
+/**
+ * The PATCH body: each writable field as the snapshot had it; one it did not have (or had as null) is
+ * cleared with "" (the docs: "If provided as an empty string, the description will be cleared").
+ */
+export function writableRestoreBody(snapshot: OrgSnapshot, writable: readonly string[]): Record<string, unknown> {
+  return Object.fromEntries(writable.map((field) => [field, snapshot[field] ?? ""]));
+}
+
+export async function restoreFromJournal(
+  transport: HttpTransport,
+  token: string,
+  entry: JournalEntry,
+  validators: SpecValidators,
+): Promise<RestoreOutcome> {
+  const writable = requestFields(validators.spec, "updateOrganization");
+  const body = writableRestoreBody(entry.snapshot, writable);
+  const valid = validators.validateRequestBody({ operationId: "updateOrganization", body });
+  if (!valid.valid) {
+    const problems = valid.problems.map((p) => p.message).join("; ");
+    throw new ToolError("JOURNAL_INVALID", `the journal's snapshot is not a valid update body (${problems}); nothing was sent`);
+  }
+  const authorization = `Bearer ${token}`;
+  const path = orgPath(entry.orgId);
+  const read = async () => {
+    const got = await transport.send({ method: "GET", path, authorization });
+    const ok = got.status === 200 && typeof got.json === "object" && got.json !== null && !Array.isArray(got.json);
+    return { status: got.status ?? got.failure?.message ?? "no answer", org: ok ? (got.json as Record<string, unknown>) : undefined };
+  };
+  const before = await read();
+  if (before.org === undefined) {
+    return { verified: false, message: `${entry.orgId} could not be read before restoring it (GET answered ${before.status})` };
+  }
+  const patched = await transport.send({ method: "PATCH", path, authorization, body: JSON.stringify(body) });
+  if (patched.status !== 200) {
+    return {
+      verified: false,
+      message: `restore PATCH of ${entry.orgId} answered ${patched.status ?? patched.failure?.message ?? "nothing"}`,
+    };
+  }
+  const after = await read();
+  if (after.org === undefined) {
+    return { verified: false, message: `after restoring, ${entry.orgId} could not be read back (GET answered ${after.status})` };
+  }
+  // Only documented fields are compared: a server-managed field the docs do not list (updated_at) changes on every PATCH.
+  const documented = new Set([...responseFields(validators.spec, "getOrganization", 200), ...writable]);
+  const left = differences(entry.snapshot, after.org).filter((d) => documented.has(d.field));
+  if (left.length > 0) {
+    const readOnly = left.some((d) => !writable.includes(d.field));
+    const why = readOnly ? `; --restore sends only the fields the API documents as writable (${writable.join(", ")})` : "";
+    return { verified: false, message: `after restoring, ${entry.orgId} still differs: ${describeDifferences(left)}${why}` };
+  }
+  const sent = Object.keys(body).join(", ");
+  return { verified: true, message: `restored ${entry.orgId} (sent ${sent}); every documented field reads back as in the snapshot` };
+}
