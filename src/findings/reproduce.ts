@@ -32,8 +32,11 @@ export function reproduction(
   secrets: readonly SecretVariable[],
   redactor: Redactor = new Redactor(secrets.map((s) => s.value)),
 ): Reproduction {
-  const headers = Object.fromEntries(Object.entries(requestHeaders(request)).map(([name, value]) => [name, placeholders(value, secrets)]));
-  const body = request.body === undefined ? undefined : placeholders(request.body, secrets);
+  // A secret sent as is becomes its variable; what is left of one (a near-token: the token in another case,
+  // with its last character changed or more glued on) is redacted, so the request leaks no piece of it either.
+  const clean = (text: string) => redactor.redact(placeholders(text, secrets));
+  const headers = Object.fromEntries(Object.entries(requestHeaders(request)).map(([name, value]) => [name, clean(value)]));
+  const body = request.body === undefined ? undefined : clean(request.body);
   return {
     request: { method: request.method, url: exchange.url, headers, ...(body === undefined ? {} : { body }) },
     response: responseOf(exchange, redactor),

@@ -9,6 +9,7 @@ import { type ProviderRules, referenceRules } from "../../src/provider/rules.js"
 import type { ProviderOptions } from "../../src/provider/server.js";
 import type { OrganizationUpdate } from "../../src/spec/types.js";
 import { sequenceFaults, sequenceVariants } from "./sequence-faults.js";
+import { tokenFaults } from "./token-faults.js";
 
 export interface Fault {
   /** What the provider gets wrong, as a sentence. */
@@ -351,7 +352,7 @@ export const faults: Fault[] = [
           referenceRules.authenticate(header, state) ?? (header?.startsWith("Bearer nc-") ? state.seed.personas.owner.userId : undefined),
       },
     },
-    expect: [...everyOp("unknown-token"), ...everyOp("suffix-junk")],
+    expect: [...everyOp("unknown-token"), ...everyOp("suffix-junk"), ...everyOp("last-char-changed"), ...everyOp("appended-chars")],
   },
   {
     name: "an empty name is dropped when a description comes with it",
@@ -550,6 +551,7 @@ export const faults: Fault[] = [
     timeoutMs: 300,
   },
   ...sequenceFaults,
+  ...tokenFaults,
 ];
 
 /** Providers that differ from the reference in ways the contract allows: the suite must pass them. */

@@ -13,6 +13,7 @@ import { fingerprintOf, generalisePointer, groupFindings } from "../../src/findi
 import { appendHistory, historyEntry, readHistory } from "../../src/findings/history.js";
 import { checkKnownIssues, loadKnownIssues } from "../../src/findings/known-issues.js";
 import { LatencyLog, percentile } from "../../src/findings/latency.js";
+import { APPENDED, caseChanged, lastCharacterChanged } from "../../src/conformance/checks/near-tokens.js";
 import { curlCommand, EXCERPT_BYTES, reproduction } from "../../src/findings/reproduce.js";
 import { describeComparison, triage } from "../../src/findings/triage.js";
 import { describeVerdict } from "../../src/findings/verdict.js";
@@ -246,6 +247,18 @@ describe("a reproduction", () => {
     expect(Buffer.byteLength(r.response?.bodyExcerpt ?? "")).toBeLessThanOrEqual(EXCERPT_BYTES);
     expect(r.response?.truncated).toBe(true);
     expect(r.response?.bodyExcerpt).not.toContain(token.slice(0, 12));
+  });
+
+  it.each([
+    ["in swapped letter case", caseChanged(token) ?? ""],
+    ["with its last character changed", lastCharacterChanged(token)],
+    ["with characters appended", `${token}${APPENDED}`],
+  ])("leaks no piece of a near-token (the token %s) in the request or the curl command", (_what, near) => {
+    const r = reproduction({ ...request, authorization: `Bearer ${near}` }, exchange('{"code":"unauthorized"}'), secrets);
+    const text = JSON.stringify(r).toLowerCase();
+    const pieces = Array.from({ length: token.length - 11 }, (_, at) => token.slice(at, at + 12).toLowerCase());
+    expect(pieces.filter((piece) => text.includes(piece))).toEqual([]);
+    expect(r.request.headers.authorization).toMatch(/^Bearer (\$TENANT_API_TOKEN|\[REDACTED\])/);
   });
 
   it("leaves a dollar sign that is not one of the run's variables literal", () => {
