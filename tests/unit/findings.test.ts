@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseSettings } from "../../src/config/settings.js";
+import { APPENDED, caseChanged, lastCharacterChanged } from "../../src/conformance/checks/near-tokens.js";
 import { CheckContext, type RunServices } from "../../src/conformance/context.js";
 import { Coverage } from "../../src/conformance/coverage.js";
 import type { CheckResult, RunResult } from "../../src/conformance/runner.js";
@@ -13,7 +14,6 @@ import { fingerprintOf, generalisePointer, groupFindings } from "../../src/findi
 import { appendHistory, historyEntry, readHistory } from "../../src/findings/history.js";
 import { checkKnownIssues, loadKnownIssues } from "../../src/findings/known-issues.js";
 import { LatencyLog, percentile } from "../../src/findings/latency.js";
-import { APPENDED, caseChanged, lastCharacterChanged } from "../../src/conformance/checks/near-tokens.js";
 import { curlCommand, EXCERPT_BYTES, reproduction } from "../../src/findings/reproduce.js";
 import { describeComparison, triage } from "../../src/findings/triage.js";
 import { describeVerdict } from "../../src/findings/verdict.js";

@@ -12,8 +12,8 @@ import { randomBytes } from "node:crypto";
 import { isDeepStrictEqual } from "node:util";
 import type { OperationId } from "../../spec/types.js";
 import type { Check } from "../check.js";
-import { nearTokenVariants } from "./near-tokens.js";
 import type { CheckContext } from "../context.js";
+import { nearTokenVariants } from "./near-tokens.js";
 import { harmlessBody, readOrg, refusedPatch } from "./patch-support.js";
 
 export interface Variant {
