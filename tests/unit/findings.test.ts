@@ -258,7 +258,13 @@ describe("a reproduction", () => {
     const text = JSON.stringify(r).toLowerCase();
     const pieces = Array.from({ length: token.length - 11 }, (_, at) => token.slice(at, at + 12).toLowerCase());
     expect(pieces.filter((piece) => text.includes(piece))).toEqual([]);
-    expect(r.request.headers.authorization).toMatch(/^Bearer (\$TENANT_API_TOKEN|\[REDACTED\])/);
+    expect(r.request.headers.authorization).toMatch(/^Bearer (\$\{?TENANT_API_TOKEN|\[REDACTED\])/);
+  });
+
+  it("puts a token with characters appended as ${VARIABLE} followed by them, so the shell fills in the right variable", () => {
+    const r = reproduction({ ...request, authorization: `Bearer ${token}${APPENDED}` }, exchange("{}"), secrets);
+    expect(r.request.headers.authorization).toBe(`Bearer \${TENANT_API_TOKEN}${APPENDED}`);
+    expect(r.curl).toContain(`-H 'authorization: Bearer '"\${TENANT_API_TOKEN}"'${APPENDED}'`);
   });
 
   it("leaves a dollar sign that is not one of the run's variables literal", () => {
