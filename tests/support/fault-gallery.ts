@@ -282,6 +282,8 @@ export const faults: Fault[] = [
       "patch-name-100-ascii",
       "patch-name-100-two-byte",
       "patch-name-100-astral",
+      "patch-description-1000-stored",
+      "patch-description-10000-stored",
       "patch-description-empty-clears",
       "patch-name-only-keeps-description",
       "patch-description-only-keeps-name",
@@ -301,6 +303,8 @@ export const faults: Fault[] = [
       "patch-name-100-ascii",
       "patch-name-100-two-byte",
       "patch-name-100-astral",
+      "patch-description-1000-stored",
+      "patch-description-10000-stored",
       "patch-description-empty-clears",
       "patch-unknown-properties-ignored",
       "patch-response-equals-get",
@@ -544,6 +548,7 @@ export const faults: Fault[] = [
     expect: ["restore-failed", "patch-generated-bodies", "generated-counterexample", "model-based-sequences"],
   },
   ...personaFaults(),
+  ...longDescriptionFaults(),
   {
     name: "the server never answers",
     options: { intercept: () => true },
@@ -840,6 +845,41 @@ function personaFaults(): Fault[] {
       },
       // The generated bodies include null with the gallery's seed, so they catch it too.
       expect: ["patch-null-body", "generated-5xx", "generated-counterexample"],
+    },
+  ];
+}
+
+/** Servers that cap the description, which the docs give no maximum. */
+function longDescriptionFaults(): Fault[] {
+  const descriptionOf = (body: unknown) => (body as { description?: unknown } | null)?.description;
+  return [
+    {
+      name: "descriptions longer than 255 characters are refused with 400 (a VARCHAR(255) column)",
+      options: {
+        rules: {
+          checkUpdate: (body, org, v) => {
+            const description = descriptionOf(body);
+            return typeof description === "string" && [...description].length > 255
+              ? "description too long"
+              : referenceRules.checkUpdate(body, org, v);
+          },
+        },
+      },
+      // The generated bodies, with the gallery's seed, send no description that long: this check is what catches it.
+      expect: ["patch-description-1000-stored", "patch-description-10000-stored"],
+    },
+    {
+      name: "descriptions are silently cut to 4,096 bytes (a column of that size in a lax SQL mode)",
+      options: {
+        rules: {
+          applyUpdate: (org, u) =>
+            referenceRules.applyUpdate(
+              org,
+              typeof u.description === "string" ? { ...u, description: Buffer.from(u.description).subarray(0, 4096).toString() } : u,
+            ),
+        },
+      },
+      expect: ["patch-description-10000-stored", ...GENERATED],
     },
   ];
 }
