@@ -5,6 +5,7 @@
  */
 import type { Check } from "./check.js";
 import { authChecks } from "./checks/auth.js";
+import { fieldPermissionChecks } from "./checks/field-permissions.js";
 import { patchPermissionChecks } from "./checks/patch-permission.js";
 import { patchRuleChecks } from "./checks/patch-rules.js";
 import { personaChecks } from "./checks/personas.js";
@@ -23,6 +24,7 @@ const inDeclaredOrder: readonly Check[] = [
   generatedBodiesCheck,
   modelBasedCheck,
   ...personaChecks,
+  ...fieldPermissionChecks,
   ...invariantChecks,
 ];
 

@@ -152,12 +152,13 @@ export const faults: Fault[] = [
       "personas-see-same-org",
       "model-based-sequences",
       "patch-admin-200",
+      "patch-admin-rename-200",
     ],
   },
   {
     name: "a member without admin rights can edit",
     options: { rules: { canWrite: (role) => role !== undefined } },
-    expect: ["patch-member-403", "model-based-sequences"],
+    expect: ["patch-member-403", "patch-member-description-403", "model-based-sequences"],
   },
   {
     name: "anyone can read and edit any organization",
@@ -171,6 +172,7 @@ export const faults: Fault[] = [
       "listed-org-readable",
       "model-based-sequences",
       "patch-member-403",
+      "patch-member-description-403",
     ],
   },
   {
@@ -292,6 +294,7 @@ export const faults: Fault[] = [
       ...GENERATED,
       "list-get-patch-agree",
       "patch-admin-200",
+      "patch-admin-rename-200",
       "personas-see-same-org",
     ],
   },
@@ -312,6 +315,7 @@ export const faults: Fault[] = [
       ...GENERATED,
       "list-get-patch-agree",
       "patch-admin-200",
+      "patch-admin-rename-200",
       "personas-see-same-org",
     ],
   },
@@ -549,6 +553,7 @@ export const faults: Fault[] = [
   },
   ...personaFaults(),
   ...longDescriptionFaults(),
+  ...fieldPermissionFaults(),
   {
     name: "the server never answers",
     options: { intercept: () => true },
@@ -732,7 +737,7 @@ function personaFaults(): Fault[] {
     {
       name: "an admin who is not the owner cannot edit",
       options: { rules: { canWrite: (role) => role === "owner" } },
-      expect: ["patch-admin-200", "model-based-sequences"],
+      expect: ["patch-admin-200", "patch-admin-rename-200", "model-based-sequences"],
     },
     {
       name: "a user with no organization crashes get and patch (500)",
@@ -880,6 +885,29 @@ function longDescriptionFaults(): Fault[] {
         },
       },
       expect: ["patch-description-10000-stored", ...GENERATED],
+    },
+  ];
+}
+
+/** Servers that check permissions field by field and get one field wrong. */
+function fieldPermissionFaults(): Fault[] {
+  // The body as the permission check sees it: a server deciding per field looks at which fields are there.
+  const renames = (bodyText: string | undefined) => {
+    const body = referenceRules.parseBody(bodyText ?? "");
+    return typeof body !== "object" || body === null || "name" in body;
+  };
+  return [
+    {
+      name: "only a rename needs admin rights, so a member may edit the description",
+      options: {
+        rules: { canWrite: (role, ...rest) => referenceRules.canWrite(role, ...rest) || (role === "member" && !renames(rest[2])) },
+      },
+      expect: ["patch-member-description-403", "model-based-sequences"],
+    },
+    {
+      name: "only the owner may rename, so an admin may edit the description but not the name",
+      options: { rules: { canWrite: (role, ...rest) => role === "owner" || (role === "admin" && !renames(rest[2])) } },
+      expect: ["patch-admin-rename-200", "model-based-sequences"],
     },
   ];
 }

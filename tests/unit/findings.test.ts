@@ -261,7 +261,7 @@ describe("a reproduction", () => {
     expect(r.request.headers.authorization).toMatch(/^Bearer (\$\{?TENANT_API_TOKEN|\[REDACTED\])/);
   });
 
-  it("puts a token with characters appended as ${VARIABLE} followed by them, so the shell fills in the right variable", () => {
+  it("puts a token with characters appended as its variable in braces followed by them, so the shell fills in the right variable", () => {
     const r = reproduction({ ...request, authorization: `Bearer ${token}${APPENDED}` }, exchange("{}"), secrets);
     expect(r.request.headers.authorization).toBe(`Bearer \${TENANT_API_TOKEN}${APPENDED}`);
     expect(r.curl).toContain(`-H 'authorization: Bearer '"\${TENANT_API_TOKEN}"'${APPENDED}'`);
