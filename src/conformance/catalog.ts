@@ -5,6 +5,7 @@
  */
 import type { Check } from "./check.js";
 import { authChecks } from "./checks/auth.js";
+import { concurrentFieldsCheck } from "./checks/concurrent-fields.js";
 import { fieldPermissionChecks } from "./checks/field-permissions.js";
 import { patchPermissionChecks } from "./checks/patch-permission.js";
 import { patchRuleChecks } from "./checks/patch-rules.js";
@@ -25,6 +26,7 @@ const inDeclaredOrder: readonly Check[] = [
   modelBasedCheck,
   ...personaChecks,
   ...fieldPermissionChecks,
+  concurrentFieldsCheck,
   ...invariantChecks,
 ];
 

@@ -8,6 +8,7 @@ import type { Role, StoredOrganization } from "../../src/provider/fixtures.js";
 import { type ProviderRules, referenceRules } from "../../src/provider/rules.js";
 import type { ProviderOptions } from "../../src/provider/server.js";
 import type { OrganizationUpdate } from "../../src/spec/types.js";
+import { lostUpdateFault } from "./race-faults.js";
 import { sequenceFaults, sequenceVariants } from "./sequence-faults.js";
 import { tokenFaults } from "./token-faults.js";
 
@@ -295,6 +296,7 @@ export const faults: Fault[] = [
       "list-get-patch-agree",
       "patch-admin-200",
       "patch-admin-rename-200",
+      "patch-concurrent-fields-kept",
       "personas-see-same-org",
     ],
   },
@@ -316,6 +318,7 @@ export const faults: Fault[] = [
       "list-get-patch-agree",
       "patch-admin-200",
       "patch-admin-rename-200",
+      "patch-concurrent-fields-kept",
       "personas-see-same-org",
     ],
   },
@@ -562,6 +565,7 @@ export const faults: Fault[] = [
   },
   ...sequenceFaults,
   ...tokenFaults,
+  lostUpdateFault,
 ];
 
 /** Providers that differ from the reference in ways the contract allows: the suite must pass them. */
