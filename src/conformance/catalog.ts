@@ -5,6 +5,8 @@
  */
 import type { Check } from "./check.js";
 import { authChecks } from "./checks/auth.js";
+import { concurrentFieldsCheck } from "./checks/concurrent-fields.js";
+import { fieldPermissionChecks } from "./checks/field-permissions.js";
 import { patchPermissionChecks } from "./checks/patch-permission.js";
 import { patchRuleChecks } from "./checks/patch-rules.js";
 import { personaChecks } from "./checks/personas.js";
@@ -23,6 +25,8 @@ const inDeclaredOrder: readonly Check[] = [
   generatedBodiesCheck,
   modelBasedCheck,
   ...personaChecks,
+  ...fieldPermissionChecks,
+  concurrentFieldsCheck,
   ...invariantChecks,
 ];
 

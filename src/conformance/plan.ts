@@ -301,9 +301,13 @@ export class RefusalBatch {
   private async send(): Promise<void> {
     const before = await this.before();
     const orgId = this.planCtx.orgId;
-    // Probes that carry the org's own name (or go to another org) first: landing after a change, they could hide it.
+    // Probes that carry the org's own name or own description (or go to another org) first: landing after a change, they could hide it.
+    const ownValues =
+      before === undefined
+        ? []
+        : [{ name: before.name }, ...(before.description === undefined ? [] : [{ description: before.description }])];
     const harmless = (probe: Probe) =>
-      probe.orgId !== orgId || before === undefined || isDeepStrictEqual(probe.body, { json: { name: before.name } });
+      probe.orgId !== orgId || before === undefined || ownValues.some((json) => isDeepStrictEqual(probe.body, { json }));
     const alone = (probe: Probe) => !harmless(probe) && before !== undefined && mayRestore(probe.body, before);
     const limit = concurrencyOf(this.services);
     const together = this.probes.filter((probe) => !probe.last);

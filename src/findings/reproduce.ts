@@ -32,8 +32,11 @@ export function reproduction(
   secrets: readonly SecretVariable[],
   redactor: Redactor = new Redactor(secrets.map((s) => s.value)),
 ): Reproduction {
-  const headers = Object.fromEntries(Object.entries(requestHeaders(request)).map(([name, value]) => [name, placeholders(value, secrets)]));
-  const body = request.body === undefined ? undefined : placeholders(request.body, secrets);
+  // A secret sent as is becomes its variable; what is left of one (a near-token: the token in another case,
+  // with its last character changed or more glued on) is redacted, so the request leaks no piece of it either.
+  const clean = (text: string) => redactor.redact(placeholders(text, secrets));
+  const headers = Object.fromEntries(Object.entries(requestHeaders(request)).map(([name, value]) => [name, clean(value)]));
+  const body = request.body === undefined ? undefined : clean(request.body);
   return {
     request: { method: request.method, url: exchange.url, headers, ...(body === undefined ? {} : { body }) },
     response: responseOf(exchange, redactor),
@@ -59,11 +62,16 @@ function responseOf(exchange: Exchange, redactor: Redactor): Reproduction["respo
   };
 }
 
-/** `$VARIABLE` in place of every secret value (longest first, so a token containing another is whole). */
+/**
+ * `$VARIABLE` in place of every secret value (longest first, so a token containing another is whole);
+ * `${VARIABLE}` where a letter, digit or `_` follows (a token with characters appended), so the name ends where the secret does.
+ */
 function placeholders(text: string, secrets: readonly SecretVariable[]): string {
   let result = text;
   for (const secret of [...secrets].sort((a, b) => b.value.length - a.value.length)) {
-    if (secret.value.length > 0) result = result.replaceAll(secret.value, `$${secret.variable}`);
+    if (secret.value.length === 0) continue;
+    const [first = "", ...rest] = result.split(secret.value);
+    result = rest.reduce((done, next) => `${done}${/^\w/.test(next) ? `\${${secret.variable}}` : `$${secret.variable}`}${next}`, first);
   }
   return result;
 }
@@ -79,7 +87,7 @@ export function curlCommand(
   body: string | undefined,
   variables: readonly string[],
 ): string {
-  const word = (text: string) => shellWord(text, new Set(variables.map((name) => `$${name}`)));
+  const word = (text: string) => shellWord(text, new Set(variables.flatMap((name) => [`$${name}`, `\${${name}}`])));
   const parts = ["curl", "-sS", "-i", "-X", method, word(url)];
   for (const [name, value] of Object.entries(headers)) parts.push("-H", word(`${name}: ${value}`));
   if (body !== undefined) parts.push("--data-raw", word(body));
@@ -89,9 +97,13 @@ export function curlCommand(
 /** Only the run's own placeholders expand; any other `$` (in a generated body, say) stays literal. */
 function shellWord(text: string, placeholders: Set<string>): string {
   if (placeholders.size === 0) return quote(text);
-  const names = [...placeholders].map((p) => p.replace(/[$]/g, "\\$")).join("|");
+  // `${NAME}` ends by itself; `$NAME` only where no letter, digit or `_` follows (or it would name another variable).
+  const names = [...placeholders]
+    .sort((a, b) => b.length - a.length)
+    .map((p) => (p.endsWith("}") ? p.replace(/[${}]/g, "\\$&") : `${p.replace(/[$]/g, "\\$")}(?![A-Za-z0-9_])`))
+    .join("|");
   return text
-    .split(new RegExp(`(${names})(?![A-Z0-9_])`))
+    .split(new RegExp(`(${names})`))
     .filter((piece) => piece !== "")
     .map((piece) => (placeholders.has(piece) ? `"${piece}"` : quote(piece)))
     .join("");

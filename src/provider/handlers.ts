@@ -46,7 +46,10 @@ function findOrganization(context: OrgRequest, userId: string, { state, rules }:
   const org = state.organizations.get(context.orgId);
   if (!org) return errorReply(rules, rules.missingStatus);
   const role = state.roleOf(userId, context.orgId);
-  const allowed = context.operationId === "updateOrganization" ? rules.canWrite(role, userId, state) : rules.canRead(role, userId, state);
+  const allowed =
+    context.operationId === "updateOrganization"
+      ? rules.canWrite(role, userId, state, context.bodyText)
+      : rules.canRead(role, userId, state);
   if (allowed) return { org };
   rules.onRefused(context, org);
   return errorReply(rules, rules.refusedStatus(role));

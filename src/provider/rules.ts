@@ -24,7 +24,8 @@ export interface ProviderRules {
   visibleOrganizations(userId: string, state: ProviderState): StoredOrganization[];
   /** `userId` and `state` are there for what a faulty server does with them; the reference needs the role only. */
   canRead(role: Role | undefined, userId: string, state: ProviderState): boolean;
-  canWrite(role: Role | undefined, userId: string, state: ProviderState): boolean;
+  /** `bodyText` (the PATCH body as sent) is there for a faulty server's field-level permissions; the reference decides on the role alone. */
+  canWrite(role: Role | undefined, userId: string, state: ProviderState, bodyText?: string): boolean;
   /** Called on every refusal for lack of permission, before answering (the reference does nothing). */
   onRefused(operation: { operationId: string; bodyText?: string }, org: StoredOrganization): void;
   /** Status for an org the caller may not read or write: 403 (a stranger may get 404, which hides that it exists). */

@@ -8,8 +8,10 @@ import type { Role, StoredOrganization } from "../../src/provider/fixtures.js";
 import { type ProviderRules, referenceRules } from "../../src/provider/rules.js";
 import type { ProviderOptions } from "../../src/provider/server.js";
 import type { OrganizationUpdate } from "../../src/spec/types.js";
+import { lostUpdateFault } from "./race-faults.js";
 import { latin1Responses, updatedAtBumped } from "./real-deploy-servers.js";
 import { sequenceFaults, sequenceVariants } from "./sequence-faults.js";
+import { tokenFaults } from "./token-faults.js";
 
 export interface Fault {
   /** What the provider gets wrong, as a sentence. */
@@ -152,12 +154,13 @@ export const faults: Fault[] = [
       "personas-see-same-org",
       "model-based-sequences",
       "patch-admin-200",
+      "patch-admin-rename-200",
     ],
   },
   {
     name: "a member without admin rights can edit",
     options: { rules: { canWrite: (role) => role !== undefined } },
-    expect: ["patch-member-403", "model-based-sequences"],
+    expect: ["patch-member-403", "patch-member-description-403", "model-based-sequences"],
   },
   {
     name: "anyone can read and edit any organization",
@@ -171,6 +174,7 @@ export const faults: Fault[] = [
       "listed-org-readable",
       "model-based-sequences",
       "patch-member-403",
+      "patch-member-description-403",
     ],
   },
   {
@@ -282,6 +286,8 @@ export const faults: Fault[] = [
       "patch-name-100-ascii",
       "patch-name-100-two-byte",
       "patch-name-100-astral",
+      "patch-description-1000-stored",
+      "patch-description-10000-stored",
       "patch-description-empty-clears",
       "patch-name-only-keeps-description",
       "patch-description-only-keeps-name",
@@ -290,6 +296,8 @@ export const faults: Fault[] = [
       ...GENERATED,
       "list-get-patch-agree",
       "patch-admin-200",
+      "patch-admin-rename-200",
+      "patch-concurrent-fields-kept",
       "personas-see-same-org",
     ],
   },
@@ -301,6 +309,8 @@ export const faults: Fault[] = [
       "patch-name-100-ascii",
       "patch-name-100-two-byte",
       "patch-name-100-astral",
+      "patch-description-1000-stored",
+      "patch-description-10000-stored",
       "patch-description-empty-clears",
       "patch-unknown-properties-ignored",
       "patch-response-equals-get",
@@ -308,6 +318,8 @@ export const faults: Fault[] = [
       ...GENERATED,
       "list-get-patch-agree",
       "patch-admin-200",
+      "patch-admin-rename-200",
+      "patch-concurrent-fields-kept",
       "personas-see-same-org",
     ],
   },
@@ -352,7 +364,7 @@ export const faults: Fault[] = [
           referenceRules.authenticate(header, state) ?? (header?.startsWith("Bearer nc-") ? state.seed.personas.owner.userId : undefined),
       },
     },
-    expect: [...everyOp("unknown-token"), ...everyOp("suffix-junk")],
+    expect: [...everyOp("unknown-token"), ...everyOp("suffix-junk"), ...everyOp("last-char-changed"), ...everyOp("appended-chars")],
   },
   {
     name: "an empty name is dropped when a description comes with it",
@@ -544,6 +556,8 @@ export const faults: Fault[] = [
     expect: ["restore-failed", "patch-generated-bodies", "generated-counterexample", "model-based-sequences"],
   },
   ...personaFaults(),
+  ...longDescriptionFaults(),
+  ...fieldPermissionFaults(),
   {
     name: "the server never answers",
     options: { intercept: () => true },
@@ -557,6 +571,8 @@ export const faults: Fault[] = [
     expect: ["body-not-utf8", "patch-name-100-astral"],
   },
   ...sequenceFaults,
+  ...tokenFaults,
+  lostUpdateFault,
 ];
 
 /** Providers that differ from the reference in ways the contract allows: the suite must pass them. */
@@ -733,7 +749,7 @@ function personaFaults(): Fault[] {
     {
       name: "an admin who is not the owner cannot edit",
       options: { rules: { canWrite: (role) => role === "owner" } },
-      expect: ["patch-admin-200", "model-based-sequences"],
+      expect: ["patch-admin-200", "patch-admin-rename-200", "model-based-sequences"],
     },
     {
       name: "a user with no organization crashes get and patch (500)",
@@ -847,6 +863,64 @@ function personaFaults(): Fault[] {
       },
       // The generated bodies include null with the gallery's seed, so they catch it too.
       expect: ["patch-null-body", "generated-5xx", "generated-counterexample"],
+    },
+  ];
+}
+
+/** Servers that cap the description, which the docs give no maximum. */
+function longDescriptionFaults(): Fault[] {
+  const descriptionOf = (body: unknown) => (body as { description?: unknown } | null)?.description;
+  return [
+    {
+      name: "descriptions longer than 255 characters are refused with 400 (a VARCHAR(255) column)",
+      options: {
+        rules: {
+          checkUpdate: (body, org, v) => {
+            const description = descriptionOf(body);
+            return typeof description === "string" && [...description].length > 255
+              ? "description too long"
+              : referenceRules.checkUpdate(body, org, v);
+          },
+        },
+      },
+      // The generated bodies, with the gallery's seed, send no description that long: this check is what catches it.
+      expect: ["patch-description-1000-stored", "patch-description-10000-stored"],
+    },
+    {
+      name: "descriptions are silently cut to 4,096 bytes (a column of that size in a lax SQL mode)",
+      options: {
+        rules: {
+          applyUpdate: (org, u) =>
+            referenceRules.applyUpdate(
+              org,
+              typeof u.description === "string" ? { ...u, description: Buffer.from(u.description).subarray(0, 4096).toString() } : u,
+            ),
+        },
+      },
+      expect: ["patch-description-10000-stored", ...GENERATED],
+    },
+  ];
+}
+
+/** Servers that check permissions field by field and get one field wrong. */
+function fieldPermissionFaults(): Fault[] {
+  // The body as the permission check sees it: a server deciding per field looks at which fields are there.
+  const renames = (bodyText: string | undefined) => {
+    const body = referenceRules.parseBody(bodyText ?? "");
+    return typeof body !== "object" || body === null || "name" in body;
+  };
+  return [
+    {
+      name: "only a rename needs admin rights, so a member may edit the description",
+      options: {
+        rules: { canWrite: (role, ...rest) => referenceRules.canWrite(role, ...rest) || (role === "member" && !renames(rest[2])) },
+      },
+      expect: ["patch-member-description-403", "model-based-sequences"],
+    },
+    {
+      name: "only the owner may rename, so an admin may edit the description but not the name",
+      options: { rules: { canWrite: (role, ...rest) => role === "owner" || (role === "admin" && !renames(rest[2])) } },
+      expect: ["patch-admin-rename-200", "model-based-sequences"],
     },
   ];
 }

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseSettings } from "../../src/config/settings.js";
+import { APPENDED, caseChanged, lastCharacterChanged } from "../../src/conformance/checks/near-tokens.js";
 import { CheckContext, type RunServices } from "../../src/conformance/context.js";
 import { Coverage } from "../../src/conformance/coverage.js";
 import type { CheckResult, RunResult } from "../../src/conformance/runner.js";
@@ -246,6 +247,24 @@ describe("a reproduction", () => {
     expect(Buffer.byteLength(r.response?.bodyExcerpt ?? "")).toBeLessThanOrEqual(EXCERPT_BYTES);
     expect(r.response?.truncated).toBe(true);
     expect(r.response?.bodyExcerpt).not.toContain(token.slice(0, 12));
+  });
+
+  it.each([
+    ["in swapped letter case", caseChanged(token) ?? ""],
+    ["with its last character changed", lastCharacterChanged(token)],
+    ["with characters appended", `${token}${APPENDED}`],
+  ])("leaks no piece of a near-token (the token %s) in the request or the curl command", (_what, near) => {
+    const r = reproduction({ ...request, authorization: `Bearer ${near}` }, exchange('{"code":"unauthorized"}'), secrets);
+    const text = JSON.stringify(r).toLowerCase();
+    const pieces = Array.from({ length: token.length - 11 }, (_, at) => token.slice(at, at + 12).toLowerCase());
+    expect(pieces.filter((piece) => text.includes(piece))).toEqual([]);
+    expect(r.request.headers.authorization).toMatch(/^Bearer (\$\{?TENANT_API_TOKEN|\[REDACTED\])/);
+  });
+
+  it("puts a token with characters appended as its variable in braces followed by them, so the shell fills in the right variable", () => {
+    const r = reproduction({ ...request, authorization: `Bearer ${token}${APPENDED}` }, exchange("{}"), secrets);
+    expect(r.request.headers.authorization).toBe(`Bearer \${TENANT_API_TOKEN}${APPENDED}`);
+    expect(r.curl).toContain(`-H 'authorization: Bearer '"\${TENANT_API_TOKEN}"'${APPENDED}'`);
   });
 
   it("leaves a dollar sign that is not one of the run's variables literal", () => {

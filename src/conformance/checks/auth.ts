@@ -4,16 +4,19 @@
  * middle or in its scheme (RFC 6750 §2.1: `Bearer` 1*SP token, nothing before or after). The scheme's
  * case is a freedom (RFC 9110 §11.1: schemes are case-insensitive; some servers refuse anyway), so
  * `bearer <token>` may answer 200 or 401. PATCH probes carry the org's current name, so a server that
- * wrongly accepts one changes nothing.
+ * wrongly accepts one changes nothing. A token is an exact string (RFC 6750 §2.1, b64token): one that
+ * differs from an issued token only in letter case, in its last character or by characters glued to its
+ * end is no issued token, and is 401 (near-tokens.ts).
  */
 import { randomBytes } from "node:crypto";
 import { isDeepStrictEqual } from "node:util";
 import type { OperationId } from "../../spec/types.js";
 import type { Check } from "../check.js";
 import type { CheckContext } from "../context.js";
+import { nearTokenVariants } from "./near-tokens.js";
 import { harmlessBody, readOrg, refusedPatch } from "./patch-support.js";
 
-interface Variant {
+export interface Variant {
   id: string;
   title: string;
   /** The Authorization header to send; null sends none. */
@@ -50,6 +53,7 @@ const variants: Variant[] = [
     authorization: (ctx) => `bearer ${token(ctx)}`,
     allowed: [200, 401],
   },
+  ...nearTokenVariants(token),
 ];
 
 type Send = (ctx: CheckContext, authorization: string | null, allowed: readonly number[]) => Promise<void>;

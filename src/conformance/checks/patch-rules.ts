@@ -4,8 +4,9 @@
  * ASCII, 2-byte and astral characters: a server counting bytes or UTF-16 units fails one of them.
  */
 import type { Organization } from "../../spec/types.js";
+import { preview } from "../../validation/problems.js";
 import type { Check } from "../check.js";
-import type { PatchBody } from "../context.js";
+import { describeValue, type PatchBody } from "../context.js";
 import { forgedReadOnlyValues } from "../safety/snapshot.js";
 import { appliedPatch, expectField, RESPONSE_EQUALS_GET, readOrg, refusedPatch } from "./patch-support.js";
 
@@ -58,6 +59,55 @@ const longNameChecks: Check[] = longNames.map(
     run: async (ctx) => expectField(ctx, await appliedPatch(ctx, { name }), "name", name),
   }),
 );
+
+/**
+ * The description has no documented maximum (the request schema gives it none), so long ones are
+ * accepted and stored exactly: a hand-written check at 1,000 and 10,000 characters, not only when a
+ * generated body happens to be long. Plain ASCII text, so a character is one code point and one byte.
+ */
+const longDescriptions: { id: string; title: string; length: number }[] = [
+  { id: "patch-description-1000-stored", title: "1,000", length: 1_000 },
+  { id: "patch-description-10000-stored", title: "10,000", length: 10_000 },
+];
+
+/** Readable text of exactly `length` characters, numbered so a cut or a repeat shows where it happened. */
+export function longDescription(length: number): string {
+  let text = "";
+  for (let n = 1; text.length < length; n += 1) text += `Conformance description sentence ${n}. `;
+  return text.slice(0, length);
+}
+
+const longDescriptionChecks: Check[] = longDescriptions.map(
+  ({ id, title, length }): Check => ({
+    ...write,
+    id,
+    title: `Updating an organization with a description of ${title} characters returns 200 and stores it exactly`,
+    run: async (ctx) => {
+      const description = longDescription(length);
+      const applied = await appliedPatch(ctx, { description });
+      // Stored exactly but answered otherwise is the response's own rule (patch-response-equals-get).
+      const stored = applied.after?.description === description;
+      const shown = [
+        [applied.updated, "", stored ? RESPONSE_EQUALS_GET : undefined],
+        [applied.after, "in a following GET: ", undefined],
+      ] as const;
+      for (const [org, where, code] of shown) {
+        if (org === undefined || org.description === description) continue;
+        const actual = differenceFrom(description, org.description);
+        ctx.fail(applied.response, { pointer: "/description", expected: `${where}the ${title} characters sent, exactly`, actual, code });
+      }
+    },
+  }),
+);
+
+/** How a long text came back: its length and where it starts to differ (a preview of 10,000 characters shows neither). */
+function differenceFrom(sent: string, got: unknown): string {
+  if (typeof got !== "string") return describeValue(got);
+  const [want, have] = [[...sent], [...got]];
+  const at = want.findIndex((char, index) => have[index] !== char);
+  const from = at === -1 ? want.length : at;
+  return `${have.length} characters, differing from character ${from + 1} on: ${preview(have.slice(from).join(""))}`;
+}
 
 const appliedChecks: Check[] = [
   {
@@ -145,4 +195,4 @@ const appliedChecks: Check[] = [
   },
 ];
 
-export const patchRuleChecks: Check[] = [...rejectionChecks, ...longNameChecks, ...appliedChecks];
+export const patchRuleChecks: Check[] = [...rejectionChecks, ...longNameChecks, ...longDescriptionChecks, ...appliedChecks];
