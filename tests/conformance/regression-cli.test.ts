@@ -1,11 +1,12 @@
 /** The gate as a team runs it on a schedule: baseline, known issues, history, --fail-on-skip, bad inputs. */
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseHTML } from "linkedom";
 import { afterEach, describe, expect, it } from "vitest";
 import { type ProviderHandle, type ProviderOptions, startProvider } from "../../src/provider/server.js";
 import { runConformance } from "../support/cli.js";
+import { archiveIsForever } from "../support/unsafe-servers.js";
 
 const providers: ProviderHandle[] = [];
 afterEach(async () => {
@@ -102,6 +103,17 @@ describe("regression runs", () => {
     ["a known-issues file that is not JSON", (dir: string) => ["--known-issues", write(dir, "k.json", "[{")]],
     ["a baseline without findings", (dir: string) => ["--baseline", write(dir, "b.json", '{"checks":[]}')]],
     ["a history file with a broken line", (dir: string) => ["--history", write(dir, "h.jsonl", "garbage\n")]],
+    // issue 18: a run record without counts crashed the trends after the writes.
+    [
+      "a history file whose run has no counts",
+      (dir: string) => [
+        "--history",
+        write(dir, "h.jsonl", `${JSON.stringify({ time: "2026-01-01T00:00:00Z", verdict: "PASS", fingerprints: [] })}\n`),
+      ],
+    ],
+    // issue 18: the append failed after the writes.
+    ["a history file in a directory that does not exist", (dir: string) => ["--history", join(dir, "no-such-dir", "h.jsonl")]],
+    ["a history path that is a directory", (dir: string) => ["--history", dir]],
     ["--fail-on with an unknown value", () => ["--fail-on", "old"]],
     ["--max-response-ms that is not a positive integer", () => ["--max-response-ms", "-5"]],
   ])("exit 2 for %s, before any request", async (_name, args) => {
@@ -119,3 +131,31 @@ function write(dir: string, name: string, text: string): string {
   writeFileSync(path, text);
   return path;
 }
+
+describe("a failed restore is exit 3 whatever else fails", () => {
+  it("exits 3, with the snapshot on stderr, when the report directory is gone by the time the reports are written", async () => {
+    const work = tempDir();
+    const reports = join(work, "reports");
+    mkdirSync(reports);
+    let sabotaged = false;
+    // A server that never un-archives, while something replaces the report directory by a file mid-run.
+    const handle = await startProvider({
+      ...archiveIsForever,
+      intercept: (request) => {
+        if (request.method === "PATCH" && !sabotaged) {
+          sabotaged = true;
+          rmSync(reports, { recursive: true, force: true });
+          writeFileSync(reports, "not a directory");
+        }
+        return false;
+      },
+    });
+    providers.push(handle);
+    const env = { ...liveEnv(handle), TENANT_API_ALLOW_MUTATIONS: "1" };
+    const run = await runConformance(["--report-dir", reports, "--runs", "3"], { env, cwd: work });
+    expect(sabotaged).toBe(true);
+    expect(run.stderr).toContain("NOT RESTORED");
+    expect(run.stderr).toContain("restore it with: npm run conformance -- --restore");
+    expect(run.code).toBe(3);
+  });
+});
