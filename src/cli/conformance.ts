@@ -49,7 +49,7 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv, io: CliIo): Pr
     const settings = parseSettings(rest, merged);
     if (settings.restore) return await restoreOnly(settings, redactor, io);
     settings.seed ??= freshSeed(); // chosen here so the header can print it before the first request
-    const gate = new RunConsole(io, redactor, selection.checks);
+    const gate = new RunConsole(io, redactor, selection.checks, selection.scope);
     gate.header(settings);
     return await runGate(settings, redactor, io, gate);
   } catch (error) {

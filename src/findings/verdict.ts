@@ -7,7 +7,9 @@
  *   reason, including a read-only run), a check crashed (error), or the run was interrupted.
  * - PASS: every check ran and passed, or failed only with findings accepted as known or (with
  *   --fail-on new) unchanged.
- * Against the embedded reference provider the verdict says that no deployed API was tested.
+ * Against the embedded reference provider the verdict says that no deployed API was tested. A run of
+ * checks chosen with --checks/--exclude-checks names its selection: its PASS is "PASS for the
+ * selected checks only", never a PASS of the API.
  */
 import type { RunResult } from "../conformance/runner.js";
 
@@ -21,6 +23,8 @@ export interface Verdict {
   deployedApiTested: boolean;
   /** --fail-on-skip was given and the run is INCOMPLETE: the gate fails (exit 1). */
   failsOnSkip: boolean;
+  /** Set when --checks/--exclude-checks chose the checks: the verdict holds for these only. */
+  selection?: { args: string[]; selected: number; total: number };
 }
 
 export const NO_DEPLOYED_API = "embedded reference provider: no deployed API was tested";
@@ -39,10 +43,23 @@ export function reachVerdict(
   if (options.interrupted) reasons.push("the run was interrupted");
   if (errors > 0) reasons.push(`${errors} check${errors === 1 ? "" : "s"} could not run (error)`);
   if (skipped > 0) reasons.push(`${skipped} check${skipped === 1 ? "" : "s"} skipped`);
+  const { selection } = result;
+  if (selection) reasons.push(`only ${selection.selected} of ${selection.total} checks selected (${selection.args.join(" ")})`);
   const failed = failing > 0 || (result.restore !== undefined && !result.restore.verified);
   const incomplete = options.interrupted || errors > 0 || skipped > 0;
   const outcome: VerdictWord = failed ? "FAIL" : incomplete ? "INCOMPLETE" : "PASS";
-  return { outcome, reasons, deployedApiTested: !result.target.embedded, failsOnSkip: outcome === "INCOMPLETE" && options.failOnSkip };
+  return {
+    outcome,
+    reasons,
+    deployedApiTested: !result.target.embedded,
+    failsOnSkip: outcome === "INCOMPLETE" && options.failOnSkip,
+    ...(selection ? { selection: { args: selection.args, selected: selection.selected, total: selection.total } } : {}),
+  };
+}
+
+/** The verdict's headline: `PASS`, or `PASS for the selected checks only` when a selection ran. */
+export function verdictTitle(verdict: Pick<Verdict, "outcome" | "selection">): string {
+  return verdict.outcome === "PASS" && verdict.selection ? "PASS for the selected checks only" : verdict.outcome;
 }
 
 /** `FAIL (3 findings fail the gate; 2 checks skipped) — embedded reference provider: no deployed API was tested` */
@@ -50,5 +67,5 @@ export function describeVerdict(verdict: Verdict): string {
   const why = verdict.reasons.length > 0 ? ` (${verdict.reasons.join("; ")})` : "";
   const embedded = verdict.deployedApiTested ? "" : ` — ${NO_DEPLOYED_API}`;
   const gate = verdict.failsOnSkip ? " — --fail-on-skip: the gate fails" : "";
-  return `${verdict.outcome}${why}${gate}${embedded}`;
+  return `${verdictTitle(verdict)}${why}${gate}${embedded}`;
 }
