@@ -31,7 +31,7 @@ export const NO_DEPLOYED_API = "embedded reference provider: no deployed API was
 
 export function reachVerdict(
   result: RunResult,
-  findings: readonly { failsGate: boolean }[],
+  findings: readonly { failsGate: boolean; state?: string }[],
   options: { failOnSkip: boolean; interrupted: boolean },
 ): Verdict {
   const failing = findings.filter((f) => f.failsGate).length;
@@ -39,6 +39,11 @@ export function reachVerdict(
   const errors = result.checks.filter((c) => c.outcome === "error").length;
   const reasons: string[] = [];
   if (failing > 0) reasons.push(`${failing} finding${failing === 1 ? "" : "s"} fail${failing === 1 ? "s" : ""} the gate`);
+  // Still there, and let through only by --fail-on new: said in the verdict, so a green run never hides them.
+  const tolerated = findings.filter((f) => !f.failsGate && f.state === "unchanged").length;
+  if (tolerated > 0) {
+    reasons.push(`${tolerated} unchanged finding${tolerated === 1 ? "" : "s"} still present (not failing: --fail-on new)`);
+  }
   if (result.restore && !result.restore.verified) reasons.push("the organization was not restored");
   if (options.interrupted) reasons.push("the run was interrupted");
   if (errors > 0) reasons.push(`${errors} check${errors === 1 ? "" : "s"} could not run (error)`);

@@ -105,8 +105,18 @@ function renderReproduction(f: TriagedFinding): string {
 }
 
 function renderFixedAndStale(run: TriagedRun): string {
-  const { fixed, staleKnownIssues } = run.triage;
+  const { fixed, notRechecked, staleKnownIssues } = run.triage;
   const parts: string[] = [];
+  if (notRechecked.length > 0) {
+    parts.push(
+      `<h3>Not rechecked (the checks that showed them did not run, so they are not fixed)</h3><ul class="not-rechecked">${notRechecked
+        .map(
+          (f) =>
+            `<li data-fingerprint="${esc(f.fingerprint)}"><code>${esc(f.rule)}</code> ${esc(f.operationId)} ${f.status ?? "—"} <code>${esc(f.pointer || "/")}</code>: ${esc(f.expected)} (${(f.checks ?? [f.rule]).map((c) => `<code>${esc(c)}</code>`).join(", ")})</li>`,
+        )
+        .join("")}</ul>`,
+    );
+  }
   if (fixed.length > 0) {
     parts.push(
       `<h3>Fixed since the baseline</h3><ul class="fixed">${fixed

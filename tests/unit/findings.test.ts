@@ -7,7 +7,7 @@ import { CheckContext, type RunServices } from "../../src/conformance/context.js
 import { Coverage } from "../../src/conformance/coverage.js";
 import type { CheckResult, RunResult } from "../../src/conformance/runner.js";
 import { ToolError } from "../../src/errors.js";
-import { loadBaseline } from "../../src/findings/baseline.js";
+import { type BaselineFinding, loadBaseline } from "../../src/findings/baseline.js";
 import { type Finding, finding } from "../../src/findings/finding.js";
 import { fingerprintOf, generalisePointer, groupFindings } from "../../src/findings/fingerprint.js";
 import { appendHistory, historyEntry, readHistory } from "../../src/findings/history.js";
@@ -89,7 +89,66 @@ describe("triage against a baseline and known issues", () => {
   const fp = (pointer: string) => fingerprintOf(bad({ pointer }));
   const baselineOf = (...pointers: string[]) => ({
     path: "prev.json",
-    findings: pointers.map((pointer) => ({ fingerprint: fp(pointer), rule: "response-schema", operationId: "x", pointer, expected: "e" })),
+    findings: pointers.map((pointer) => ({
+      fingerprint: fp(pointer),
+      rule: "response-schema",
+      operationId: "x",
+      pointer,
+      expected: "e",
+      checks: ["list"],
+    })),
+  });
+
+  // issue 18: findings of checks that did not run were reported FIXED.
+  it("fixes a baseline finding only when every check that showed it ran to the end; else it is not rechecked", () => {
+    const gone = (pointer: string, checks: string[]): BaselineFinding => ({
+      fingerprint: fp(pointer),
+      rule: "response-schema",
+      operationId: "x",
+      pointer,
+      expected: "e",
+      checks,
+    });
+    const baseline = {
+      path: "prev.json",
+      findings: [
+        gone("/passed", ["passing"]),
+        gone("/failed-otherwise", ["list"]),
+        gone("/skipped", ["skipped"]),
+        gone("/crashed", ["crashed"]),
+        gone("/interrupted", ["interrupted"]),
+        gone("/not-selected", ["not-in-this-run"]),
+        gone("/half", ["passing", "skipped"]),
+      ],
+    };
+    const interrupted = {
+      ...check("interrupted", "fail", [bad({ pointer: "/other" })]),
+      reason: "the run was interrupted during this check",
+    };
+    const t = triage(
+      run([check("list", "fail", findings), check("passing", "pass"), check("skipped", "skip"), check("crashed", "error"), interrupted]),
+      {
+        baseline,
+      },
+    );
+    expect(t.fixed.map((f) => f.pointer)).toEqual(["/passed", "/failed-otherwise"]);
+    expect(t.notRechecked.map((f) => f.pointer)).toEqual(["/skipped", "/crashed", "/interrupted", "/not-selected", "/half"]);
+    expect(describeComparison(t)).toBe("4 new, 2 fixed, 0 unchanged, 5 not rechecked (their checks did not run)");
+  });
+
+  it("carries a baseline's not-rechecked findings into the next comparison, so a rolling baseline never forgets them", () => {
+    const dir = tempDir();
+    const path = join(dir, "conformance.json");
+    const [kept, carried] = baselineOf("/b", "/c").findings;
+    writeFileSync(path, JSON.stringify({ findings: [kept], notRechecked: [carried] }));
+    const t = triage(current, { baseline: loadBaseline(path) });
+    expect(t.findings.map((f) => f.state)).toEqual(["new", "unchanged", "unchanged"]);
+  });
+
+  it("keeps unchanged findings that --fail-on new lets through in the verdict's reasons", () => {
+    const t = triage(current, { baseline: baselineOf("/a", "/b", "/c"), failOn: "new" });
+    expect(t.verdict.outcome).toBe("PASS");
+    expect(describeVerdict(t.verdict)).toBe("PASS (3 unchanged findings still present (not failing: --fail-on new))");
   });
 
   it("marks findings new or unchanged, lists the fixed ones, and says so in one line", () => {
@@ -195,8 +254,12 @@ describe("the history file", () => {
 
   it("names the line that is not a run record", () => {
     const path = join(tempDir(), "history.jsonl");
-    writeFileSync(path, '{"time":"t","verdict":"PASS","fingerprints":[]}\nnot json\n');
+    const good = historyEntry(run([check("list", "pass")]), triage(run([check("list", "pass")])), "abc");
+    writeFileSync(path, `${JSON.stringify(good)}\nnot json\n`);
     expect(() => readHistory(path)).toThrow(/line 2/);
+    // issue 18: a record without counts crashed the trends after the run; it is named before the first request.
+    writeFileSync(path, `${JSON.stringify(good)}\n${JSON.stringify({ ...good, counts: undefined })}\n`);
+    expect(() => readHistory(path)).toThrow(/line 2 is not a run record: \/ must have required property 'counts'/);
   });
 });
 
