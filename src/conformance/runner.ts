@@ -31,6 +31,8 @@ export interface CheckResult {
   outcome: Outcome;
   /** Why a check was skipped or could not run. */
   reason?: string;
+  /** Skipped before any request, for what the settings lack (a persona, an org, leave to write, a write check selected). */
+  planned?: boolean;
   findings: Finding[];
   /** Facts that are not findings, e.g. the seed of the generated bodies. */
   notes?: string[];
@@ -183,7 +185,7 @@ export async function runChecks(options: RunOptions): Promise<RunResult> {
       options.redactor ?? new Redactor(Object.values(options.target.tokens).filter((token): token is string => token !== undefined)),
   };
   const runnable = (check: Check) => !results.has(check);
-  for (const [check, reason] of plannedSkips(checks, options.target)) results.set(check, skipped(check, reason));
+  for (const [check, reason] of plannedSkips(checks, options.target)) results.set(check, { ...skipped(check, reason), planned: true });
   const writes = checks.filter((c) => c.phase === "write" && runnable(c));
   // The snapshot before the writes is reads only, so it is sent alongside the read checks (one fewer wait on a live API).
   const snapshot = writes.length > 0 && !options.signal?.aborted ? snapshotBeforeWrites(services) : undefined;

@@ -7,6 +7,11 @@
  *   reason, including a read-only run), a check crashed (error), or the run was interrupted.
  * - PASS: every check ran and passed, or failed only with findings accepted as known or (with
  *   --fail-on new) unchanged.
+ * With --fail-on-skip an INCOMPLETE run fails the gate when a check was skipped for what the settings
+ * lack (the skips the header line announces), or skipped with no finding in the run to explain it. A
+ * check that could not judge because an answer broke a rule is explained by that finding, which fails
+ * the gate on its own unless it is accepted as a known issue: accepting a bug must not leave the
+ * nightly red through the checks it blinds.
  * Against the embedded reference provider the verdict says that no deployed API was tested. A run of
  * checks chosen with --checks/--exclude-checks names its selection: its PASS is "PASS for the
  * selected checks only", never a PASS of the API.
@@ -53,11 +58,13 @@ export function reachVerdict(
   const failed = failing > 0 || (result.restore !== undefined && !result.restore.verified);
   const incomplete = options.interrupted || errors > 0 || skipped > 0;
   const outcome: VerdictWord = failed ? "FAIL" : incomplete ? "INCOMPLETE" : "PASS";
+  const planned = result.checks.some((c) => c.outcome === "skip" && c.planned === true);
+  const unexplained = skipped > 0 && findings.length === 0;
   return {
     outcome,
     reasons,
     deployedApiTested: !result.target.embedded,
-    failsOnSkip: outcome === "INCOMPLETE" && options.failOnSkip,
+    failsOnSkip: outcome === "INCOMPLETE" && options.failOnSkip && (planned || unexplained || errors > 0 || options.interrupted),
     ...(selection ? { selection: { args: selection.args, selected: selection.selected, total: selection.total } } : {}),
   };
 }

@@ -203,6 +203,20 @@ describe("the verdict", () => {
     expect(triage(run([check("b", "skip")]), { failOnSkip: true }).verdict.failsOnSkip).toBe(true);
   });
 
+  // issue 18: with --fail-on-skip in the nightly recipe, an accepted bug must not keep the job red through the checks it blinds.
+  it("with --fail-on-skip, fails on a skip the settings cause or nothing explains, not on one a known finding explains", () => {
+    const known = [{ fingerprint: fingerprintOf(bad()), reason: "API-77", until: "2999-12-31" }];
+    const blinded = { ...check("b", "skip"), reason: "a response broke an every-response rule" };
+    const persona = { ...check("c", "skip"), reason: "no member persona (set TENANT_API_MEMBER_TOKEN)", planned: true };
+    const options = { failOnSkip: true, knownIssues: known, today: "2026-11-29" };
+    expect(triage(run([check("a", "fail", [bad()]), blinded]), options).verdict).toMatchObject({
+      outcome: "INCOMPLETE",
+      failsOnSkip: false,
+    });
+    expect(triage(run([check("a", "fail", [bad()]), blinded, persona]), options).verdict.failsOnSkip).toBe(true);
+    expect(triage(run([check("a", "pass"), blinded]), options).verdict.failsOnSkip).toBe(true);
+  });
+
   it("says plainly when no deployed API was tested", () => {
     const verdict = triage(run([check("a", "pass")], true)).verdict;
     expect(describeVerdict(verdict)).toBe("PASS — embedded reference provider: no deployed API was tested");
