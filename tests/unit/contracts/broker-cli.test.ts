@@ -18,11 +18,33 @@ const token = `test-token-${randomBytes(12).toString("hex")}`;
 const dir = mkdtempSync(join(tmpdir(), "pact-broker-cli-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** A conformance.json as the gate writes it, with these counts. */
-function report(name: string, summary: Record<string, number>, checks = 3): string {
+/** What a conformance.json says about its run: the verdict, the target, the selection and the findings. */
+interface RunShape {
+  outcome?: "PASS" | "FAIL" | "INCOMPLETE";
+  embedded?: boolean;
+  writes?: boolean;
+  selection?: boolean;
+  findings?: readonly { state: string }[];
+}
+
+/** A conformance.json as the gate writes it, with these counts; by default a PASS of a deployed API with writes. */
+function report(name: string, summary: Record<string, number>, checks = 3, shape: RunShape = {}): string {
   const path = join(dir, name);
   const counts = { pass: 0, fail: 0, skip: 0, error: 0, findings: 0, ...summary };
-  writeFileSync(path, JSON.stringify({ formatVersion: 1, summary: counts, checks: Array.from({ length: checks }, () => ({})) }));
+  const { outcome = "PASS", embedded = false, writes = true, selection = false, findings = [] } = shape;
+  const scope = selection ? { args: ["--checks", "list-owner-200"], selected: 1, total: 79 } : undefined;
+  writeFileSync(
+    path,
+    JSON.stringify({
+      formatVersion: 2,
+      verdict: { outcome, reasons: [], deployedApiTested: !embedded, failsOnSkip: false, ...(scope ? { selection: scope } : {}) },
+      summary: counts,
+      findings,
+      target: { baseUrl: "https://api.example.com/tenant", embedded, writes, ...(writes ? {} : { writesDenied: "--read-only was given" }) },
+      checks: Array.from({ length: checks }, () => ({})),
+      ...(scope ? { selection: { ...scope, notSelected: [] } } : {}),
+    }),
+  );
   return path;
 }
 
@@ -141,12 +163,19 @@ describe("contracts:publish-provider-contract", () => {
     expect(run.output).not.toContain(token);
   }, 30_000);
 
-  it("a run with findings is published as failed self-verification", async () => {
-    const run = await publish(report("findings.json", { pass: 2, fail: 1, findings: 2 }));
-    expect(run.code, run.output).toBe(0);
-    expect(run.stdout).toContain("self-verification from");
-    expect((publishedContract().contract as Record<string, unknown>).selfVerificationResults).toMatchObject({ success: false });
-  }, 30_000);
+  // issue 18: success was published from the embedded provider's report, a read-only run or an incomplete one.
+  it("refuses, exit 2 and nothing published, a report of the embedded provider, with findings, or incomplete", async () => {
+    for (const path of [
+      report("embedded.json", { pass: 3 }, 3, { embedded: true }),
+      report("failed.json", { pass: 2, fail: 1, findings: 2 }, 3, { outcome: "FAIL", findings: [{ state: "new" }] }),
+    ]) {
+      const run = await publish(path);
+      expect(run.code, run.output).toBe(2);
+      expect(run.stderr.trim().split("\n")).toHaveLength(1);
+      expect(run.stderr).toContain("cannot be published as the provider's self-verification");
+    }
+    expect(broker.requests).toEqual([]);
+  }, 60_000);
 
   it("a missing or broken report is exit 2 and nothing is published", async () => {
     const broken = join(dir, "broken.json");
@@ -157,15 +186,32 @@ describe("contracts:publish-provider-contract", () => {
       expect(run.stderr.trim().split("\n")).toHaveLength(1);
     }
     expect(broker.requests).toEqual([]);
-  }, 30_000);
+  }, 60_000);
 });
 
 describe("the conformance run as self-verification evidence", () => {
-  it("succeeds only with checks and no findings, failures or errors", () => {
+  it("is a passing run of the deployed API with writes and every check, whose findings are all known issues", () => {
     expect(selfVerification(report("a.json", { pass: 3 })).success).toBe(true);
-    expect(selfVerification(report("b.json", { pass: 2, fail: 1, findings: 1 })).success).toBe(false);
-    expect(selfVerification(report("c.json", { pass: 2, error: 1 })).success).toBe(false);
-    expect(selfVerification(report("d.json", {}, 0)).success).toBe(false);
+    expect(selfVerification(report("k.json", { pass: 2, fail: 1, findings: 1 }, 3, { findings: [{ state: "known" }] })).success).toBe(true);
+  });
+
+  it.each([
+    ["the embedded provider", { embedded: true }, /embedded reference provider: no deployed API was tested/],
+    ["a read-only run", { writes: false, outcome: "INCOMPLETE" }, /read-only run \(--read-only was given\)/],
+    ["an incomplete run", { outcome: "INCOMPLETE" }, /has the verdict INCOMPLETE/],
+    ["a failed run", { outcome: "FAIL", findings: [{ state: "new" }] }, /has the verdict FAIL/],
+    ["a selection", { selection: true }, /selected checks only/],
+    ["a PASS that --fail-on new let unchanged findings through", { findings: [{ state: "unchanged" }] }, /not accepted as known/],
+  ] as const)("refuses %s", (_name, shape, why) => {
+    const path = report("refused.json", { pass: 3 }, 3, shape);
+    expect(() => selfVerification(path)).toThrow(expect.objectContaining({ code: "CONFIG_INVALID", message: expect.stringMatching(why) }));
+  });
+
+  it("refuses a report without a verdict (an older suite's) and one that checked nothing", () => {
+    const path = join(dir, "old.json");
+    writeFileSync(path, JSON.stringify({ formatVersion: 1, summary: { pass: 3, fail: 0, skip: 0, error: 0, findings: 0 }, checks: [{}] }));
+    expect(() => selfVerification(path)).toThrow(/has no verdict or target/);
+    expect(() => selfVerification(report("d.json", {}, 0))).toThrow(/ran no check/);
   });
 
   it("refuses a file that is not a conformance report", () => {
