@@ -36,19 +36,25 @@ ${VERSIONS}
 
 ${EXIT}`,
   "can-i-deploy": `Usage: npm run contracts:can-i-deploy -- --to-environment ENV [--pacticipant NAME] [--version V]
+         [--retry-while-unknown TIMES [--retry-interval SECONDS]] [--dry-run]
 
-Asks the broker whether a version may be deployed to an environment.
+Asks the broker whether a version may be deployed to an environment. The answer is yes, no, or
+unknown (a verification result is missing, e.g. the provider's build is still running): unknown is
+not deployable, as with the official CLI.
 
 Options:
-  --to-environment ENV   the environment, e.g. production (required)
-  --pacticipant NAME     which side (default: the consumer, PACT_CONSUMER)
-  --version V            which version (default: that side's version from the environment or git)
-  -h, --help             this text
+  --to-environment ENV           the environment, e.g. production (required)
+  --pacticipant NAME             which side (default: the consumer, PACT_CONSUMER)
+  --version V                    which version (default: that side's version from the environment or git)
+  --retry-while-unknown TIMES    ask again up to TIMES times while the answer is unknown
+  --retry-interval SECONDS       seconds between those tries (the official CLI's default: 10)
+  --dry-run                      print the answer and exit 0 whatever it is ("break glass")
+  -h, --help                     this text
 
 ${BROKER_ENV}
 ${VERSIONS}
 
-Exit codes: 0 yes, deployable; 1 no; 2 the broker could not be asked.`,
+Exit codes: 0 yes, deployable (or --dry-run); 1 no, or unknown; 2 the broker could not be asked.`,
   "record-deployment": `Usage: npm run contracts:record-deployment -- --environment ENV [--pacticipant NAME] [--version V]
 
 Records that a version was deployed to an environment.
@@ -63,14 +69,17 @@ ${BROKER_ENV}
 ${VERSIONS}
 
 ${EXIT}`,
-  "publish-provider-contract": `Usage: npm run contracts:publish-provider-contract [-- --report FILE]
+  "publish-provider-contract": `Usage: npm run contracts:publish-provider-contract [-- --report FILE] [--provider-app-version V]
 
 Publishes spec/tenant-api.openapi.json as the provider contract (PactFlow bi-directional contracts),
-with the self-verification result from the conformance JSON report.
+with the conformance JSON report as its successful self-verification. Only a PASS of the deployed
+API (TENANT_API_BASE_URL) with writes allowed and every check selected is published; any other
+report (the embedded provider, read-only, --checks, INCOMPLETE, FAIL) is refused with exit 2.
 
 Options:
-  --report FILE   the conformance JSON report (default: reports/conformance.json)
-  -h, --help      this text
+  --report FILE                the conformance JSON report (default: reports/conformance.json)
+  --provider-app-version V     the provider's version (default: PACT_PROVIDER_VERSION, else git)
+  -h, --help                   this text
 
 ${BROKER_ENV}
 ${VERSIONS}
@@ -93,7 +102,7 @@ async function run(argv: string[], env: NodeJS.ProcessEnv, io: CliIo, name: stri
   out(describeCommand(command));
   await assertReachable(command.config.baseUrl, "Pact broker");
   const result = await runBrokerCli(command, env, io);
-  if (command.answersJson) return canIDeployExit(result, out, err);
+  if (command.answersJson) return canIDeployExit(result, out, err, command.dryRun);
   if (result.code === 0) return EXIT_OK;
   err(`${name}: ${command.tool} ${command.args[0]} failed (exit ${result.code})`);
   return EXIT_TOOL_ERROR;

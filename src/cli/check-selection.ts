@@ -7,12 +7,15 @@ import { parseArgs } from "node:util";
 import { closest } from "fastest-levenshtein";
 import { catalog } from "../conformance/catalog.js";
 import type { Check } from "../conformance/check.js";
+import type { Selection } from "../conformance/runner.js";
 import { ToolError } from "../errors.js";
 
 export interface CheckSelection {
   /** `--list-checks`: print the selected checks and send nothing. */
   list: boolean;
   checks: readonly Check[];
+  /** Set when --checks/--exclude-checks were given: what was chosen, for the verdict and the replay. */
+  scope?: Selection;
 }
 
 const SELECTION_FLAGS = {
@@ -45,7 +48,19 @@ export function takeCheckSelection(
     lists[name].push(...token.value.split(","));
   }
   const rest = argv.filter((_, index) => !taken.has(index));
-  return { selection: { list, checks: select(all, lists.checks, lists["exclude-checks"]) }, rest };
+  const checks = select(all, lists.checks, lists["exclude-checks"]);
+  const args = Object.entries(lists).flatMap(([name, given]) => {
+    const named = given.map((id) => id.trim()).filter((id) => id !== "");
+    return named.length > 0 ? [`--${name}`, named.join(",")] : [];
+  });
+  if (args.length === 0) return { selection: { list, checks }, rest };
+  const scope: Selection = {
+    args,
+    selected: checks.length,
+    total: all.length,
+    notSelected: all.filter((check) => !checks.includes(check)).map((check) => check.id),
+  };
+  return { selection: { list, checks, scope }, rest };
 }
 
 function select(all: readonly Check[], included: string[], excluded: string[]): Check[] {

@@ -18,7 +18,8 @@ Options:
   --baseline FILE        the conformance.json of an earlier run: findings are marked new, unchanged or fixed
   --fail-on new|any      any (default): every finding not accepted as known fails the gate; new: only new ones
   --known-issues FILE    accepted findings [{ fingerprint, reason, until }] (schemas/known-issues.schema.json)
-  --fail-on-skip         a skipped check fails the gate (verdict INCOMPLETE, exit 1)
+  --fail-on-skip         a check skipped for want of a persona or leave to write, or with no finding to explain it,
+                         fails the gate (verdict INCOMPLETE, exit 1)
   --history FILE         append one JSON line for this run; report.html draws the last 30
   --max-response-ms N    a response slower than N ms is a response-time finding, an integer from 1 to 600000
   --concurrency N        reads and refused probes in flight at once, an integer from 1 to 64 (default 16; 1: one at a time)

@@ -10,15 +10,16 @@ import { ensureReportDir } from "../config/report-dir.js";
 import { parseSettings, type Settings, secretsInEnv, withDotEnv } from "../config/settings.js";
 import { embeddedSkipFailure } from "../conformance/embedded-gate.js";
 import { prepare, release } from "../conformance/prepare.js";
-import { countOutcomes, freshSeed, runChecks } from "../conformance/runner.js";
+import { countOutcomes, freshSeed, type RunResult, runChecks } from "../conformance/runner.js";
 import { type Guard, guardRun } from "../conformance/safety/guard.js";
 import { notRestoredText } from "../conformance/safety/restore.js";
 import { describeError, EXIT_NOT_RESTORED, EXIT_OK, EXIT_TOOL_ERROR } from "../errors.js";
-import { concludeRun, gateExitCode, loadGateInputs } from "../findings/gate.js";
+import { concludeRun, type GateInputs, gateExitCode, loadGateInputs } from "../findings/gate.js";
 import { Redactor } from "../redaction.js";
 import { renderSummary } from "../report/console.js";
 import { consoleText, terminalLine } from "../report/terminal-text.js";
 import { writeReports } from "../report/write.js";
+import type { SpecDocument } from "../spec/document.js";
 import { specValidators } from "../validation/validators.js";
 import { wantsHelp } from "./args.js";
 import { renderCheckList, takeCheckSelection } from "./check-selection.js";
@@ -44,7 +45,7 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv, io: CliIo): Pr
     const settings = parseSettings(rest, merged);
     if (settings.restore) return await restoreOnly(settings, redactor, io);
     settings.seed ??= freshSeed(); // chosen here so the header can print it before the first request
-    const gate = new RunConsole(io, redactor, selection.checks);
+    const gate = new RunConsole(io, redactor, selection.checks, selection.scope);
     gate.header(settings);
     return await runGate(settings, redactor, io, gate);
   } catch (error) {
@@ -89,27 +90,49 @@ async function runGate(settings: Settings, redactor: Redactor, io: CliIo, gate: 
       ...gate.runOptions(),
     });
     gate.end();
-    const run = concludeRun(result, settings, gateInputs, interrupt.signal.aborted);
-    const files = writeReports(settings.reportDir, run, validators.spec, redactor);
-    io.stdout.write(redactor.redact(renderSummary(run, files)));
-    const counts = countOutcomes(result);
-    if (result.restore && !result.restore.verified) {
+    const notRestored = result.restore !== undefined && !result.restore.verified;
+    if (result.restore && notRestored) {
+      // Said first, so nothing that fails after it (a report, the history) can hide it or change exit 3.
       io.stderr.write(
         redactor.redact(consoleText(notRestoredText(result.restore.message, result.restore.snapshot, result.restore.command))),
       );
+    }
+    let code: number;
+    try {
+      code = concludeAndReport(result, interrupt.signal.aborted, { settings, gateInputs, spec: validators.spec, redactor, io });
+    } catch (error) {
+      if (!notRestored) throw error;
+      io.stderr.write(redactor.redact(`${terminalLine(`conformance: ${describeError(error)}`)}\n`));
       return EXIT_NOT_RESTORED;
     }
-    if (interrupt.signal.aborted || counts.error > 0) return EXIT_TOOL_ERROR;
-    const suiteBroken = embeddedSkipFailure(result);
-    if (suiteBroken !== undefined) {
-      io.stderr.write(redactor.redact(`conformance: ${suiteBroken}\n`));
-      return EXIT_TOOL_ERROR;
-    }
-    return gateExitCode(run);
+    return notRestored ? EXIT_NOT_RESTORED : code;
   } finally {
     gate.end();
     io.stop?.removeEventListener("abort", onStop);
     guard?.release();
     await release(prepared);
   }
+}
+
+interface ReportContext {
+  settings: Settings;
+  gateInputs: GateInputs;
+  spec: SpecDocument;
+  redactor: Redactor;
+  io: CliIo;
+}
+
+/** Triages the run, writes the reports and the summary; the exit code when the org was restored. */
+function concludeAndReport(result: RunResult, interrupted: boolean, context: ReportContext): number {
+  const { settings, gateInputs, spec, redactor, io } = context;
+  const run = concludeRun(result, settings, gateInputs, interrupted);
+  const files = writeReports(settings.reportDir, run, spec, redactor);
+  io.stdout.write(redactor.redact(renderSummary(run, files)));
+  if (interrupted || countOutcomes(result).error > 0) return EXIT_TOOL_ERROR;
+  const suiteBroken = embeddedSkipFailure(result);
+  if (suiteBroken !== undefined) {
+    io.stderr.write(redactor.redact(`conformance: ${suiteBroken}\n`));
+    return EXIT_TOOL_ERROR;
+  }
+  return gateExitCode(run);
 }

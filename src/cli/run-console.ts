@@ -5,8 +5,8 @@
  */
 import type { Settings } from "../config/settings.js";
 import type { Check } from "../conformance/check.js";
-import { writesDeniedReason } from "../conformance/prepare.js";
-import type { RunOptions, RunProgress } from "../conformance/runner.js";
+import { embeddedWritesDenied, plannedTarget, writesDeniedReason } from "../conformance/prepare.js";
+import { plannedSkips, type RunOptions, type RunProgress, type Selection } from "../conformance/runner.js";
 import type { Redactor } from "../redaction.js";
 import { terminalLine } from "../report/terminal-text.js";
 import { type CliIo, systemClock } from "./io.js";
@@ -19,16 +19,32 @@ const REDRAW_MS = 100;
 /** Erases the current terminal line and returns to its start. */
 const ERASE_LINE = "\r\u001b[2K";
 
-export function headerLine(settings: Settings, checks: readonly Check[]): string {
+export function headerLine(settings: Settings, checks: readonly Check[], selection?: Selection): string {
   const where = settings.baseUrl === undefined ? "the embedded reference provider" : `${settings.baseUrl} (live target)`;
   const seed = settings.seed === undefined ? "" : `; seed ${settings.seed} (replay with --seed ${settings.seed})`;
-  return `Running ${checks.length} checks against ${where}${seed}; ${writesNote(settings, checks)}`;
+  const which = selection ? `${checks.length} of ${selection.total} checks (${selection.args.join(" ")})` : `${checks.length} checks`;
+  return `Running ${which} against ${where}${seed}; ${writesNote(settings, checks)}; ${skipsNote(settings, checks)}`;
 }
 
 function writesNote(settings: Settings, checks: readonly Check[]): string {
-  const denied = settings.baseUrl === undefined ? (settings.readOnly ? "--read-only was given" : undefined) : writesDeniedReason(settings);
+  const denied = settings.baseUrl === undefined ? embeddedWritesDenied(settings) : writesDeniedReason(settings);
   if (denied !== undefined) return `read-only: ${denied}`;
   return checks.some((check) => check.phase === "write") ? "writes allowed" : "writes allowed, but no write check is selected";
+}
+
+/**
+ * How many checks the settings already condemn to a skip, grouped by why, so an operator sees before
+ * the first request that a green run would not be a full one:
+ * `12 checks will be skipped: 10 × mutations are not allowed (…), 2 × no member persona (…)`.
+ */
+function skipsNote(settings: Settings, checks: readonly Check[]): string {
+  const skips = [...plannedSkips(checks, plannedTarget(settings)).values()];
+  if (skips.length === 0) return "no check will be skipped for want of a persona or of leave to write";
+  const byReason = new Map<string, number>();
+  for (const reason of skips) byReason.set(reason, (byReason.get(reason) ?? 0) + 1);
+  const why = [...byReason].map(([reason, count]) => `${count} × ${reason}`).join(", ");
+  const gate = settings.failOnSkip ? " (--fail-on-skip: the gate will fail)" : " (the verdict will be INCOMPLETE)";
+  return `${skips.length} of ${checks.length} checks will be skipped${gate}: ${why}`;
 }
 
 export class RunConsole {
@@ -43,6 +59,7 @@ export class RunConsole {
     private readonly io: CliIo,
     private readonly redactor: Redactor,
     readonly checks: readonly Check[],
+    private readonly selection?: Selection,
   ) {
     this.clock = io.clock ?? systemClock;
     this.started = this.clock.now();
@@ -52,14 +69,15 @@ export class RunConsole {
 
   /** Prints the header line; call before the first request. */
   header(settings: Settings): void {
-    this.io.stdout.write(this.redactor.redact(`${terminalLine(headerLine(settings, this.checks))}\n`));
+    this.io.stdout.write(this.redactor.redact(`${terminalLine(headerLine(settings, this.checks, this.selection))}\n`));
   }
 
   /** What the runner needs: the selected checks and the progress callback. Starts the clock's ticks. */
-  runOptions(): Pick<RunOptions, "checks" | "onProgress"> {
+  runOptions(): Pick<RunOptions, "checks" | "onProgress" | "selection"> {
     this.stopTimer ??= this.clock.every(TICK_MS, () => this.show());
     return {
       checks: this.checks,
+      ...(this.selection ? { selection: this.selection } : {}),
       onProgress: (progress) => {
         this.progress = progress;
         this.show();

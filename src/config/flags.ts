@@ -26,6 +26,20 @@ export function joinNegativeNumbers(argv: readonly string[]): string[] {
   return joined;
 }
 
+/**
+ * Flags of the official pact CLIs (pact-broker, pactflow, pact-provider-verifier) that this suite spells
+ * otherwise: someone used to them is told what to write here instead of a near miss.
+ */
+const OFFICIAL_NAMES: Record<string, string> = {
+  "--publish-verification-results": "--publish (with contracts:verify --from-broker)",
+  "--provider-app-version": "PACT_PROVIDER_VERSION in the environment",
+  "--consumer-app-version": "PACT_CONSUMER_VERSION in the environment",
+  "--broker-base-url": "PACT_BROKER_BASE_URL in the environment",
+  "--broker-token": "PACT_BROKER_TOKEN in the environment (never on the command line)",
+  "--broker-username": "PACT_BROKER_USERNAME in the environment",
+  "--broker-password": "PACT_BROKER_PASSWORD in the environment (never on the command line)",
+};
+
 /** A parseArgs error as one line: the unknown flag with the closest known one, and where to read more. */
 export function flagError(error: unknown, knownFlags: readonly string[] = []): ToolError {
   const message = error instanceof Error ? error.message : String(error);
@@ -33,6 +47,8 @@ export function flagError(error: unknown, knownFlags: readonly string[] = []): T
   const first = message.split(/\.\s|\n/)[0] ?? message;
   if (code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") {
     const flag = /'([^']+)'/.exec(message)?.[1] ?? "";
+    const official = OFFICIAL_NAMES[flag.split("=")[0] ?? ""];
+    if (official !== undefined) return new ToolError("CONFIG_INVALID", `unknown option ${flag}: here it is ${official}; see --help`);
     const known = knownFlags.map((name) => `--${name}`);
     const near = known.length > 0 ? closest(flag, known) : undefined;
     const hint = near !== undefined && distance(flag, near) <= Math.max(2, flag.length / 3) ? ` (did you mean ${near}?)` : "";

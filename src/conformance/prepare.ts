@@ -23,7 +23,7 @@ export interface Prepared {
 export async function prepare(settings: Settings): Promise<Prepared> {
   if (settings.baseUrl === undefined) {
     const provider = await startProvider();
-    const target = targetFromProvider(provider, settings.readOnly ? "--read-only was given" : undefined);
+    const target = targetFromProvider(provider, embeddedWritesDenied(settings));
     return {
       target,
       provider,
@@ -63,6 +63,32 @@ export function targetFromProvider(info: ProviderInfo, writesDenied?: string): T
   };
 }
 
+/** Why the embedded provider may not be written to: only when --read-only asks. */
+export function embeddedWritesDenied(settings: Pick<Settings, "readOnly">): string | undefined {
+  return settings.readOnly ? "--read-only was given" : undefined;
+}
+
+/**
+ * The target as the settings describe it, before any request (the header line's skip count): the
+ * embedded provider has every persona; a live one has the personas set, and the org configured or,
+ * presumably, found in the list.
+ */
+export function plannedTarget(settings: Settings): Target {
+  if (settings.baseUrl === undefined) {
+    const tokens = { owner: "o", member: "m", outsider: "x", admin: "a", foreignOwner: "f", inferenceKey: "k" };
+    return {
+      baseUrl: "",
+      embedded: true,
+      tokens,
+      orgId: "org",
+      foreignOrgId: "foreign",
+      invalidOrgId: "",
+      writesDenied: embeddedWritesDenied(settings),
+    };
+  }
+  return liveTargetOf(settings, settings.baseUrl, settings.orgId ?? "the first org listed");
+}
+
 async function liveTarget(settings: Settings, baseUrl: string, transport: HttpTransport): Promise<Target> {
   const owner = settings.token ?? "";
   const probe = await transport.send({ method: "GET", path: "/api/v1/orgs", authorization: `Bearer ${owner}` });
@@ -70,7 +96,11 @@ async function liveTarget(settings: Settings, baseUrl: string, transport: HttpTr
     throw new ToolError("TARGET_UNREACHABLE", `cannot reach ${baseUrl}: ${probe.failure.message}`);
   }
   if (probe.status === 401) throw new ToolError("CONFIG_INVALID", `${ENV.token} was rejected by ${baseUrl} (401)`);
-  const orgId = orgFromPreflight(probe, settings.orgId);
+  return liveTargetOf(settings, baseUrl, orgFromPreflight(probe, settings.orgId));
+}
+
+function liveTargetOf(settings: Settings, baseUrl: string, orgId: string | undefined): Target {
+  const owner = settings.token ?? "";
   return {
     baseUrl,
     embedded: false,

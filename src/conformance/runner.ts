@@ -33,6 +33,8 @@ export interface CheckResult {
   outcome: Outcome;
   /** Why a check was skipped or could not run. */
   reason?: string;
+  /** Skipped before any request, for what the settings lack (a persona, an org, leave to write, a write check selected). */
+  planned?: boolean;
   findings: Finding[];
   /** Facts that are not findings, e.g. the seed of the generated bodies. */
   notes?: string[];
@@ -53,6 +55,19 @@ export interface RunResult {
   latency: LatencyRow[];
   /** Seed and count of the generated bodies, to replay the run. */
   generated: { seed: number; runs: number };
+  /** Set when --checks/--exclude-checks chose part of the catalog: the verdict holds for that part only. */
+  selection?: Selection;
+}
+
+/** What --checks/--exclude-checks chose out of the catalog. */
+export interface Selection {
+  /** The flags as given, for the replay command: `["--checks", "a,b"]`. */
+  args: string[];
+  /** How many checks of the catalog were selected, and how many it has. */
+  selected: number;
+  total: number;
+  /** The catalog's checks that were not selected (they did not run, so they prove nothing). */
+  notSelected: string[];
 }
 
 /** The restore's outcome with what a person needs when it failed: the snapshot and the command. */
@@ -86,6 +101,8 @@ export interface RunOptions {
   redactor?: Redactor;
   /** Called when a check ends and when a request completes (the console's progress line). */
   onProgress?: (progress: RunProgress) => void;
+  /** Set when `checks` is a selection made with --checks/--exclude-checks; carried into the result. */
+  selection?: Selection;
 }
 
 export interface RunProgress {
@@ -117,6 +134,21 @@ export const NO_WRITE_SELECTED = "no write check is selected (--checks/--exclude
 
 function judgesWrites(check: Check): string | undefined {
   return check.phase === "final" && check.requires.includes("writes") ? NO_WRITE_SELECTED : undefined;
+}
+
+/**
+ * The checks that are skipped before any request, with why: a persona, an org or leave to write the
+ * target does not have, or (for a check that judges the writes) no write check selected. The header
+ * line says them before the first request; the run skips exactly these.
+ */
+export function plannedSkips(checks: readonly Check[], target: Target): Map<Check, string> {
+  const writesSelected = checks.some((check) => check.phase === "write");
+  const skips = new Map<Check, string>();
+  for (const check of checks) {
+    const reason = skipReason(check, target) ?? (writesSelected ? undefined : judgesWrites(check));
+    if (reason) skips.set(check, reason);
+  }
+  return skips;
 }
 
 const RESPONSE_TIME = { id: RESPONSE_TIME_RULE, title: "Every response arrives within --max-response-ms" };
@@ -159,11 +191,7 @@ export async function runChecks(options: RunOptions): Promise<RunResult> {
       options.redactor ?? new Redactor(Object.values(options.target.tokens).filter((token): token is string => token !== undefined)),
   };
   const runnable = (check: Check) => !results.has(check);
-  const writesSelected = checks.some((check) => check.phase === "write");
-  for (const check of checks) {
-    const reason = skipReason(check, options.target) ?? (writesSelected ? undefined : judgesWrites(check));
-    if (reason) results.set(check, skipped(check, reason));
-  }
+  for (const [check, reason] of plannedSkips(checks, options.target)) results.set(check, { ...skipped(check, reason), planned: true });
   const writes = checks.filter((c) => c.phase === "write" && runnable(c));
   // The snapshot before the writes is reads only, so it is sent alongside the read checks (one fewer wait on a live API).
   const snapshot = writes.length > 0 && !options.signal?.aborted ? snapshotBeforeWrites(services) : undefined;
@@ -201,6 +229,7 @@ export async function runChecks(options: RunOptions): Promise<RunResult> {
     generated,
     restore,
     ...(options.signal?.aborted ? { interrupted: interruptionOf(options.signal) } : {}),
+    ...(options.selection ? { selection: options.selection } : {}),
   };
 }
 

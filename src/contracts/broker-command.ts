@@ -7,7 +7,7 @@
 import { spawn } from "node:child_process";
 import { createRequire } from "node:module";
 import { relative } from "node:path";
-import { parseCommandLine } from "../config/flags.js";
+import { parseCommandLine, parseInteger } from "../config/flags.js";
 import { EXIT_FINDINGS, EXIT_OK, EXIT_TOOL_ERROR, ToolError } from "../errors.js";
 import { isObject } from "../spec/assemble.js";
 import { SPEC_PATH } from "../spec/paths.js";
@@ -33,6 +33,8 @@ export interface BrokerCommand {
   config: BrokerConfig;
   /** can-i-deploy asks for JSON: its answer, not the CLI's exit code, tells "no" from "could not ask". */
   answersJson?: boolean;
+  /** can-i-deploy --dry-run: the answer is printed, and the exit is 0 whatever it is (as the official CLI). */
+  dryRun?: boolean;
   /** Printed before the command runs (e.g. the evidence a provider contract is published with). */
   note?: string;
 }
@@ -42,9 +44,16 @@ const WHICH_VERSION = { pacticipant: { type: "string" }, version: { type: "strin
 /** Each command's flags, read before the broker's settings so a bad flag is named first. */
 const FLAGS = {
   publish: {},
-  "can-i-deploy": { "to-environment": { type: "string" }, ...WHICH_VERSION },
+  // The official can-i-deploy's own names: polling while results are unknown, and the "break glass" dry run.
+  "can-i-deploy": {
+    "to-environment": { type: "string" },
+    ...WHICH_VERSION,
+    "retry-while-unknown": { type: "string" },
+    "retry-interval": { type: "string" },
+    "dry-run": { type: "boolean" },
+  },
   "record-deployment": { environment: { type: "string" }, ...WHICH_VERSION },
-  "publish-provider-contract": { report: { type: "string" } },
+  "publish-provider-contract": { report: { type: "string" }, "provider-app-version": { type: "string" } },
 } as const;
 
 export function buildCommand(argv: string[], env: NodeJS.ProcessEnv, git: Git = systemGit): BrokerCommand {
@@ -73,22 +82,22 @@ export function buildCommand(argv: string[], env: NodeJS.ProcessEnv, git: Git = 
       if (!environment) throw new ToolError("CONFIG_MISSING", "--to-environment is required (e.g. --to-environment production)");
       const pacticipant = values.pacticipant ?? names.consumer;
       const version = values.version ?? versionOf(pacticipant);
+      const retries = parseInteger(values["retry-while-unknown"], "--retry-while-unknown", 0, 1_000);
+      const interval = parseInteger(values["retry-interval"], "--retry-interval", 0, 3_600);
+      if (interval !== undefined && retries === undefined) {
+        throw new ToolError("CONFIG_INVALID", "--retry-interval goes with --retry-while-unknown TIMES (how often to ask again)");
+      }
+      const polling = [
+        ...(retries === undefined ? [] : ["--retry-while-unknown", String(retries)]),
+        ...(interval === undefined ? [] : ["--retry-interval", String(interval)]),
+      ];
+      const args = ["can-i-deploy", "--pacticipant", pacticipant, "--version", version, "--to-environment", environment, ...polling];
       return {
         tool: "pact-broker",
-        args: [
-          "can-i-deploy",
-          "--pacticipant",
-          pacticipant,
-          "--version",
-          version,
-          "--to-environment",
-          environment,
-          "--output",
-          "json",
-          ...base,
-        ],
+        args: [...args, ...(values["dry-run"] ? ["--dry-run"] : []), "--output", "json", ...base],
         config,
         answersJson: true,
+        ...(values["dry-run"] ? { dryRun: true } : {}),
       };
     }
     case "record-deployment": {
@@ -118,10 +127,10 @@ export function buildCommand(argv: string[], env: NodeJS.ProcessEnv, git: Git = 
         "--provider",
         names.provider,
         "--provider-app-version",
-        providerVersion(env, git),
+        values["provider-app-version"] ?? providerVersion(env, git),
         "--content-type",
         "application/json",
-        evidence.success ? "--verification-success" : "--no-verification-success",
+        "--verification-success", // selfVerification refuses (exit 2) any report that is not a passing run of the deployed API
         "--verification-results",
         report,
         "--verification-results-content-type",
@@ -133,7 +142,7 @@ export function buildCommand(argv: string[], env: NodeJS.ProcessEnv, git: Git = 
       ];
       if (branch) args.push("--branch", branch);
       if (build) args.push("--build-url", build);
-      const note = `self-verification from ${report}: ${evidence.success ? "success" : "failure"} (${evidence.summary})`;
+      const note = `self-verification from ${report}: success (${evidence.summary})`;
       return { tool: "pactflow", args: [...args, ...base], config, note };
     }
     default:
@@ -186,10 +195,18 @@ export function runBrokerCli(
 }
 
 /**
- * can-i-deploy's JSON answer: `summary.deployable` true is 0, false is 1 ("no"). Anything else
- * (an error, no JSON at all) means the broker could not be asked: exit 2, with the CLI's words.
+ * can-i-deploy's JSON answer, as the official CLI reads it: `summary.deployable` true is "yes" (0);
+ * false is "no" (1); null is "unknown" (1, not deployable: a verification result is missing, e.g. the
+ * provider's build is still running; --retry-while-unknown waits for it). With --dry-run the answer is
+ * printed and the exit is 0. Anything else (an error, no JSON at all) means the broker could not be
+ * asked: exit 2, with the CLI's words.
  */
-export function canIDeployExit(run: CliRun, out: (line: string) => void, err: (line: string) => void = console.error): number {
+export function canIDeployExit(
+  run: CliRun,
+  out: (line: string) => void,
+  err: (line: string) => void = console.error,
+  dryRun = false,
+): number {
   let answer: unknown;
   try {
     answer = JSON.parse(run.stdout);
@@ -197,7 +214,7 @@ export function canIDeployExit(run: CliRun, out: (line: string) => void, err: (l
     answer = undefined;
   }
   const summary = isObject(answer) && isObject(answer.summary) ? answer.summary : undefined;
-  if (!summary || typeof summary.deployable !== "boolean") {
+  if (!summary || (typeof summary.deployable !== "boolean" && summary.deployable !== null)) {
     if (run.stdout.trim()) err(run.stdout.trim());
     err(`contracts: can-i-deploy could not ask the broker (pact-broker exited ${run.code})`);
     return EXIT_TOOL_ERROR;
@@ -206,6 +223,13 @@ export function canIDeployExit(run: CliRun, out: (line: string) => void, err: (l
     if (isObject(notice) && typeof notice.text === "string") out(notice.text);
   }
   const reason = typeof summary.reason === "string" ? summary.reason : "";
-  out(`${summary.deployable ? "yes, deployable" : "no, not deployable"}: ${reason}`);
-  return summary.deployable ? EXIT_OK : EXIT_FINDINGS;
+  const unknown = typeof summary.unknown === "number" ? ` (${summary.unknown} verification result(s) unknown)` : "";
+  const said =
+    summary.deployable === true
+      ? "yes, deployable"
+      : summary.deployable === false
+        ? "no, not deployable"
+        : `unknown, so not deployable${unknown}; --retry-while-unknown TIMES --retry-interval SECONDS waits for the results`;
+  out(`${dryRun ? "dry run (exit 0 whatever the answer): " : ""}${said}: ${reason}`);
+  return summary.deployable === true || dryRun ? EXIT_OK : EXIT_FINDINGS;
 }

@@ -1,7 +1,9 @@
 /**
  * A baseline is the conformance.json of an earlier run: its `findings[].fingerprint` say which
- * findings were already there. Compared with it, a finding of this run is `new` or `unchanged`, and
- * a baseline finding this run no longer shows is `fixed`.
+ * findings were already there. Compared with it, a finding of this run is `new` or `unchanged`; a
+ * baseline finding this run no longer shows is `fixed` only when the checks that showed it ran again
+ * (triage.ts), else `notRechecked`. The baseline's own `notRechecked` findings are carried on as
+ * baseline findings, so a rolling baseline never forgets a finding whose check did not run one night.
  */
 import { ToolError } from "../errors.js";
 import { readJsonFile } from "../json-file.js";
@@ -13,6 +15,8 @@ export interface BaselineFinding {
   status?: number;
   pointer: string;
   expected: string;
+  /** The checks whose requests showed it (absent in a hand-made baseline: then the check named like its rule). */
+  checks?: string[];
 }
 
 export interface Baseline {
@@ -23,18 +27,22 @@ export interface Baseline {
 export function loadBaseline(path: string): Baseline {
   const report = readJsonFile(path, "baseline", { unreadable: "BASELINE_INVALID", invalid: "BASELINE_INVALID" }) as {
     findings?: unknown;
+    notRechecked?: unknown;
   } | null;
   const findings = report?.findings;
-  if (!Array.isArray(findings) || !findings.every(isBaselineFinding)) {
+  const carried = report?.notRechecked ?? [];
+  if (!Array.isArray(findings) || !findings.every(isBaselineFinding) || !Array.isArray(carried) || !carried.every(isBaselineFinding)) {
     throw new ToolError(
       "BASELINE_INVALID",
       `baseline ${path} has no findings array with fingerprints (give the conformance.json of an earlier run of this version)`,
     );
   }
-  return { path, findings };
+  const seen = new Set(findings.map((f) => f.fingerprint));
+  return { path, findings: [...findings, ...carried.filter((f) => !seen.has(f.fingerprint))] };
 }
 
 function isBaselineFinding(value: unknown): value is BaselineFinding {
   const f = value as Partial<BaselineFinding> | null;
-  return typeof f?.fingerprint === "string" && typeof f.rule === "string" && typeof f.operationId === "string";
+  const checks = f?.checks === undefined || (Array.isArray(f.checks) && f.checks.every((id) => typeof id === "string"));
+  return typeof f?.fingerprint === "string" && typeof f.rule === "string" && typeof f.operationId === "string" && checks;
 }

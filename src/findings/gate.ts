@@ -6,7 +6,7 @@
 import type { RunResult } from "../conformance/runner.js";
 import { EXIT_FINDINGS, EXIT_OK } from "../errors.js";
 import { type Baseline, loadBaseline } from "./baseline.js";
-import { appendHistory, type HistoryEntry, historyEntry, readHistory } from "./history.js";
+import { appendHistory, assertHistoryWritable, type HistoryEntry, historyEntry, readHistory } from "./history.js";
 import { type KnownIssue, loadKnownIssues } from "./known-issues.js";
 import { type FailOn, type TriagedRun, triaged } from "./triage.js";
 
@@ -25,6 +25,7 @@ export interface GateInputs {
 }
 
 export function loadGateInputs(settings: GateSettings): GateInputs {
+  if (settings.historyPath !== undefined) assertHistoryWritable(settings.historyPath);
   return {
     ...(settings.baselinePath === undefined ? {} : { baseline: loadBaseline(settings.baselinePath) }),
     ...(settings.knownIssuesPath === undefined ? {} : { knownIssues: loadKnownIssues(settings.knownIssuesPath) }),

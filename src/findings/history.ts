@@ -4,10 +4,12 @@
  * fingerprints of the findings, and p50/p95 latency per operation.
  */
 import { execFileSync } from "node:child_process";
-import { appendFileSync, existsSync, readFileSync } from "node:fs";
+import { accessSync, appendFileSync, constants, existsSync, readFileSync, statSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { RunResult } from "../conformance/runner.js";
 import { ToolError } from "../errors.js";
+import { createAjv } from "../validation/ajv.js";
 import type { Triage } from "./triage.js";
 import type { VerdictWord } from "./verdict.js";
 
@@ -32,7 +34,15 @@ export interface HistoryEntry {
   latency: Record<string, { p50Ms: number; p95Ms: number }>;
 }
 
-/** Reads every run recorded so far; a line that is not a run is bad input (exit 2), named by its number. */
+const SCHEMA_URL = new URL("../../schemas/history-entry.schema.json", import.meta.url);
+
+let validate: ReturnType<ReturnType<typeof createAjv>["compile"]> | undefined;
+
+/**
+ * Reads every run recorded so far; a line that is not a run (schemas/history-entry.schema.json) is
+ * bad input (exit 2), named by its number. Checked before the first request: the report draws its
+ * trends from these fields, so a line without `counts` must not crash it after the writes.
+ */
 export function readHistory(path: string): HistoryEntry[] {
   if (!existsSync(path)) return [];
   let text: string;
@@ -41,16 +51,48 @@ export function readHistory(path: string): HistoryEntry[] {
   } catch (error) {
     throw new ToolError("HISTORY_INVALID", `cannot read history ${path}: ${(error as NodeJS.ErrnoException).code ?? "unreadable"}`);
   }
+  validate ??= createAjv().compile(JSON.parse(readFileSync(SCHEMA_URL, "utf8")) as object);
+  const check = validate;
   return text.split("\n").flatMap((line, index) => {
     if (line.trim() === "") return [];
+    let entry: unknown;
     try {
-      const entry = JSON.parse(line) as HistoryEntry;
-      if (typeof entry.time === "string" && typeof entry.verdict === "string" && Array.isArray(entry.fingerprints)) return [entry];
+      entry = JSON.parse(line);
     } catch {
-      // reported below with the line number
+      throw new ToolError("HISTORY_INVALID", `history ${path} line ${index + 1} is not a run record (one JSON object per line)`);
     }
-    throw new ToolError("HISTORY_INVALID", `history ${path} line ${index + 1} is not a run record (one JSON object per line)`);
+    if (check(entry)) return [entry as HistoryEntry];
+    const first = check.errors?.[0];
+    const problem = `${first?.instancePath || "/"} ${first?.message ?? "is invalid"}`;
+    throw new ToolError("HISTORY_INVALID", `history ${path} line ${index + 1} is not a run record: ${problem}`);
   });
+}
+
+/**
+ * The history is appended after the run; a path that cannot take it (its directory does not exist,
+ * it is a directory, it is read-only) is exit 2 now, before the first request, not after the writes.
+ */
+export function assertHistoryWritable(path: string): void {
+  const fail = (why: string) => {
+    throw new ToolError("HISTORY_INVALID", `cannot append to history ${path}: ${why}`);
+  };
+  if (existsSync(path)) {
+    if (!statSync(path).isFile()) fail("it is not a file");
+    if (!writable(path)) fail("it is not writable");
+    return;
+  }
+  const dir = dirname(resolve(path));
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) fail(`the directory ${dirname(path)} does not exist`);
+  if (!writable(dir)) fail(`the directory ${dirname(path)} is not writable`);
+}
+
+function writable(path: string): boolean {
+  try {
+    accessSync(path, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export function appendHistory(path: string, entry: HistoryEntry): void {

@@ -38,11 +38,13 @@ export interface TriageOptions {
 
 export interface Triage {
   findings: TriagedFinding[];
-  /** Baseline findings this run no longer shows. */
+  /** Baseline findings this run no longer shows although every check that showed them ran again. */
   fixed: BaselineFinding[];
+  /** Baseline findings this run does not show because a check that showed them did not run (skipped, not selected, crashed, interrupted). */
+  notRechecked: BaselineFinding[];
   /** Known-issue entries that match no finding of this run. */
   staleKnownIssues: KnownIssue[];
-  counts: { new: number; unchanged: number; known: number; fixed: number; stale: number };
+  counts: { new: number; unchanged: number; known: number; fixed: number; notRechecked: number; stale: number };
   baseline?: string;
   failOn: FailOn;
   verdict: Verdict;
@@ -68,18 +70,23 @@ export function triage(result: RunResult, options: TriageOptions = {}): Triage {
     return { ...group, state, ...(issue ? { knownIssue: { ...issue, expired } } : {}), failsGate: counts };
   });
   const present = new Set(grouped.map((g) => g.fingerprint));
-  const fixed = (options.baseline?.findings ?? []).filter((f) => !present.has(f.fingerprint));
+  const gone = (options.baseline?.findings ?? []).filter((f) => !present.has(f.fingerprint));
+  const rechecked = recheckedBy(result);
+  const fixed = gone.filter(rechecked);
+  const notRechecked = gone.filter((f) => !rechecked(f));
   const staleKnownIssues = (options.knownIssues ?? []).filter((issue) => !present.has(issue.fingerprint));
   const count = (state: FindingState) => findings.filter((f) => f.state === state).length;
   return {
     findings,
     fixed,
+    notRechecked,
     staleKnownIssues,
     counts: {
       new: count("new"),
       unchanged: count("unchanged"),
       known: count("known"),
       fixed: fixed.length,
+      notRechecked: notRechecked.length,
       stale: staleKnownIssues.length,
     },
     ...(options.baseline ? { baseline: options.baseline.path } : {}),
@@ -88,9 +95,25 @@ export function triage(result: RunResult, options: TriageOptions = {}): Triage {
   };
 }
 
-/** "2 new, 1 fixed, 5 unchanged" (plus known and stale when there are any). */
+/**
+ * Whether this run looked again where a baseline finding was seen: only a check that ran to its end
+ * (passed, or failed with other findings, not interrupted) and did not show it fixes it. A check that
+ * was skipped, not selected, crashed or was interrupted proves nothing about it.
+ */
+function recheckedBy(result: RunResult): (f: BaselineFinding) => boolean {
+  const ranToTheEnd = new Set(
+    result.checks.filter((c) => c.outcome === "pass" || (c.outcome === "fail" && c.reason === undefined)).map((c) => c.id),
+  );
+  return (f) => {
+    const checks = f.checks !== undefined && f.checks.length > 0 ? f.checks : [f.rule];
+    return checks.every((id) => ranToTheEnd.has(id));
+  };
+}
+
+/** "2 new, 1 fixed, 5 unchanged" (plus not rechecked, known and stale when there are any). */
 export function describeComparison(t: Triage): string {
   const parts = [`${t.counts.new} new`, `${t.counts.fixed} fixed`, `${t.counts.unchanged} unchanged`];
+  if (t.counts.notRechecked > 0) parts.push(`${t.counts.notRechecked} not rechecked (their checks did not run)`);
   if (t.counts.known > 0) parts.push(`${t.counts.known} known`);
   if (t.counts.stale > 0) parts.push(`${t.counts.stale} stale known issue${t.counts.stale === 1 ? "" : "s"}`);
   return parts.join(", ");

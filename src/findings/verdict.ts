@@ -7,7 +7,14 @@
  *   reason, including a read-only run), a check crashed (error), or the run was interrupted.
  * - PASS: every check ran and passed, or failed only with findings accepted as known or (with
  *   --fail-on new) unchanged.
- * Against the embedded reference provider the verdict says that no deployed API was tested.
+ * With --fail-on-skip an INCOMPLETE run fails the gate when a check was skipped for what the settings
+ * lack (the skips the header line announces), or skipped with no finding in the run to explain it. A
+ * check that could not judge because an answer broke a rule is explained by that finding, which fails
+ * the gate on its own unless it is accepted as a known issue: accepting a bug must not leave the
+ * nightly red through the checks it blinds.
+ * Against the embedded reference provider the verdict says that no deployed API was tested. A run of
+ * checks chosen with --checks/--exclude-checks names its selection: its PASS is "PASS for the
+ * selected checks only", never a PASS of the API.
  */
 import type { RunResult } from "../conformance/runner.js";
 
@@ -21,13 +28,15 @@ export interface Verdict {
   deployedApiTested: boolean;
   /** --fail-on-skip was given and the run is INCOMPLETE: the gate fails (exit 1). */
   failsOnSkip: boolean;
+  /** Set when --checks/--exclude-checks chose the checks: the verdict holds for these only. */
+  selection?: { args: string[]; selected: number; total: number };
 }
 
 export const NO_DEPLOYED_API = "embedded reference provider: no deployed API was tested";
 
 export function reachVerdict(
   result: RunResult,
-  findings: readonly { failsGate: boolean }[],
+  findings: readonly { failsGate: boolean; state?: string }[],
   options: { failOnSkip: boolean; interrupted: boolean },
 ): Verdict {
   const failing = findings.filter((f) => f.failsGate).length;
@@ -35,14 +44,34 @@ export function reachVerdict(
   const errors = result.checks.filter((c) => c.outcome === "error").length;
   const reasons: string[] = [];
   if (failing > 0) reasons.push(`${failing} finding${failing === 1 ? "" : "s"} fail${failing === 1 ? "s" : ""} the gate`);
+  // Still there, and let through only by --fail-on new: said in the verdict, so a green run never hides them.
+  const tolerated = findings.filter((f) => !f.failsGate && f.state === "unchanged").length;
+  if (tolerated > 0) {
+    reasons.push(`${tolerated} unchanged finding${tolerated === 1 ? "" : "s"} still present (not failing: --fail-on new)`);
+  }
   if (result.restore && !result.restore.verified) reasons.push("the organization was not restored");
   if (options.interrupted) reasons.push("the run was interrupted");
   if (errors > 0) reasons.push(`${errors} check${errors === 1 ? "" : "s"} could not run (error)`);
   if (skipped > 0) reasons.push(`${skipped} check${skipped === 1 ? "" : "s"} skipped`);
+  const { selection } = result;
+  if (selection) reasons.push(`only ${selection.selected} of ${selection.total} checks selected (${selection.args.join(" ")})`);
   const failed = failing > 0 || (result.restore !== undefined && !result.restore.verified);
   const incomplete = options.interrupted || errors > 0 || skipped > 0;
   const outcome: VerdictWord = failed ? "FAIL" : incomplete ? "INCOMPLETE" : "PASS";
-  return { outcome, reasons, deployedApiTested: !result.target.embedded, failsOnSkip: outcome === "INCOMPLETE" && options.failOnSkip };
+  const planned = result.checks.some((c) => c.outcome === "skip" && c.planned === true);
+  const unexplained = skipped > 0 && findings.length === 0;
+  return {
+    outcome,
+    reasons,
+    deployedApiTested: !result.target.embedded,
+    failsOnSkip: outcome === "INCOMPLETE" && options.failOnSkip && (planned || unexplained || errors > 0 || options.interrupted),
+    ...(selection ? { selection: { args: selection.args, selected: selection.selected, total: selection.total } } : {}),
+  };
+}
+
+/** The verdict's headline: `PASS`, or `PASS for the selected checks only` when a selection ran. */
+export function verdictTitle(verdict: Pick<Verdict, "outcome" | "selection">): string {
+  return verdict.outcome === "PASS" && verdict.selection ? "PASS for the selected checks only" : verdict.outcome;
 }
 
 /** `FAIL (3 findings fail the gate; 2 checks skipped) — embedded reference provider: no deployed API was tested` */
@@ -50,5 +79,5 @@ export function describeVerdict(verdict: Verdict): string {
   const why = verdict.reasons.length > 0 ? ` (${verdict.reasons.join("; ")})` : "";
   const embedded = verdict.deployedApiTested ? "" : ` — ${NO_DEPLOYED_API}`;
   const gate = verdict.failsOnSkip ? " — --fail-on-skip: the gate fails" : "";
-  return `${verdict.outcome}${why}${gate}${embedded}`;
+  return `${verdictTitle(verdict)}${why}${gate}${embedded}`;
 }

@@ -23,6 +23,10 @@ export function renderSummary(run: TriagedRun, reportFiles: string[]): string {
     ...triage.fixed.map(
       (f) => `FIXED ${f.operationId} ${f.status ?? "no response"} ${f.pointer || "/"}: ${f.expected} [${f.rule}] ${f.fingerprint}`,
     ),
+    ...triage.notRechecked.map(
+      (f) =>
+        `NOT RECHECKED ${f.operationId} ${f.status ?? "no response"} ${f.pointer || "/"}: ${f.expected} [${f.rule}] ${f.fingerprint} (not fixed: ${(f.checks ?? [f.rule]).join(", ")} did not run to the end)`,
+    ),
     ...triage.staleKnownIssues.map(
       (issue) => `STALE known issue ${issue.fingerprint} matches no finding (${issue.reason}; until ${issue.until})`,
     ),

@@ -8,7 +8,7 @@
 
 import { countOutcomes } from "../conformance/runner.js";
 import { describeComparison, type TriagedFinding, type TriagedRun } from "../findings/triage.js";
-import { NO_DEPLOYED_API } from "../findings/verdict.js";
+import { NO_DEPLOYED_API, verdictTitle } from "../findings/verdict.js";
 import { documentedStatuses, type SpecDocument } from "../spec/document.js";
 import { esc } from "./escape.js";
 import { renderRegisterSection } from "./register-section.js";
@@ -72,7 +72,7 @@ function renderVerdict(run: TriagedRun): string {
   const reasons = verdict.reasons.length > 0 ? `<span class="reasons">${esc(verdict.reasons.join("; "))}</span>` : "";
   const gate = verdict.failsOnSkip ? `<p>--fail-on-skip: the gate fails.</p>` : "";
   const embedded = verdict.deployedApiTested ? "" : `<p class="no-deployed-api"><strong>${esc(NO_DEPLOYED_API)}.</strong></p>`;
-  return `<section id="verdict" class="verdict verdict-${verdict.outcome}" data-verdict="${verdict.outcome}"><strong>${verdict.outcome}</strong>${reasons}${gate}${embedded}
+  return `<section id="verdict" class="verdict verdict-${verdict.outcome}" data-verdict="${verdict.outcome}"${verdict.selection ? ' data-scope="selection"' : ""}><strong>${esc(verdictTitle(verdict))}</strong>${reasons}${gate}${embedded}
 <p>Seed <code class="seed">${run.generated.seed}</code> · replay: <code class="replay">${esc(replayCommand(run))}</code></p></section>`;
 }
 
@@ -105,8 +105,18 @@ function renderReproduction(f: TriagedFinding): string {
 }
 
 function renderFixedAndStale(run: TriagedRun): string {
-  const { fixed, staleKnownIssues } = run.triage;
+  const { fixed, notRechecked, staleKnownIssues } = run.triage;
   const parts: string[] = [];
+  if (notRechecked.length > 0) {
+    parts.push(
+      `<h3>Not rechecked (the checks that showed them did not run, so they are not fixed)</h3><ul class="not-rechecked">${notRechecked
+        .map(
+          (f) =>
+            `<li data-fingerprint="${esc(f.fingerprint)}"><code>${esc(f.rule)}</code> ${esc(f.operationId)} ${f.status ?? "—"} <code>${esc(f.pointer || "/")}</code>: ${esc(f.expected)} (${(f.checks ?? [f.rule]).map((c) => `<code>${esc(c)}</code>`).join(", ")})</li>`,
+        )
+        .join("")}</ul>`,
+    );
+  }
   if (fixed.length > 0) {
     parts.push(
       `<h3>Fixed since the baseline</h3><ul class="fixed">${fixed

@@ -22,6 +22,8 @@ export function renderJson(run: TriagedRun): string {
     comparison: { baseline: triage.baseline ?? null, failOn: triage.failOn },
     findings: triage.findings,
     fixed: triage.fixed,
+    // Carried by the next run that takes this report as its baseline: not seen, but not known to be fixed.
+    notRechecked: triage.notRechecked,
     staleKnownIssues: triage.staleKnownIssues,
     ...rest,
     checks: checks.map((check) => ({

@@ -8,7 +8,7 @@
 import { type CheckResult, countOutcomes } from "../conformance/runner.js";
 import { renderFinding } from "../findings/finding.js";
 import type { TriagedRun } from "../findings/triage.js";
-import { describeVerdict } from "../findings/verdict.js";
+import { describeVerdict, verdictTitle } from "../findings/verdict.js";
 import { replayCommand } from "./replay.js";
 
 export function renderJunit(result: TriagedRun): string {
@@ -39,6 +39,9 @@ function renderVerdictSuite(run: TriagedRun): string {
     ["verdict", verdict.outcome],
     ["target", run.target.baseUrl],
     ["deployed-api-tested", String(verdict.deployedApiTested)],
+    ...(verdict.selection
+      ? [["selection", `${verdict.selection.selected} of ${verdict.selection.total} checks: ${verdict.selection.args.join(" ")}`]]
+      : []),
     ["seed", String(run.generated.seed)],
     ["replay", replayCommand(run)],
     ...run.latency.map((l) => [
@@ -48,7 +51,7 @@ function renderVerdictSuite(run: TriagedRun): string {
   ].map(([name, value]) => `      <property name="${xml(name ?? "")}" value="${xml(value ?? "")}"/>`);
   const fails = verdict.outcome === "FAIL" || verdict.failsOnSkip;
   const skipped = verdict.outcome === "INCOMPLETE" && !verdict.failsOnSkip;
-  const open = `    <testcase classname="tenant-api.run" name="${xml(`verdict: ${verdict.outcome}`)}" time="${seconds(run.durationMs)}"`;
+  const open = `    <testcase classname="tenant-api.run" name="${xml(`verdict: ${verdictTitle(verdict)}`)}" time="${seconds(run.durationMs)}"`;
   const body = fails
     ? `${open}>
       <failure message="${xml(text)}" type="verdict">${xml(text)}</failure>

@@ -1,7 +1,9 @@
 /** The command that runs the suite again the same way (same generated bodies), for every report. */
 import type { RunResult } from "../conformance/runner.js";
 
-export function replayCommand(result: Pick<RunResult, "generated" | "target">): string {
+export function replayCommand(result: Pick<RunResult, "generated" | "target" | "selection">): string {
   const readOnly = result.target.writes || result.target.embedded ? "" : " --read-only";
-  return `npm run conformance -- --seed ${result.generated.seed} --runs ${result.generated.runs}${readOnly}`;
+  // Check ids are [a-z0-9-], so the selection needs no shell quoting.
+  const selected = result.selection ? ` ${result.selection.args.join(" ")}` : "";
+  return `npm run conformance -- --seed ${result.generated.seed} --runs ${result.generated.runs}${readOnly}${selected}`;
 }

@@ -26,8 +26,8 @@ export interface StandInPact {
 }
 
 export interface BrokerStandInOptions {
-  /** The matrix's answer to can-i-deploy (default true). */
-  deployable?: boolean;
+  /** The matrix's answer to can-i-deploy (default true); null is "unknown" (a verification result is missing). */
+  deployable?: boolean | null;
   /** The pacts offered for verification (default none). */
   pacts?: StandInPact[];
   /** When set, every request without exactly this Authorization header gets a 401. */
@@ -166,7 +166,11 @@ function answer(request: RecordedRequest, base: string, options: BrokerStandInOp
     ];
   }
   if (method === "GET" && url.startsWith("/matrix")) {
-    const deployable = options.deployable ?? true;
+    const deployable = options.deployable === undefined ? true : options.deployable;
+    if (deployable === null) {
+      const reason = "Missing one or more required verification results";
+      return [200, { summary: { deployable: null, reason, success: 0, failed: 0, unknown: 1 }, matrix: [], notices: [] }];
+    }
     const reason = deployable ? "All required verification results are published and successful" : "There is no verified pact";
     return [
       200,

@@ -8,7 +8,7 @@ import { CheckContext, type RunServices } from "../../src/conformance/context.js
 import { Coverage } from "../../src/conformance/coverage.js";
 import type { CheckResult, RunResult } from "../../src/conformance/runner.js";
 import { ToolError } from "../../src/errors.js";
-import { loadBaseline } from "../../src/findings/baseline.js";
+import { type BaselineFinding, loadBaseline } from "../../src/findings/baseline.js";
 import { type Finding, finding } from "../../src/findings/finding.js";
 import { fingerprintOf, generalisePointer, groupFindings } from "../../src/findings/fingerprint.js";
 import { appendHistory, historyEntry, readHistory } from "../../src/findings/history.js";
@@ -90,7 +90,66 @@ describe("triage against a baseline and known issues", () => {
   const fp = (pointer: string) => fingerprintOf(bad({ pointer }));
   const baselineOf = (...pointers: string[]) => ({
     path: "prev.json",
-    findings: pointers.map((pointer) => ({ fingerprint: fp(pointer), rule: "response-schema", operationId: "x", pointer, expected: "e" })),
+    findings: pointers.map((pointer) => ({
+      fingerprint: fp(pointer),
+      rule: "response-schema",
+      operationId: "x",
+      pointer,
+      expected: "e",
+      checks: ["list"],
+    })),
+  });
+
+  // issue 18: findings of checks that did not run were reported FIXED.
+  it("fixes a baseline finding only when every check that showed it ran to the end; else it is not rechecked", () => {
+    const gone = (pointer: string, checks: string[]): BaselineFinding => ({
+      fingerprint: fp(pointer),
+      rule: "response-schema",
+      operationId: "x",
+      pointer,
+      expected: "e",
+      checks,
+    });
+    const baseline = {
+      path: "prev.json",
+      findings: [
+        gone("/passed", ["passing"]),
+        gone("/failed-otherwise", ["list"]),
+        gone("/skipped", ["skipped"]),
+        gone("/crashed", ["crashed"]),
+        gone("/interrupted", ["interrupted"]),
+        gone("/not-selected", ["not-in-this-run"]),
+        gone("/half", ["passing", "skipped"]),
+      ],
+    };
+    const interrupted = {
+      ...check("interrupted", "fail", [bad({ pointer: "/other" })]),
+      reason: "the run was interrupted during this check",
+    };
+    const t = triage(
+      run([check("list", "fail", findings), check("passing", "pass"), check("skipped", "skip"), check("crashed", "error"), interrupted]),
+      {
+        baseline,
+      },
+    );
+    expect(t.fixed.map((f) => f.pointer)).toEqual(["/passed", "/failed-otherwise"]);
+    expect(t.notRechecked.map((f) => f.pointer)).toEqual(["/skipped", "/crashed", "/interrupted", "/not-selected", "/half"]);
+    expect(describeComparison(t)).toBe("4 new, 2 fixed, 0 unchanged, 5 not rechecked (their checks did not run)");
+  });
+
+  it("carries a baseline's not-rechecked findings into the next comparison, so a rolling baseline never forgets them", () => {
+    const dir = tempDir();
+    const path = join(dir, "conformance.json");
+    const [kept, carried] = baselineOf("/b", "/c").findings;
+    writeFileSync(path, JSON.stringify({ findings: [kept], notRechecked: [carried] }));
+    const t = triage(current, { baseline: loadBaseline(path) });
+    expect(t.findings.map((f) => f.state)).toEqual(["new", "unchanged", "unchanged"]);
+  });
+
+  it("keeps unchanged findings that --fail-on new lets through in the verdict's reasons", () => {
+    const t = triage(current, { baseline: baselineOf("/a", "/b", "/c"), failOn: "new" });
+    expect(t.verdict.outcome).toBe("PASS");
+    expect(describeVerdict(t.verdict)).toBe("PASS (3 unchanged findings still present (not failing: --fail-on new))");
   });
 
   it("marks findings new or unchanged, lists the fixed ones, and says so in one line", () => {
@@ -145,6 +204,20 @@ describe("the verdict", () => {
     expect(triage(run([check("b", "skip")]), { failOnSkip: true }).verdict.failsOnSkip).toBe(true);
   });
 
+  // issue 18: with --fail-on-skip in the nightly recipe, an accepted bug must not keep the job red through the checks it blinds.
+  it("with --fail-on-skip, fails on a skip the settings cause or nothing explains, not on one a known finding explains", () => {
+    const known = [{ fingerprint: fingerprintOf(bad()), reason: "API-77", until: "2999-12-31" }];
+    const blinded = { ...check("b", "skip"), reason: "a response broke an every-response rule" };
+    const persona = { ...check("c", "skip"), reason: "no member persona (set TENANT_API_MEMBER_TOKEN)", planned: true };
+    const options = { failOnSkip: true, knownIssues: known, today: "2026-11-29" };
+    expect(triage(run([check("a", "fail", [bad()]), blinded]), options).verdict).toMatchObject({
+      outcome: "INCOMPLETE",
+      failsOnSkip: false,
+    });
+    expect(triage(run([check("a", "fail", [bad()]), blinded, persona]), options).verdict.failsOnSkip).toBe(true);
+    expect(triage(run([check("a", "pass"), blinded]), options).verdict.failsOnSkip).toBe(true);
+  });
+
   it("says plainly when no deployed API was tested", () => {
     const verdict = triage(run([check("a", "pass")], true)).verdict;
     expect(describeVerdict(verdict)).toBe("PASS — embedded reference provider: no deployed API was tested");
@@ -196,8 +269,12 @@ describe("the history file", () => {
 
   it("names the line that is not a run record", () => {
     const path = join(tempDir(), "history.jsonl");
-    writeFileSync(path, '{"time":"t","verdict":"PASS","fingerprints":[]}\nnot json\n');
+    const good = historyEntry(run([check("list", "pass")]), triage(run([check("list", "pass")])), "abc");
+    writeFileSync(path, `${JSON.stringify(good)}\nnot json\n`);
     expect(() => readHistory(path)).toThrow(/line 2/);
+    // issue 18: a record without counts crashed the trends after the run; it is named before the first request.
+    writeFileSync(path, `${JSON.stringify(good)}\n${JSON.stringify({ ...good, counts: undefined })}\n`);
+    expect(() => readHistory(path)).toThrow(/line 2 is not a run record: \/ must have required property 'counts'/);
   });
 });
 

@@ -8,6 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
+import { buildCommand, canIDeployExit } from "../../../src/contracts/broker-command.js";
 import { selfVerification } from "../../../src/contracts/provider-contract.js";
 import { SPEC_PATH } from "../../../src/spec/paths.js";
 import { type BrokerStandIn, startBrokerStandIn } from "../../support/broker-stand-in.js";
@@ -18,11 +19,33 @@ const token = `test-token-${randomBytes(12).toString("hex")}`;
 const dir = mkdtempSync(join(tmpdir(), "pact-broker-cli-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** A conformance.json as the gate writes it, with these counts. */
-function report(name: string, summary: Record<string, number>, checks = 3): string {
+/** What a conformance.json says about its run: the verdict, the target, the selection and the findings. */
+interface RunShape {
+  outcome?: "PASS" | "FAIL" | "INCOMPLETE";
+  embedded?: boolean;
+  writes?: boolean;
+  selection?: boolean;
+  findings?: readonly { state: string }[];
+}
+
+/** A conformance.json as the gate writes it, with these counts; by default a PASS of a deployed API with writes. */
+function report(name: string, summary: Record<string, number>, checks = 3, shape: RunShape = {}): string {
   const path = join(dir, name);
   const counts = { pass: 0, fail: 0, skip: 0, error: 0, findings: 0, ...summary };
-  writeFileSync(path, JSON.stringify({ formatVersion: 1, summary: counts, checks: Array.from({ length: checks }, () => ({})) }));
+  const { outcome = "PASS", embedded = false, writes = true, selection = false, findings = [] } = shape;
+  const scope = selection ? { args: ["--checks", "list-owner-200"], selected: 1, total: 79 } : undefined;
+  writeFileSync(
+    path,
+    JSON.stringify({
+      formatVersion: 2,
+      verdict: { outcome, reasons: [], deployedApiTested: !embedded, failsOnSkip: false, ...(scope ? { selection: scope } : {}) },
+      summary: counts,
+      findings,
+      target: { baseUrl: "https://api.example.com/tenant", embedded, writes, ...(writes ? {} : { writesDenied: "--read-only was given" }) },
+      checks: Array.from({ length: checks }, () => ({})),
+      ...(scope ? { selection: { ...scope, notSelected: [] } } : {}),
+    }),
+  );
   return path;
 }
 
@@ -73,6 +96,21 @@ describe("can-i-deploy and record-deployment for the provider", () => {
     const notRecorded = await runCli(["record-deployment", "--environment", "production"], providerEnv());
     expect(notRecorded.code, notRecorded.output).toBe(2);
     for (const run of [no, refused, notRecorded]) expect(run.output).not.toContain(token);
+  }, 60_000);
+
+  // issue 18: "unknown" (a verification result is missing) was "could not ask" (2); the official CLI's polling flags did not exist.
+  it("'unknown' is its own answer, not deployable (1); --retry-while-unknown asks again; --dry-run exits 0", async () => {
+    await broker.close();
+    broker = await startBrokerStandIn({ deployable: null });
+    const ask = ["can-i-deploy", "--pacticipant", "tenant-api", "--to-environment", "production"];
+    const unknown = await runCli([...ask, "--retry-while-unknown", "2", "--retry-interval", "0"], providerEnv());
+    expect(unknown.code, unknown.output).toBe(1);
+    expect(unknown.stdout).toContain("unknown, so not deployable (1 verification result(s) unknown)");
+    expect(broker.requests.filter((r) => r.url.startsWith("/matrix"))).toHaveLength(3);
+    const dry = await runCli([...ask, "--dry-run"], providerEnv());
+    expect(dry.code, dry.output).toBe(0);
+    expect(dry.stdout).toContain("dry run (exit 0 whatever the answer): unknown, so not deployable");
+    for (const run of [unknown, dry]) expect(run.output).not.toContain(token);
   }, 60_000);
 
   it("no broker at the URL is exit 2 at once, not the CLI's minute of retries", async () => {
@@ -141,12 +179,19 @@ describe("contracts:publish-provider-contract", () => {
     expect(run.output).not.toContain(token);
   }, 30_000);
 
-  it("a run with findings is published as failed self-verification", async () => {
-    const run = await publish(report("findings.json", { pass: 2, fail: 1, findings: 2 }));
-    expect(run.code, run.output).toBe(0);
-    expect(run.stdout).toContain("self-verification from");
-    expect((publishedContract().contract as Record<string, unknown>).selfVerificationResults).toMatchObject({ success: false });
-  }, 30_000);
+  // issue 18: success was published from the embedded provider's report, a read-only run or an incomplete one.
+  it("refuses, exit 2 and nothing published, a report of the embedded provider, with findings, or incomplete", async () => {
+    for (const path of [
+      report("embedded.json", { pass: 3 }, 3, { embedded: true }),
+      report("failed.json", { pass: 2, fail: 1, findings: 2 }, 3, { outcome: "FAIL", findings: [{ state: "new" }] }),
+    ]) {
+      const run = await publish(path);
+      expect(run.code, run.output).toBe(2);
+      expect(run.stderr.trim().split("\n")).toHaveLength(1);
+      expect(run.stderr).toContain("cannot be published as the provider's self-verification");
+    }
+    expect(broker.requests).toEqual([]);
+  }, 60_000);
 
   it("a missing or broken report is exit 2 and nothing is published", async () => {
     const broken = join(dir, "broken.json");
@@ -157,15 +202,32 @@ describe("contracts:publish-provider-contract", () => {
       expect(run.stderr.trim().split("\n")).toHaveLength(1);
     }
     expect(broker.requests).toEqual([]);
-  }, 30_000);
+  }, 60_000);
 });
 
 describe("the conformance run as self-verification evidence", () => {
-  it("succeeds only with checks and no findings, failures or errors", () => {
+  it("is a passing run of the deployed API with writes and every check, whose findings are all known issues", () => {
     expect(selfVerification(report("a.json", { pass: 3 })).success).toBe(true);
-    expect(selfVerification(report("b.json", { pass: 2, fail: 1, findings: 1 })).success).toBe(false);
-    expect(selfVerification(report("c.json", { pass: 2, error: 1 })).success).toBe(false);
-    expect(selfVerification(report("d.json", {}, 0)).success).toBe(false);
+    expect(selfVerification(report("k.json", { pass: 2, fail: 1, findings: 1 }, 3, { findings: [{ state: "known" }] })).success).toBe(true);
+  });
+
+  it.each([
+    ["the embedded provider", { embedded: true }, /embedded reference provider: no deployed API was tested/],
+    ["a read-only run", { writes: false, outcome: "INCOMPLETE" }, /read-only run \(--read-only was given\)/],
+    ["an incomplete run", { outcome: "INCOMPLETE" }, /has the verdict INCOMPLETE/],
+    ["a failed run", { outcome: "FAIL", findings: [{ state: "new" }] }, /has the verdict FAIL/],
+    ["a selection", { selection: true }, /selected checks only/],
+    ["a PASS that --fail-on new let unchanged findings through", { findings: [{ state: "unchanged" }] }, /not accepted as known/],
+  ] as const)("refuses %s", (_name, shape, why) => {
+    const path = report("refused.json", { pass: 3 }, 3, shape);
+    expect(() => selfVerification(path)).toThrow(expect.objectContaining({ code: "CONFIG_INVALID", message: expect.stringMatching(why) }));
+  });
+
+  it("refuses a report without a verdict (an older suite's) and one that checked nothing", () => {
+    const path = join(dir, "old.json");
+    writeFileSync(path, JSON.stringify({ formatVersion: 1, summary: { pass: 3, fail: 0, skip: 0, error: 0, findings: 0 }, checks: [{}] }));
+    expect(() => selfVerification(path)).toThrow(/has no verdict or target/);
+    expect(() => selfVerification(report("d.json", {}, 0))).toThrow(/ran no check/);
   });
 
   it("refuses a file that is not a conformance report", () => {
@@ -173,5 +235,85 @@ describe("the conformance run as self-verification evidence", () => {
     writeFileSync(path, JSON.stringify({ summary: { findings: "none" } }));
     expect(() => selfVerification(path)).toThrow(expect.objectContaining({ code: "CONFIG_INVALID" }));
     expect(() => selfVerification(join(dir, "absent.json"))).toThrow(expect.objectContaining({ code: "CONFIG_MISSING" }));
+  });
+});
+
+describe("the official CLIs' flag names", () => {
+  const env = { PACT_BROKER_BASE_URL: "https://broker.example", PACT_CONSUMER_VERSION: "1", PACT_PROVIDER_VERSION: "7" };
+  const noGit = () => undefined;
+
+  it("can-i-deploy takes --pacticipant, --version, --to-environment, --retry-while-unknown, --retry-interval and --dry-run", () => {
+    const argv = [
+      "--pacticipant",
+      "tenant-api",
+      "--version",
+      "9",
+      "--to-environment",
+      "prod",
+      "--retry-while-unknown",
+      "5",
+      "--retry-interval",
+      "30",
+      "--dry-run",
+    ];
+    const command = buildCommand(["can-i-deploy", ...argv], env, noGit);
+    expect(command.args.slice(0, 12)).toEqual([
+      "can-i-deploy",
+      "--pacticipant",
+      "tenant-api",
+      "--version",
+      "9",
+      "--to-environment",
+      "prod",
+      "--retry-while-unknown",
+      "5",
+      "--retry-interval",
+      "30",
+      "--dry-run",
+    ]);
+    expect(command.dryRun).toBe(true);
+    expect(() => buildCommand(["can-i-deploy", "--to-environment", "prod", "--retry-interval", "30"], env, noGit)).toThrow(
+      /--retry-interval goes with --retry-while-unknown/,
+    );
+    expect(() => buildCommand(["can-i-deploy", "--to-environment", "prod", "--retry-while-unknown", "soon"], env, noGit)).toThrow(
+      /--retry-while-unknown must be a non-negative integer, got "soon"/,
+    );
+  });
+
+  it("publish-provider-contract takes --provider-app-version", () => {
+    const path = report("versioned.json", { pass: 3 });
+    const command = buildCommand(["publish-provider-contract", "--report", path, "--provider-app-version", "2.0.1"], env, noGit);
+    expect(command.args[command.args.indexOf("--provider-app-version") + 1]).toBe("2.0.1");
+  });
+
+  it.each([
+    ["can-i-deploy", "--publish-verification-results", "here it is --publish (with contracts:verify --from-broker)"],
+    ["record-deployment", "--provider-app-version=3", "here it is PACT_PROVIDER_VERSION in the environment"],
+    ["can-i-deploy", "--broker-token", "here it is PACT_BROKER_TOKEN in the environment (never on the command line)"],
+  ])("%s %s says what to write here instead", (command, flag, hint) => {
+    const name = flag.split("=")[0];
+    expect(() => buildCommand([command, flag, "x"], env, noGit)).toThrow(`unknown option ${name}: ${hint}; see --help`);
+  });
+
+  it("reads the answer: true yes (0), false no (1), null unknown (1), --dry-run 0, no summary could not ask (2)", () => {
+    const answer = (deployable: unknown, dryRun = false) => {
+      const lines: string[] = [];
+      const stdout = JSON.stringify({ summary: { deployable, reason: "r", unknown: 1 } });
+      return {
+        code: canIDeployExit(
+          { code: 0, stdout },
+          (line) => lines.push(line),
+          () => {},
+          dryRun,
+        ),
+        lines,
+      };
+    };
+    expect(answer(true)).toMatchObject({ code: 0, lines: ["yes, deployable: r"] });
+    expect(answer(false)).toMatchObject({ code: 1, lines: ["no, not deployable: r"] });
+    expect(answer(null).code).toBe(1);
+    expect(answer(null).lines[0]).toMatch(/^unknown, so not deployable \(1 verification result\(s\) unknown\)/);
+    expect(answer(false, true)).toMatchObject({ code: 0, lines: ["dry run (exit 0 whatever the answer): no, not deployable: r"] });
+    expect(answer("maybe").code).toBe(2);
   });
 });
