@@ -11,7 +11,7 @@ import { MODEL_CHECK_ID, modelBasedCheck } from "../../src/conformance/model/che
 import { targetFromProvider } from "../../src/conformance/prepare.js";
 import { type RunResult, runChecks } from "../../src/conformance/runner.js";
 import { renderFinding } from "../../src/findings/finding.js";
-import { HttpTransport } from "../../src/http/transport.js";
+import { type HttpRequest, HttpTransport } from "../../src/http/transport.js";
 import { type ProviderOptions, startProvider } from "../../src/provider/server.js";
 import { specValidators } from "../../src/validation/validators.js";
 import { legitimateVariants } from "../support/fault-gallery.js";
@@ -19,9 +19,22 @@ import { GALLERY_SEED } from "../support/run-against.js";
 import { sequenceFaults } from "../support/sequence-faults.js";
 
 /** Runs `checks` against a provider, with the admin persona as well as the embedded target's. */
-async function run(options: ProviderOptions, checks: readonly Check[], admin = true, signal?: AbortSignal): Promise<RunResult> {
+async function run(
+  options: ProviderOptions,
+  checks: readonly Check[],
+  admin = true,
+  signal?: AbortSignal,
+  onSend?: (request: HttpRequest) => void,
+): Promise<RunResult> {
   const provider = await startProvider(options);
   const transport = new HttpTransport({ baseUrl: provider.baseUrl, timeoutMs: 5_000 });
+  if (onSend) {
+    const send = transport.send.bind(transport);
+    transport.send = (request) => {
+      onSend(request);
+      return send(request);
+    };
+  }
   const target = targetFromProvider(provider);
   if (admin) Object.assign(target.tokens, { admin: provider.adminToken });
   try {
@@ -88,17 +101,20 @@ describe("the model-based run", () => {
 
   it("starts no request but the restore once the run is interrupted in the middle of a sequence", async () => {
     const controller = new AbortController();
-    const arrivals: string[] = [];
+    // Counted when sent, not when they arrive: reads (and refused PATCHes) of a sequence are in flight together,
+    // so one sent just before the signal may arrive after it.
+    const sent: string[] = [];
+    let arrivals = 0;
     const options: ProviderOptions = {
-      intercept(request) {
-        arrivals.push(`${request.method} ${controller.signal.aborted ? "after" : "before"}`);
-        if (arrivals.length === 12) controller.abort("SIGINT");
+      intercept() {
+        if (++arrivals === 12) controller.abort("SIGINT");
         return false;
       },
     };
-    const result = await run(options, [modelBasedCheck], true, controller.signal);
+    const onSend = (request: HttpRequest) => sent.push(`${request.method} ${controller.signal.aborted ? "after" : "before"}`);
+    const result = await run(options, [modelBasedCheck], true, controller.signal, onSend);
     // The restore: a GET, the PATCH putting the original back, and the GET verifying it.
-    expect(arrivals.filter((arrival) => arrival.endsWith("after"))).toEqual(["GET after", "PATCH after", "GET after"]);
+    expect(sent.filter((request) => request.endsWith("after"))).toEqual(["GET after", "PATCH after", "GET after"]);
     expect(result.interrupted).toBe("SIGINT");
     expect(result.checks.find((check) => check.id === MODEL_CHECK_ID)?.outcome).toBe("skip");
     expect(result.restore?.verified).toBe(true);

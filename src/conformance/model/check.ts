@@ -7,6 +7,7 @@
  * be replayed by hand, with the seed that regenerates it.
  */
 import fc from "fast-check";
+import type { Reply } from "../../provider/rules.js";
 import type { Organization } from "../../spec/types.js";
 import type { Check } from "../check.js";
 import { CheckContext, type Observed, orgPath } from "../context.js";
@@ -36,6 +37,7 @@ export const modelBasedCheck: Check = {
     if (sequences === 0) return ctx.note("model-based run: --runs 0, no sequence sent");
     const { signal } = ctx.services;
     let lastFailure: CheckContext["findings"] | undefined;
+    let rounds = 0;
     const property = fc.asyncProperty(commandSequences(ctx.target, MAX_COMMANDS), async (commands) => {
       // As in the generated bodies: an interrupting precondition failure ends runs and shrinking at once.
       if (signal?.aborted) throw new fc.PreconditionFailure(true);
@@ -50,6 +52,7 @@ export const modelBasedCheck: Check = {
         sequence.report(error);
       } finally {
         ctx.requests += trial.requests;
+        rounds += sequence.rounds;
       }
       if (trial.findings.length === 0) return true;
       lastFailure = trial.findings;
@@ -63,7 +66,7 @@ export const modelBasedCheck: Check = {
     });
     const replay = `--seed ${seed} --runs ${runs}`;
     ctx.note(
-      `model-based run: ${details.numRuns} sequences of up to ${MAX_COMMANDS + 1} requests, ${ctx.requests} requests in all (shrinking included), ${details.numShrinks} shrink steps, seed ${seed} (replay: npm run conformance -- ${replay})`,
+      `model-based run: ${details.numRuns} sequences of up to ${MAX_COMMANDS + 1} requests, ${ctx.requests} requests in ${rounds} waits (shrinking included), ${details.numShrinks} shrink steps, path ${details.counterexamplePath ?? "-"}, seed ${seed} (replay: npm run conformance -- ${replay})`,
     );
     // A failure found before an interruption is real and reported, though its shrinking was cut short.
     if (lastFailure !== undefined && (details.failed || signal?.aborted)) ctx.findings.push(...lastFailure);
@@ -86,11 +89,14 @@ class Sequence implements Real {
   private diverged: { index: number; observed: Observed } | undefined;
   /** Reads sent ahead of the commands after them, each settling once compared: awaited before the next write. */
   private pending: Promise<void>[] = [];
+  /** Waits on the target: requests sent while nothing else of the sequence was in flight. */
+  rounds = 0;
 
   constructor(private readonly ctx: CheckContext) {}
 
   /** The model starts from the org under test as its owner reads it now. */
   async start(): Promise<{ model: ModelWorld; real: Real }> {
+    this.rounds += 1;
     const observed = await this.request({ method: "GET", persona: "owner" }, "editable");
     if (observed.status !== 200 || !observed.clean) {
       this.diverged = { index: 0, observed };
@@ -102,11 +108,15 @@ class Sequence implements Real {
   }
 
   async send(request: Omit<ReplayableRequest, "path">, org?: OrgName): Promise<void> {
-    const read = request.method === "GET";
-    if (!read || this.pending.length >= concurrencyOf(this.ctx.services)) await this.settleReads();
+    // A PATCH waits for the requests before it, so it reaches the target after them, as in the replay.
+    if (request.method === "PATCH" || this.pending.length >= concurrencyOf(this.ctx.services)) await this.settleReads();
+    // Predicted in sequence order, when sent: an applied PATCH changes the model before the next prediction.
+    const predicted = (this.world as ModelWorld).predict(request, org);
     const index = this.log.length;
-    const compared = this.request(request, org).then((observed) => this.compare(request, org, observed, index));
-    if (!read) return compared;
+    this.rounds += this.pending.length === 0 ? 1 : 0;
+    const compared = this.request(request, org).then((observed) => this.compare(request, org, predicted, observed, index));
+    // Only a PATCH the model applies makes the next request wait; a refused one changes nothing on a correct API.
+    if (request.method === "PATCH" && predicted.status === 200) return compared;
     compared.catch(() => {}); // judged in settleReads; marked handled so an early rejection is not "unhandled"
     this.pending.push(compared);
   }
@@ -118,9 +128,14 @@ class Sequence implements Real {
     await settleAll(reads);
   }
 
-  private compare(request: Omit<ReplayableRequest, "path">, org: OrgName | undefined, observed: Observed, index: number): void {
+  private compare(
+    request: Omit<ReplayableRequest, "path">,
+    org: OrgName | undefined,
+    predicted: Reply,
+    observed: Observed,
+    index: number,
+  ): void {
     const world = this.world as ModelWorld;
-    const predicted = world.predict(request, org);
     const diverged = (message: string) => {
       if (this.diverged === undefined || index < this.diverged.index) this.diverged = { index, observed };
       return new Divergence(message);
