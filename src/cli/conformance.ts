@@ -82,7 +82,7 @@ async function runGate(settings: Settings, redactor: Redactor, io: CliIo, gate: 
       journalPath: guard?.journalPath,
       restoreCommand: guard?.restoreCommand,
       signal: interrupt.signal,
-      generated: { seed: settings.seed, runs: settings.runs },
+      generated: { seed: settings.seed, runs: settings.runs, modelSequences: settings.modelSequences },
       maxResponseMs: settings.maxResponseMs,
       concurrency: settings.concurrency,
       redactor,

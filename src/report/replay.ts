@@ -3,5 +3,8 @@ import type { RunResult } from "../conformance/runner.js";
 
 export function replayCommand(result: Pick<RunResult, "generated" | "target">): string {
   const readOnly = result.target.writes || result.target.embedded ? "" : " --read-only";
-  return `npm run conformance -- --seed ${result.generated.seed} --runs ${result.generated.runs}${readOnly}`;
+  const { seed, runs, modelSequences } = result.generated;
+  // Set when the model run's count was pinned or cut by its latency budget: the replay pins it.
+  const sequences = modelSequences === undefined ? "" : ` --model-sequences ${modelSequences}`;
+  return `npm run conformance -- --seed ${seed} --runs ${runs}${sequences}${readOnly}`;
 }
