@@ -24,8 +24,8 @@ export interface LatencyFigures {
   bodies?: number;
   /** Which checks ran (e.g. "default gate"). */
   scope?: string;
-  /** The model-based run's share, when it ran: its sequences wait for each other by nature. */
-  model?: { requests: number; wallMs: number };
+  /** The model-based run's share, when it ran: its sequences wait for each other by nature (fewer on a slow API: its budget). */
+  model?: { requests: number; wallMs: number; sequences?: number };
 }
 
 type Logged = Pick<ProxiedRequest, "method" | "path" | "status">;
@@ -55,6 +55,15 @@ export function figuresOf(
     chain: dependencyChain(log),
     ...run,
   };
+}
+
+/** The model run's sequence count, from its note ("model-based run: 3 sequences (of 10: cut ...), ..."). */
+export function sequencesSent(notes: readonly string[]): number | undefined {
+  for (const note of notes) {
+    const match = /model-based run: (\d+) sequences/.exec(note);
+    if (match) return Number(match[1]);
+  }
+  return undefined;
 }
 
 /** The count of generated bodies sent, from the note the generated check leaves ("generated bodies: 100 sent, ..."). */
@@ -89,7 +98,7 @@ export function renderFigures(rows: readonly LatencyFigures[]): string {
     String(row.findings),
     row.bodies === undefined ? "-" : String(row.bodies),
     row.scope ?? "-",
-    row.model === undefined ? "-" : `${(row.model.wallMs / 1000).toFixed(1)} s, ${row.model.requests} requests`,
+    row.model === undefined ? "-" : modelShare(row.model),
   ]);
   const widths = header.map((title, i) => Math.max(title.length, ...lines.map((line) => line[i]?.length ?? 0)));
   const pad = (cells: string[]) =>
@@ -98,4 +107,9 @@ export function renderFigures(rows: readonly LatencyFigures[]): string {
       .join("  ")
       .trimEnd();
   return `${[pad(header), ...lines.map(pad)].join("\n")}\n`;
+}
+
+function modelShare(model: NonNullable<LatencyFigures["model"]>): string {
+  const sequences = model.sequences === undefined ? "" : `, ${model.sequences} sequences`;
+  return `${(model.wallMs / 1000).toFixed(1)} s, ${model.requests} requests${sequences}`;
 }

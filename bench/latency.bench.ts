@@ -23,7 +23,7 @@ import { HttpTransport } from "../src/http/transport.js";
 import { BASE_PATH, startProvider } from "../src/provider/server.js";
 import { specValidators } from "../src/validation/validators.js";
 import { startDelayingProxy } from "./delaying-proxy.js";
-import { bodiesSent, figuresOf, type LatencyFigures, renderFigures } from "./latency-figures.js";
+import { bodiesSent, figuresOf, type LatencyFigures, renderFigures, sequencesSent } from "./latency-figures.js";
 
 /** Fixed by default, so two runs send the same generated bodies and their figures compare. */
 const DEFAULT_SEED = 20261129;
@@ -101,7 +101,7 @@ export async function measure(
       findings: countOutcomes(result).findings,
       bodies,
       scope: scope.label,
-      ...(model ? { model: { requests: model.requests, wallMs: model.durationMs } } : {}),
+      ...(model ? { model: { requests: model.requests, wallMs: model.durationMs, sequences: sequencesSent(model.notes ?? []) } } : {}),
     });
   } finally {
     await transport.close();

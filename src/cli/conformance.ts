@@ -83,7 +83,7 @@ async function runGate(settings: Settings, redactor: Redactor, io: CliIo, gate: 
       journalCopy: guard?.journalCopy,
       restoreCommand: guard?.restoreCommand,
       signal: interrupt.signal,
-      generated: { seed: settings.seed, runs: settings.runs },
+      generated: { seed: settings.seed, runs: settings.runs, modelSequences: settings.modelSequences },
       maxResponseMs: settings.maxResponseMs,
       concurrency: settings.concurrency,
       redactor,

@@ -42,6 +42,8 @@ export interface Settings {
   seed?: number;
   /** How many generated PATCH bodies to send (undefined: the default). */
   runs?: number;
+  /** `--model-sequences N`: the model-based run's sequence count, pinned (undefined: from --runs and the latency budget). */
+  modelSequences?: number;
   /** --baseline: the conformance.json of an earlier run to compare with. */
   baselinePath?: string;
   /** --fail-on: `any` (default) fails on every finding not accepted as known; `new` only on new ones. */
@@ -124,6 +126,7 @@ export function parseSettings(argv: string[], env: NodeJS.ProcessEnv): Settings 
     lockWaitMs: parseInteger(flags["lock-wait-ms"] as string | undefined, "--lock-wait-ms", 0, 3_600_000) ?? 0,
     seed: parseInteger(flags.seed as string | undefined, "--seed", 0, 2 ** 31 - 1),
     runs: parseInteger(flags.runs as string | undefined, "--runs", 1, 100_000),
+    modelSequences: parseInteger(flags["model-sequences"] as string | undefined, "--model-sequences", 0, 100_000),
     baselinePath: flags.baseline as string | undefined,
     failOn: parseFailOn(flags["fail-on"] as string | undefined),
     knownIssuesPath: flags["known-issues"] as string | undefined,
@@ -197,6 +200,7 @@ export const SETTINGS_FLAGS = {
   history: { type: "string" },
   "max-response-ms": { type: "string" },
   concurrency: { type: "string" },
+  "model-sequences": { type: "string" },
 } as const;
 
 /** Named by an unknown flag's "did you mean": the settings' flags and the ones taken out before them. */

@@ -47,8 +47,8 @@ export interface RunServices {
   validators: SpecValidators;
   spec: SpecDocument;
   coverage: Coverage;
-  /** Seed and count for the generated-body check. */
-  generated: { seed: number; runs: number };
+  /** Seed and count for the generated-body check and the model-based run. */
+  generated: GeneratedRun;
   /** Reads and refused probes in flight at once (plan.ts; default DEFAULT_CONCURRENCY). */
   concurrency?: number;
   /** Consecutive requests that got no response at all: the runner stops when the target is down. */
@@ -66,6 +66,17 @@ export interface RunServices {
   redactor?: Redactor;
   /** What this run sent to and saw of the target org, raw, for the restore (src/conformance/safety/history.ts). */
   history?: TargetHistory;
+}
+
+/**
+ * What replays the run's random parts: the seed, the generated bodies' count, and the model-based run's
+ * sequence count when it is pinned (`--model-sequences`) or cut by its latency budget. The model run
+ * sets `modelSequences` when its budget cuts it, so the run's replay line pins what was run.
+ */
+export interface GeneratedRun {
+  seed: number;
+  runs: number;
+  modelSequences?: number;
 }
 
 /** The rule of a response that took longer than --max-response-ms. */

@@ -11,7 +11,7 @@ import type { SpecDocument } from "../spec/document.js";
 import type { SpecValidators } from "../validation/validators.js";
 import { catalog } from "./catalog.js";
 import { type Check, CheckSkipped, skipReason } from "./check.js";
-import { CheckContext, RESPONSE_TIME_RULE, type RunServices } from "./context.js";
+import { CheckContext, type GeneratedRun, RESPONSE_TIME_RULE, type RunServices } from "./context.js";
 import { Coverage, type CoverageCell } from "./coverage.js";
 import { Observations } from "./invariants/observations.js";
 import { concurrencyOf, runWriteChecks } from "./plan.js";
@@ -53,8 +53,8 @@ export interface RunResult {
   interrupted?: string;
   /** Response time per operation, of every response that arrived. */
   latency: LatencyRow[];
-  /** Seed and count of the generated bodies, to replay the run. */
-  generated: { seed: number; runs: number };
+  /** Seed and counts of the generated bodies and the model run's sequences, to replay the run. */
+  generated: GeneratedRun;
   /** Set when --checks/--exclude-checks chose part of the catalog: the verdict holds for that part only. */
   selection?: Selection;
 }
@@ -94,7 +94,7 @@ export interface RunOptions {
   /** Aborting stops every new request (checks not reached are skipped); the org is still restored. */
   signal?: AbortSignal;
   /** Seed and count of generated PATCH bodies (default: a fresh seed, DEFAULT_GENERATED_RUNS). */
-  generated?: { seed?: number; runs?: number };
+  generated?: { seed?: number; runs?: number; modelSequences?: number };
   /** A response slower than this is a `response-time` finding. */
   maxResponseMs?: number;
   /** Cleans server text in reproductions (the CLI passes the one that knows every secret); default: one for the target's tokens. */
@@ -166,7 +166,11 @@ export async function runChecks(options: RunOptions): Promise<RunResult> {
   const started = performance.now();
   const startedAt = new Date().toISOString();
   const coverage = new Coverage(options.spec);
-  const generated = { seed: options.generated?.seed ?? freshSeed(), runs: options.generated?.runs ?? DEFAULT_GENERATED_RUNS };
+  const generated: GeneratedRun = {
+    seed: options.generated?.seed ?? freshSeed(),
+    runs: options.generated?.runs ?? DEFAULT_GENERATED_RUNS,
+    ...(options.generated?.modelSequences === undefined ? {} : { modelSequences: options.generated.modelSequences }),
+  };
   const latency = new LatencyLog();
   const checks = options.checks ?? catalog;
   const results = new Map<Check, CheckResult>();

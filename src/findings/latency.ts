@@ -21,6 +21,15 @@ export class LatencyLog {
     this.samples.set(operationId, list);
   }
 
+  /**
+   * The fastest response so far, whatever its operation (undefined before the first): the distance to
+   * the API, without what a busy machine, a cold connection or a slow query adds to some answers.
+   */
+  fastest(): number | undefined {
+    const all = [...this.samples.values()].flat();
+    return all.length === 0 ? undefined : Math.min(...all);
+  }
+
   summary(): LatencyRow[] {
     return [...this.samples].map(([operationId, list]) => {
       const sorted = [...list].sort((a, b) => a - b);

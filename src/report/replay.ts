@@ -3,7 +3,10 @@ import type { RunResult } from "../conformance/runner.js";
 
 export function replayCommand(result: Pick<RunResult, "generated" | "target" | "selection">): string {
   const readOnly = result.target.writes || result.target.embedded ? "" : " --read-only";
+  const { seed, runs, modelSequences } = result.generated;
+  // Set when the model run's count was pinned or cut by its latency budget: the replay pins it.
+  const sequences = modelSequences === undefined ? "" : ` --model-sequences ${modelSequences}`;
   // Check ids are [a-z0-9-], so the selection needs no shell quoting.
   const selected = result.selection ? ` ${result.selection.args.join(" ")}` : "";
-  return `npm run conformance -- --seed ${result.generated.seed} --runs ${result.generated.runs}${readOnly}${selected}`;
+  return `npm run conformance -- --seed ${seed} --runs ${runs}${sequences}${readOnly}${selected}`;
 }

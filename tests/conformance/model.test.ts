@@ -4,26 +4,51 @@
  * and the checks that look at one call at a time pass those providers.
  */
 import { describe, expect, it } from "vitest";
+import { startDelayingProxy } from "../../bench/delaying-proxy.js";
 import { catalog } from "../../src/conformance/catalog.js";
 import type { Check } from "../../src/conformance/check.js";
+import type { GeneratedRun } from "../../src/conformance/context.js";
 import { GENERATED_CHECK_ID } from "../../src/conformance/generated/check.js";
-import { MODEL_CHECK_ID, modelBasedCheck } from "../../src/conformance/model/check.js";
+import { MIN_BUDGET_SEQUENCES, MODEL_CHECK_ID, modelBasedCheck } from "../../src/conformance/model/check.js";
 import { targetFromProvider } from "../../src/conformance/prepare.js";
 import { type RunResult, runChecks } from "../../src/conformance/runner.js";
+import type { Target } from "../../src/conformance/target.js";
 import { renderFinding } from "../../src/findings/finding.js";
-import { HttpTransport } from "../../src/http/transport.js";
-import { type ProviderOptions, startProvider } from "../../src/provider/server.js";
+import { type HttpRequest, HttpTransport } from "../../src/http/transport.js";
+import { BASE_PATH, type ProviderOptions, startProvider } from "../../src/provider/server.js";
 import { specValidators } from "../../src/validation/validators.js";
 import { legitimateVariants } from "../support/fault-gallery.js";
 import { GALLERY_SEED } from "../support/run-against.js";
 import { sequenceFaults } from "../support/sequence-faults.js";
 
+interface RunOptions {
+  /** Adds the admin persona to the embedded target's (default true). */
+  admin?: boolean;
+  signal?: AbortSignal;
+  /** Sees every request as it is sent, with the run's target. */
+  onSend?: (request: HttpRequest, target: Target) => void;
+  generated?: GeneratedRun;
+  /** Puts a delaying front before the provider, so the target is as far away as a deployed API. */
+  latencyMs?: number;
+}
+
 /** Runs `checks` against a provider, with the admin persona as well as the embedded target's. */
-async function run(options: ProviderOptions, checks: readonly Check[], admin = true, signal?: AbortSignal): Promise<RunResult> {
+async function run(options: ProviderOptions, checks: readonly Check[], how: RunOptions = {}): Promise<RunResult> {
   const provider = await startProvider(options);
-  const transport = new HttpTransport({ baseUrl: provider.baseUrl, timeoutMs: 5_000 });
-  const target = targetFromProvider(provider);
-  if (admin) Object.assign(target.tokens, { admin: provider.adminToken });
+  const proxy = how.latencyMs === undefined ? undefined : await startDelayingProxy(new URL(provider.baseUrl).origin, how.latencyMs);
+  const baseUrl = proxy ? `${proxy.origin}${BASE_PATH}` : provider.baseUrl;
+  const transport = new HttpTransport({ baseUrl, timeoutMs: 10_000 });
+  // Through the front, the target is not the embedded provider: the model run's latency budget applies.
+  const target = proxy ? { ...targetFromProvider(provider), baseUrl, embedded: false } : targetFromProvider(provider);
+  if (how.admin ?? true) Object.assign(target.tokens, { admin: provider.adminToken });
+  const { onSend } = how;
+  if (onSend) {
+    const send = transport.send.bind(transport);
+    transport.send = (request) => {
+      onSend(request, target);
+      return send(request);
+    };
+  }
   try {
     const validators = specValidators();
     return await runChecks({
@@ -32,13 +57,27 @@ async function run(options: ProviderOptions, checks: readonly Check[], admin = t
       validators,
       spec: validators.spec,
       checks,
-      signal,
-      generated: { seed: GALLERY_SEED, runs: 100 },
+      signal: how.signal,
+      generated: how.generated ?? { seed: GALLERY_SEED, runs: 100 },
     });
   } finally {
     await transport.close();
+    await proxy?.close();
     await provider.close();
   }
+}
+
+/** A request as the same on every provider: its method, the org by role and the persona by name (ids and tokens differ). */
+function described(request: HttpRequest, target: Target): string {
+  const orgs = { editable: target.orgId, foreign: target.foreignOrgId, missing: target.missingOrgId, malformed: target.invalidOrgId };
+  const path = Object.entries(orgs).reduce(
+    (text, [name, id]) => (id === undefined ? text : text.replace(`/${id}`, `/${name}`)),
+    request.path,
+  );
+  const persona = Object.entries(target.tokens).find(
+    ([, token]) => token !== undefined && request.authorization === `Bearer ${token}`,
+  )?.[0];
+  return `${request.method} ${path} ${persona ?? request.authorization ?? "no token"}`;
 }
 
 const findingsOf = (result: RunResult) => result.checks.flatMap((check) => check.findings);
@@ -49,7 +88,33 @@ describe("the model-based run", () => {
     expect(findingsOf(result).map(renderFinding)).toEqual([]);
     const model = result.checks.find((check) => check.id === MODEL_CHECK_ID);
     expect(model?.outcome).toBe("pass");
-    expect(model?.notes?.join(" ")).toMatch(/20 sequences .* seed 20261129 \(replay: npm run conformance -- --seed 20261129 --runs 100\)/);
+    expect(model?.notes?.join(" ")).toMatch(
+      /10 sequences of .* seed 20261129 \(replay: npm run conformance -- --seed 20261129 --runs 100\)/,
+    );
+  });
+
+  it.each(sequenceFaults.map((fault) => [fault.name, fault] as const))(
+    "catches a provider where %s with the budget's fewest sequences (what a slow API gets)",
+    async (_name, fault) => {
+      const generated = { seed: GALLERY_SEED, runs: 100, modelSequences: MIN_BUDGET_SEQUENCES };
+      const result = await run(fault.options, [modelBasedCheck], { generated });
+      expect(findingsOf(result).map((f) => f.code)).toEqual([MODEL_CHECK_ID]);
+    },
+  );
+
+  it("sends fewer sequences to a slow API, prints the count, and that count with the seed replays the same requests", async () => {
+    const requestsOf = (log: string[]) => (request: HttpRequest, target: Target) => log.push(described(request, target));
+    const slow: string[] = [];
+    const cut = await run({}, [modelBasedCheck], { onSend: requestsOf(slow), latencyMs: 120 });
+    const note = cut.checks.find((check) => check.id === MODEL_CHECK_ID)?.notes?.join(" ") ?? "";
+    const [, count, pinned] = /(\d+) sequences \(of 10: cut to the latency budget.*--model-sequences (\d+)\)$/.exec(note) ?? [];
+    expect(Number(count)).toBeLessThan(10);
+    expect(pinned).toBe(count);
+    expect(cut.generated).toEqual({ seed: GALLERY_SEED, runs: 100, modelSequences: Number(count) });
+    // The replay, on a fast target: the same requests (those in flight together may arrive in another order).
+    const fast: string[] = [];
+    await run({}, [modelBasedCheck], { onSend: requestsOf(fast), generated: cut.generated });
+    expect(fast.sort()).toEqual(slow.sort());
   });
 
   it.each(sequenceFaults.map((fault) => [fault.name, fault] as const))("catches a provider where %s", async (_name, fault) => {
@@ -73,7 +138,7 @@ describe("the model-based run", () => {
       const others = new Set([MODEL_CHECK_ID, ...(fault.alsoGenerated ? [GENERATED_CHECK_ID] : [])]);
       // The invariants (phase "final") compare answers across calls and callers by design: not single calls.
       const singleCall = catalog.filter((check) => !others.has(check.id) && check.phase !== "final");
-      const result = await run(fault.options, singleCall, false);
+      const result = await run(fault.options, singleCall, { admin: false });
       expect(findingsOf(result).map(renderFinding)).toEqual([]);
     },
   );
@@ -88,17 +153,23 @@ describe("the model-based run", () => {
 
   it("starts no request but the restore once the run is interrupted in the middle of a sequence", async () => {
     const controller = new AbortController();
-    const arrivals: string[] = [];
+    // Counted when sent, not when they arrive: reads (and refused PATCHes) of a sequence are in flight together,
+    // so one sent just before the signal may arrive after it.
+    const sent: string[] = [];
+    // The signal comes with the second request to arrive after an applied PATCH: mid-sequence, the org changed.
+    let afterApplied = 0;
+    let applied = false;
     const options: ProviderOptions = {
-      intercept(request) {
-        arrivals.push(`${request.method} ${controller.signal.aborted ? "after" : "before"}`);
-        if (arrivals.length === 12) controller.abort("SIGINT");
+      intercept(request, response) {
+        if (applied && ++afterApplied === 2) controller.abort("SIGINT");
+        if (request.method === "PATCH") response.on("finish", () => (applied ||= response.statusCode === 200));
         return false;
       },
     };
-    const result = await run(options, [modelBasedCheck], true, controller.signal);
+    const onSend = (request: HttpRequest) => sent.push(`${request.method} ${controller.signal.aborted ? "after" : "before"}`);
+    const result = await run(options, [modelBasedCheck], { signal: controller.signal, onSend });
     // The restore: a GET, the PATCH putting the original back, and the GET verifying it.
-    expect(arrivals.filter((arrival) => arrival.endsWith("after"))).toEqual(["GET after", "PATCH after", "GET after"]);
+    expect(sent.filter((request) => request.endsWith("after"))).toEqual(["GET after", "PATCH after", "GET after"]);
     expect(result.interrupted).toBe("SIGINT");
     expect(result.checks.find((check) => check.id === MODEL_CHECK_ID)?.outcome).toBe("skip");
     expect(result.restore?.verified).toBe(true);

@@ -4,7 +4,7 @@ import { request } from "undici";
 import { afterEach, describe, expect, it } from "vitest";
 import { startDelayingProxy } from "../../bench/delaying-proxy.js";
 import { parseBenchArgs } from "../../bench/latency.bench.js";
-import { bodiesSent, dependencyChain, figuresOf, renderFigures } from "../../bench/latency-figures.js";
+import { bodiesSent, dependencyChain, figuresOf, renderFigures, sequencesSent } from "../../bench/latency-figures.js";
 import { ToolError } from "../../src/errors.js";
 
 const org = "/tenant/api/v1/orgs/a";
@@ -45,6 +45,13 @@ describe("the figures", () => {
     const figures = figuresOf(150, 30_000, [get(org)], { findings: 0, scope: "default gate", model: { requests: 120, wallMs: 9_000 } });
     expect(renderFigures([figures])).toMatch(/default gate +9\.0 s, 120 requests$/m);
     expect(renderFigures([figuresOf(150, 30_000, [get(org)], { findings: 0 })])).toMatch(/ - +-$/m);
+    const cut = figuresOf(150, 30_000, [get(org)], { findings: 0, model: { requests: 52, wallMs: 4_400, sequences: 3 } });
+    expect(renderFigures([cut])).toMatch(/ 4\.4 s, 52 requests, 3 sequences$/m);
+  });
+
+  it("read the model run's sequence count from its note", () => {
+    expect(sequencesSent(["model-based run: 3 sequences (of 10: cut to the latency budget, 151 ms a request) of up to 31"])).toBe(3);
+    expect(sequencesSent(["generated bodies: 63 sent"])).toBeUndefined();
   });
 
   it("leave round trips out at 0 ms", () => {

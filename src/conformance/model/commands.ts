@@ -121,13 +121,10 @@ export function commandSequences(target: Target, maxCommands: number): fc.Arbitr
   const org = fc.constantFrom(...orgs);
   const editableOrAny = fc.oneof({ arbitrary: fc.constant<OrgName>("editable"), weight: 3 }, { arbitrary: org, weight: 1 });
   const patches = fc.tuple(writer, editableOrAny, bodies).map(([who, where, body]) => new PatchCommand(who, where, body));
-  return fc.commands(
-    [
-      reader.map((who) => new ListCommand(who)),
-      fc.tuple(reader, editableOrAny).map(([who, where]) => new GetCommand(who, where)),
-      patches,
-      patches, // twice: writes are what a sequence is about
-    ],
-    { maxCommands },
-  );
+  // Reads cost almost nothing (those between two writes are in flight together), so a sequence reads
+  // often: lists and gets by every persona after each write are what expose state carried wrongly.
+  const list = reader.map((who) => new ListCommand(who));
+  const get = fc.tuple(reader, editableOrAny).map(([who, where]) => new GetCommand(who, where));
+  // Each arbitrary is drawn alike: the repetitions weigh lists 2, gets 3, patches 3.
+  return fc.commands([list, list, get, get, get, patches, patches, patches], { maxCommands, size: "medium" });
 }
