@@ -5,6 +5,7 @@
  */
 import { type Finding, finding } from "../findings/finding.js";
 import { LatencyLog, type LatencyRow } from "../findings/latency.js";
+import type { RateLimitReport } from "../http/rate-limit.js";
 import type { HttpTransport } from "../http/transport.js";
 import { Redactor } from "../redaction.js";
 import type { SpecDocument } from "../spec/document.js";
@@ -51,6 +52,8 @@ export interface RunResult {
   latency: LatencyRow[];
   /** Seed and count of the generated bodies, to replay the run. */
   generated: { seed: number; runs: number };
+  /** The gateway's rate limit, when a request was answered 429 (src/http/rate-limit.ts). */
+  rateLimit?: RateLimitReport;
 }
 
 /** The restore's outcome with what a person needs when it failed: the snapshot and the command. */
@@ -195,7 +198,13 @@ export async function runChecks(options: RunOptions): Promise<RunResult> {
     generated,
     restore,
     ...(options.signal?.aborted ? { interrupted: interruptionOf(options.signal) } : {}),
+    ...rateLimitOf(options.transport),
   };
+}
+
+function rateLimitOf(transport: HttpTransport): Pick<RunResult, "rateLimit"> {
+  const rateLimit = transport.rateLimit();
+  return rateLimit ? { rateLimit } : {};
 }
 
 async function runWrites(
