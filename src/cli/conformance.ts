@@ -64,6 +64,7 @@ async function runGate(settings: Settings, redactor: Redactor, io: CliIo, gate: 
   const prepared = await prepare(settings);
   redactor.add(Object.values(prepared.target.tokens).filter((t): t is string => t !== undefined));
   prepared.transport.redactWith(redactor);
+  for (const note of prepared.notes ?? []) io.stdout.write(redactor.redact(`${terminalLine(`conformance: preflight: ${note}`)}\n`));
   const interrupt = new AbortController();
   const onSignal = (signal: NodeJS.Signals) => {
     io.stderr.write(`conformance: ${signal}: no new request starts; restoring the organization, then writing the reports\n`);
