@@ -138,7 +138,7 @@ async function restoreOnly(settings: Settings, redactor: Redactor, io: CliIo): P
       );
     }
     if (lock.tookOverFrom) io.stdout.write(`conformance: the run of ${describeOwner(lock.tookOverFrom)} was interrupted\n`);
-    const transport = new HttpTransport({ baseUrl, timeoutMs: settings.timeoutMs });
+    const transport = new HttpTransport({ baseUrl, timeoutMs: settings.timeoutMs, proxy: settings.proxy });
     transport.redactWith(redactor);
     try {
       const outcome = await restoreOrg(transport, settings.token ?? "", entry);

@@ -270,7 +270,7 @@ function checkTokens(settings: Settings): void {
   }
 }
 
-/** The proxy variables, lower case first as curl and undici read them; each proxy must be a URL. */
+/** The proxy variables, lower case first as curl and undici read them; each proxy must be an http(s) URL (never printed: it may carry credentials). */
 function proxySettings(env: NodeJS.ProcessEnv): ProxySettings | undefined {
   const pick = (name: string) => (env[name.toLowerCase()] ?? env[name])?.trim() || undefined;
   const httpProxy = pick("HTTP_PROXY");
@@ -280,7 +280,9 @@ function proxySettings(env: NodeJS.ProcessEnv): ProxySettings | undefined {
     ["HTTP_PROXY", httpProxy],
     ["HTTPS_PROXY", httpsProxy],
   ] as const) {
-    if (value !== undefined && !URL.canParse(value)) throw new ToolError("CONFIG_INVALID", `${name} is not a URL`);
+    if (value !== undefined && !/^https?:$/.test(URL.parse(value)?.protocol ?? "")) {
+      throw new ToolError("CONFIG_INVALID", `${name} is not an http:// or https:// URL`);
+    }
   }
   if (httpProxy === undefined && httpsProxy === undefined) return undefined;
   return { httpProxy, httpsProxy, noProxy };
