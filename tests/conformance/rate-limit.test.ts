@@ -3,12 +3,17 @@
  * backs off, lowers its concurrency, finds exactly what it finds without the gateway, and says the
  * limit was met. Only a 429 that never clears is a finding, and it never hangs the run.
  */
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { run } from "../../src/cli/conformance.js";
 import { targetFromProvider } from "../../src/conformance/prepare.js";
 import { type RunResult, runChecks } from "../../src/conformance/runner.js";
 import { HttpTransport } from "../../src/http/transport.js";
 import { type ProviderOptions, startProvider } from "../../src/provider/server.js";
 import { specValidators } from "../../src/validation/validators.js";
+import { memoryIo } from "../support/cli-io.js";
 import { faults } from "../support/fault-gallery.js";
 import { type Gateway, type GatewayOptions, rateLimitingGateway } from "../support/gateways.js";
 import { findingLines, GALLERY_SEED } from "../support/run-against.js";
@@ -84,5 +89,32 @@ describe("a gateway that allows few requests in flight", () => {
     expect(unresolved).toBeGreaterThan(20);
     expect(limited.gateway?.refused.length).toBeLessThanOrEqual(unresolved + 3 * 6);
     expect(limited.result.rateLimit?.responses429).toBe(limited.gateway?.refused.length);
+  }, 120_000);
+});
+
+describe("the gate run through a rate-limiting gateway", () => {
+  it("passes at the default concurrency and says the limit was met, on the console and in conformance.json", async () => {
+    const provider = await startProvider();
+    closers.push(() => provider.close());
+    const gateway = await rateLimitingGateway(provider.baseUrl, { maxInFlight: 2 });
+    closers.push(() => gateway.close());
+    const dir = mkdtempSync(join(tmpdir(), "rate-limit-"));
+    const { io, stdout, stderr } = memoryIo({ cwd: dir });
+    const env = {
+      TENANT_API_BASE_URL: gateway.baseUrl,
+      TENANT_API_TOKEN: provider.tokens.owner,
+      TENANT_API_ORG_ID: provider.orgs.editable,
+      TENANT_API_MEMBER_TOKEN: provider.tokens.member,
+      TENANT_API_OUTSIDER_TOKEN: provider.tokens.outsider,
+    };
+    const code = await run(["--read-only", "--report-dir", dir], env, io);
+    expect(stderr()).toBe("");
+    expect(code).toBe(0);
+    expect(gateway.refused.length).toBeGreaterThan(0);
+    expect(stdout()).toMatch(
+      /RATE LIMIT met: the gateway answered 429 \d+× \(first with \d+ requests in flight\); the rest of the run kept to \d+ in flight; every request was resent and answered/,
+    );
+    const report = JSON.parse(readFileSync(join(dir, "conformance.json"), "utf8"));
+    expect(report.rateLimit).toMatchObject({ responses429: gateway.refused.length, unresolved: 0 });
   }, 120_000);
 });
