@@ -9,9 +9,9 @@
  * - 401 on a persona's list: the docs give 401 only for a missing or invalid token.
  * - A member (or admin) that neither lists the org nor can read it (403/404): not a member. An API
  *   that hides the org from a member's list but lets them read it is a bug the checks report.
- * - An outsider that lists the org, while not listing the foreign org: the API does limit lists to
- *   a user's organizations, so the token is a member's. An outsider that lists both sees everything:
- *   that is the API's bug. Without a foreign org to compare with, nothing is refused.
+ * - An outsider that lists the org while the foreign org's owner (another user outside it) does not:
+ *   the API does limit lists to members, so the token is a member's. When both list it, or without
+ *   TENANT_API_FOREIGN_TOKEN to compare with, the API may be showing it to everyone: a finding.
  * - The foreign owner that neither lists nor can read TENANT_API_FOREIGN_ORG_ID: not its owner.
  */
 import { setTimeout as sleep } from "node:timers/promises";
@@ -85,6 +85,13 @@ interface Persona {
   role: Role;
 }
 
+/** A persona and what its list showed (undefined ids: no list answer, which the checks report). */
+interface Listed extends Persona {
+  authorization: string;
+  list: Exchange;
+  ids?: string[];
+}
+
 /** Every persona token set, each read once with a list (and, if it lacks its org, a read of that org). */
 export async function checkPersonas(transport: HttpTransport, settings: Settings, orgId: string | undefined): Promise<void> {
   const candidates: { variable: string; token: string | undefined; role: Role }[] = [
@@ -94,31 +101,58 @@ export async function checkPersonas(transport: HttpTransport, settings: Settings
     { variable: ENV.foreignToken, token: settings.foreignToken, role: "foreign" },
   ];
   const personas = candidates.filter((p): p is Persona => p.token !== undefined);
-  const problems = await Promise.all(personas.map((persona) => personaProblem(transport, persona, settings, orgId)));
+  const listed = await Promise.all(
+    personas.map(async (persona): Promise<Listed> => {
+      const authorization = `Bearer ${persona.token}`;
+      const list = await transport.send({ method: "GET", path: LIST_PATH, authorization });
+      return { ...persona, authorization, list, ids: listAnswer(list) };
+    }),
+  );
+  const rejected = listed.find((persona) => persona.list.status === 401);
+  if (rejected) {
+    throw new ToolError(
+      "CONFIG_INVALID",
+      `${rejected.variable} was rejected (401 on GET ${LIST_PATH}): the token is expired or not an access token of this API`,
+    );
+  }
+  const problems = await Promise.all(listed.map((persona) => personaProblem(transport, persona, listed, settings, orgId)));
   const first = problems.find((problem) => problem !== undefined);
   if (first !== undefined) throw new ToolError("CONFIG_INVALID", first);
 }
 
-async function personaProblem(transport: HttpTransport, persona: Persona, settings: Settings, orgId: string | undefined) {
-  const authorization = `Bearer ${persona.token}`;
-  const list = await transport.send({ method: "GET", path: LIST_PATH, authorization });
-  if (list.status === 401) {
-    return `${persona.variable} was rejected (401 on GET ${LIST_PATH}): the token is expired or not an access token of this API`;
-  }
-  const ids = listAnswer(list);
+async function personaProblem(
+  transport: HttpTransport,
+  persona: Listed,
+  all: readonly Listed[],
+  settings: Settings,
+  orgId: string | undefined,
+): Promise<string | undefined> {
+  const { ids, variable, authorization } = persona;
   if (ids === undefined) return undefined; // not a list answer: the checks report what it is
   const { foreignOrgId } = settings;
   if (persona.role === "member" && orgId !== undefined && !ids.includes(orgId)) {
-    return await unseen(transport, authorization, persona.variable, `${ENV.orgId} ${orgId}`, orgId, "a member of that organization");
+    return await unseen(transport, authorization, variable, `${ENV.orgId} ${orgId}`, orgId, "a member of that organization");
   }
   if (persona.role === "foreign" && foreignOrgId !== undefined && !ids.includes(foreignOrgId)) {
-    const what = `${ENV.foreignOrgId} ${foreignOrgId}`;
-    return await unseen(transport, authorization, persona.variable, what, foreignOrgId, "the owner of that organization");
+    return await unseen(
+      transport,
+      authorization,
+      variable,
+      `${ENV.foreignOrgId} ${foreignOrgId}`,
+      foreignOrgId,
+      "the owner of that organization",
+    );
   }
-  if (persona.role === "outsider" && orgId !== undefined && foreignOrgId !== undefined) {
-    if (ids.includes(orgId) && !ids.includes(foreignOrgId)) {
-      return `${persona.variable} lists ${ENV.orgId} ${orgId} but not ${ENV.foreignOrgId}: it is the token of a member of the organization, not of an outsider`;
-    }
+  // An outsider listing the org is the API's leak, unless another user outside it does not see it.
+  const foreign = all.find((other) => other.role === "foreign");
+  if (
+    persona.role === "outsider" &&
+    orgId !== undefined &&
+    ids.includes(orgId) &&
+    foreign?.ids !== undefined &&
+    !foreign.ids.includes(orgId)
+  ) {
+    return `${variable} lists ${ENV.orgId} ${orgId}, which ${ENV.foreignToken} does not: the API lists it to its members only, so this is a member's token, not an outsider's`;
   }
   return undefined;
 }

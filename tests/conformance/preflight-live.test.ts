@@ -127,15 +127,26 @@ describe("every persona token is checked by the preflight", () => {
     expectConfigError(outcome, "TENANT_API_ADMIN_TOKEN was rejected (401");
   });
 
-  it("exits 2 when a member's token is in TENANT_API_OUTSIDER_TOKEN", async () => {
+  it("exits 2 when a member's token is in TENANT_API_OUTSIDER_TOKEN (the foreign owner does not list the org)", async () => {
     const p = await provider();
     const env = ownerEnv(p, {
       TENANT_API_ORG_ID: p.orgs.editable,
       TENANT_API_FOREIGN_ORG_ID: p.orgs.foreign,
+      TENANT_API_FOREIGN_TOKEN: p.tokens.foreignOwner,
       TENANT_API_OUTSIDER_TOKEN: p.tokens.member,
     });
-    expectConfigError(await conformance(env), "TENANT_API_OUTSIDER_TOKEN lists TENANT_API_ORG_ID", "not of an outsider");
+    expectConfigError(await conformance(env), "TENANT_API_OUTSIDER_TOKEN lists TENANT_API_ORG_ID", "not an outsider's");
   });
+
+  it("leaves an outsider listing the org to the checks when nothing shows the API limits lists to members", async () => {
+    // The API lists every org to every caller: the outsider's list shows the org, as a member's would.
+    const p = await provider({ rules: { visibleOrganizations: (_user, state) => [...state.organizations.values()] } });
+    const env = ownerEnv(p, { TENANT_API_ORG_ID: p.orgs.editable, TENANT_API_OUTSIDER_TOKEN: p.tokens.outsider });
+    const outcome = await conformance(env);
+    expect(outcome.stderr).toBe("");
+    expect(outcome.code).toBe(1);
+    expect(outcome.stdout).toContain("[list-outsider-404-or-empty]");
+  }, 60_000);
 
   it("exits 2 when an outsider's token is in TENANT_API_MEMBER_TOKEN", async () => {
     const p = await provider();
