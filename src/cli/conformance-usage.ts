@@ -43,6 +43,9 @@ Environment (also read from .env in the working directory; real variables win):
   TENANT_API_INVALID_ORG_ID   optional: a malformed id (default not-an-id)
   TENANT_API_ALLOW_MUTATIONS  1 allows PATCH on TENANT_API_ORG_ID (always allowed on the embedded provider)
   TENANT_API_STATE_DIR        the state directory, as --state-dir (the flag wins)
+  HTTPS_PROXY, HTTP_PROXY     optional: the proxy to reach the API through (a CONNECT tunnel)
+  NO_PROXY                    optional: hosts reached directly
+  NODE_EXTRA_CA_CERTS         optional: a PEM file of the private CA that signed the API's certificate
 
 Exit codes: 0 the verdict does not fail the gate (PASS, or INCOMPLETE without --fail-on-skip);
 1 findings fail it (FAIL, or INCOMPLETE with --fail-on-skip); 2 the run could not be made (bad config

@@ -61,6 +61,7 @@ async function runGate(settings: Settings, redactor: Redactor, io: CliIo, gate: 
   const prepared = await prepare(settings);
   redactor.add(Object.values(prepared.target.tokens).filter((t): t is string => t !== undefined));
   prepared.transport.redactWith(redactor);
+  for (const note of prepared.notes ?? []) io.stdout.write(redactor.redact(`${terminalLine(`conformance: preflight: ${note}`)}\n`));
   const interrupt = new AbortController();
   // The launcher turns SIGINT, SIGTERM and SIGHUP into `io.stop` (src/cli/signals.ts): from here on the
   // run owns them, so a stopped run still restores the org and writes its reports.

@@ -7,6 +7,7 @@ import { parseArgs } from "node:util";
 import { closest } from "fastest-levenshtein";
 import { defaultStateDir } from "../conformance/safety/state-dir.js";
 import { ToolError } from "../errors.js";
+import type { ProxySettings } from "../http/transport.js";
 import { parseDotEnv } from "./dotenv.js";
 import { flagError, joinNegativeNumbers, parseInteger } from "./flags.js";
 
@@ -58,6 +59,8 @@ export interface Settings {
   maxResponseMs?: number;
   /** Reads and refused probes in flight at once (undefined: the request plan's default; 1: one request at a time). */
   concurrency?: number;
+  /** HTTP_PROXY/HTTPS_PROXY/NO_PROXY of the run's environment (absent: none set). */
+  proxy?: ProxySettings;
 }
 
 /** Every TENANT_API_* variable the suite reads: any other name of that prefix is refused as a typo. */
@@ -134,7 +137,9 @@ export function parseSettings(argv: string[], env: NodeJS.ProcessEnv): Settings 
     historyPath: flags.history as string | undefined,
     maxResponseMs: parseInteger(flags["max-response-ms"] as string | undefined, "--max-response-ms", 1, 600_000),
     concurrency: parseInteger(flags.concurrency as string | undefined, "--concurrency", 1, 64),
+    proxy: proxySettings(env),
   };
+  checkTokens(settings);
   if (settings.baseUrl !== undefined && settings.token === undefined) {
     throw new ToolError("CONFIG_MISSING", `${ENV.token} is required when ${ENV.baseUrl} is set`);
   }
@@ -244,6 +249,60 @@ function parseFlag(value: string | undefined, name: string): boolean {
 
 function parseTimeout(value: string | undefined): number {
   return parseInteger(value, "--timeout-ms", 100, 600_000) ?? DEFAULT_TIMEOUT_MS;
+}
+
+/** Each persona's token variable, as the settings hold it. */
+const TOKEN_FIELDS = [
+  ["token", ENV.token],
+  ["memberToken", ENV.memberToken],
+  ["adminToken", ENV.adminToken],
+  ["outsiderToken", ENV.outsiderToken],
+  ["foreignToken", ENV.foreignToken],
+  ["inferenceKey", ENV.inferenceKey],
+] as const;
+
+/**
+ * A token travels in a header: a line break inside it (a secret stored from a two-line file) or
+ * another control character cannot be sent. Two personas with one token are one user: every
+ * permission check between them would be meaningless. Both are said by variable, never by value.
+ */
+function checkTokens(settings: Settings): void {
+  const seen = new Map<string, string>();
+  for (const [field, variable] of TOKEN_FIELDS) {
+    const value = settings[field];
+    if (value === undefined) continue;
+    if (/[\r\n]/.test(value)) throw new ToolError("CONFIG_INVALID", `${variable} contains a line break: a token is one line`);
+    // RFC 9110 §5.5: a field value is visible ASCII, space, tab and obs-text (0x80-0xFF).
+    if (/[^\t\x20-\x7e\x80-\xff]/.test(value)) {
+      throw new ToolError(
+        "CONFIG_INVALID",
+        `${variable} contains a character an HTTP header cannot carry (a control character or beyond Latin-1)`,
+      );
+    }
+    const other = seen.get(value);
+    if (other !== undefined) {
+      throw new ToolError("CONFIG_INVALID", `${variable} holds the same token as ${other}: each persona must be a user of its own`);
+    }
+    seen.set(value, variable);
+  }
+}
+
+/** The proxy variables, lower case first as curl and undici read them; each proxy must be an http(s) URL (never printed: it may carry credentials). */
+function proxySettings(env: NodeJS.ProcessEnv): ProxySettings | undefined {
+  const pick = (name: string) => (env[name.toLowerCase()] ?? env[name])?.trim() || undefined;
+  const httpProxy = pick("HTTP_PROXY");
+  const httpsProxy = pick("HTTPS_PROXY");
+  const noProxy = pick("NO_PROXY");
+  for (const [name, value] of [
+    ["HTTP_PROXY", httpProxy],
+    ["HTTPS_PROXY", httpsProxy],
+  ] as const) {
+    if (value !== undefined && !/^https?:$/.test(URL.parse(value)?.protocol ?? "")) {
+      throw new ToolError("CONFIG_INVALID", `${name} is not an http:// or https:// URL`);
+    }
+  }
+  if (httpProxy === undefined && httpsProxy === undefined) return undefined;
+  return { httpProxy, httpsProxy, noProxy };
 }
 
 /** The secrets as the environment holds them, before any parsing, so even a config error is redacted. */

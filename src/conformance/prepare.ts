@@ -2,8 +2,9 @@
  * Turns settings into a Target: the embedded reference provider when no base URL is set, otherwise
  * the live deploy, after a preflight: one list request establishes that the base URL is the API and the
  * token lists the configured org, so a configuration mistake (unreachable host, rejected token, a base
- * URL without its `/tenant` prefix, an org the token does not list) is a one-line error (exit 2) rather
- * than a page of findings.
+ * URL without its `/tenant` prefix, an org the token does not list, a URL that redirects, an https://
+ * URL to a plain-HTTP server, a persona token in the wrong variable) is a one-line error (exit 2)
+ * rather than a page of findings. The persona reads are in preflight.ts.
  */
 import { randomBytes } from "node:crypto";
 import { ENV, type Settings } from "../config/settings.js";
@@ -11,6 +12,7 @@ import { ToolError } from "../errors.js";
 import { type Exchange, HttpTransport } from "../http/transport.js";
 import { type ProviderHandle, type ProviderInfo, startProvider } from "../provider/server.js";
 import { DEFAULT_CONCURRENCY } from "./plan.js";
+import { checkPersonas, describeAnswer, listedIds, PREFLIGHT_ATTEMPTS, preflightList, tlsProblem } from "./preflight.js";
 import { DEFAULT_INVALID_ORG_ID, deriveMissingId, type Target } from "./target.js";
 
 export interface Prepared {
@@ -18,6 +20,8 @@ export interface Prepared {
   transport: HttpTransport;
   /** Set when the run started the embedded provider (closed by `release`). */
   provider?: ProviderHandle;
+  /** What the preflight met that is worth a line on the console but is no error (a list asked again). */
+  notes?: string[];
 }
 
 export async function prepare(settings: Settings): Promise<Prepared> {
@@ -30,9 +34,15 @@ export async function prepare(settings: Settings): Promise<Prepared> {
       transport: new HttpTransport({ baseUrl: provider.baseUrl, timeoutMs: settings.timeoutMs, connections: connectionsFor(settings) }),
     };
   }
-  const transport = new HttpTransport({ baseUrl: settings.baseUrl, timeoutMs: settings.timeoutMs, connections: connectionsFor(settings) });
+  const transport = new HttpTransport({
+    baseUrl: settings.baseUrl,
+    timeoutMs: settings.timeoutMs,
+    connections: connectionsFor(settings),
+    proxy: settings.proxy,
+  });
   try {
-    return { target: await liveTarget(settings, settings.baseUrl, transport), transport };
+    const notes: string[] = [];
+    return { target: await liveTarget(settings, settings.baseUrl, transport, notes), transport, notes };
   } catch (error) {
     await transport.close();
     throw error;
@@ -89,14 +99,19 @@ export function plannedTarget(settings: Settings): Target {
   return liveTargetOf(settings, settings.baseUrl, settings.orgId ?? "the first org listed");
 }
 
-async function liveTarget(settings: Settings, baseUrl: string, transport: HttpTransport): Promise<Target> {
+async function liveTarget(settings: Settings, baseUrl: string, transport: HttpTransport, notes: string[]): Promise<Target> {
   const owner = settings.token ?? "";
-  const probe = await transport.send({ method: "GET", path: "/api/v1/orgs", authorization: `Bearer ${owner}` });
+  const { probe, retriedAfter } = await preflightList(transport, `Bearer ${owner}`);
   if (probe.failure?.kind === "unreachable") {
     throw new ToolError("TARGET_UNREACHABLE", `cannot reach ${baseUrl}: ${probe.failure.message}`);
   }
+  const tls = tlsProblem(probe);
+  if (tls !== undefined) throw new ToolError("CONFIG_INVALID", `${ENV.baseUrl} ${baseUrl}: ${tls}`);
   if (probe.status === 401) throw new ToolError("CONFIG_INVALID", `${ENV.token} was rejected by ${baseUrl} (401)`);
-  return liveTargetOf(settings, baseUrl, orgFromPreflight(probe, settings.orgId));
+  const orgId = orgFromPreflight(probe, settings.orgId);
+  notes.push(...preflightNotes(probe, retriedAfter, orgId));
+  await checkPersonas(transport, settings, orgId);
+  return liveTargetOf(settings, baseUrl, orgId);
 }
 
 function liveTargetOf(settings: Settings, baseUrl: string, orgId: string | undefined): Target {
@@ -121,13 +136,28 @@ function liveTargetOf(settings: Settings, baseUrl: string, orgId: string | undef
   };
 }
 
+/** The list asked again, or no org to test: said on the console, since the checks only see their own requests. */
+function preflightNotes(probe: Exchange, retriedAfter: string[], orgId: string | undefined): string[] {
+  const notes: string[] = [];
+  const list = `GET ${probe.url}`;
+  if (retriedAfter.length > 0) notes.push(`${list} answered ${retriedAfter.join(", then ")}, then ${describeAnswer(probe)}`);
+  if (orgId === undefined) {
+    const tries = retriedAfter.length + 1 === PREFLIGHT_ATTEMPTS ? ` on all ${PREFLIGHT_ATTEMPTS} attempts` : "";
+    notes.push(
+      `no organization to test: ${list} answered ${describeAnswer(probe)}${tries}; the checks that need one are skipped (set ${ENV.orgId} to test one anyway)`,
+    );
+  }
+  return notes;
+}
+
 const PREFIX_HINT = `${ENV.baseUrl} must be the API's URL including its /tenant prefix`;
 
 /**
  * The org the run may use, from the owner's list answer; a ToolError when that answer shows the
  * configuration is wrong. Only clear mistakes are refused: a list endpoint that is not there (404, an
- * HTML page, JSON that is not a list) or a list without the org. Anything an API bug could explain
- * (a 5xx, a broken body labelled JSON, a time-out, a redirect, an item that breaks the schema) passes
+ * HTML page, JSON that is not a list), a base URL that redirects (Location: the URL to configure) or a
+ * list without the org. Anything an API bug could explain (a 5xx, a broken body labelled JSON, a
+ * time-out, a bare array instead of `{data}`, numeric ids, an item that breaks the schema) passes
  * through with the configured org, for the checks to report as findings.
  */
 export function orgFromPreflight(probe: Exchange, orgId: string | undefined): string | undefined {
@@ -141,20 +171,23 @@ export function orgFromPreflight(probe: Exchange, orgId: string | undefined): st
       `${answered} (no organizations): ${ENV.token} must belong to an owner or admin of the org, and ${PREFIX_HINT}`,
     );
   }
+  const location = probe.headers.location;
+  if (probe.status !== undefined && probe.status >= 300 && probe.status < 400 && location !== undefined) {
+    throw new ToolError(
+      "CONFIG_INVALID",
+      `${answered}, a redirect to ${location}: set ${ENV.baseUrl} to the API's final URL (the suite never follows a redirect with the token)`,
+    );
+  }
   if (probe.status !== 200 || probe.failure !== undefined) return orgId;
   const contentType = probe.headers["content-type"] ?? "no content type";
   if (probe.json === undefined && !/json/i.test(contentType)) {
     throw new ToolError("CONFIG_INVALID", `${answered} with ${contentType}, so it is not the list endpoint: ${PREFIX_HINT}`);
   }
   if (probe.json === undefined) return orgId; // labelled JSON but broken: the API's bug (body-not-json)
-  const items = typeof probe.json === "object" && probe.json !== null ? (probe.json as { data?: unknown }).data : undefined;
-  if (!Array.isArray(items)) {
+  const ids = listedIds(probe.json);
+  if (ids === undefined) {
     throw new ToolError("CONFIG_INVALID", `${answered} with JSON that is not an organization list: ${PREFIX_HINT}`);
   }
-  const ids = items.flatMap((item) => {
-    const id = (item as { id?: unknown } | null)?.id;
-    return typeof id === "string" || typeof id === "number" ? [String(id)] : [];
-  });
   if (orgId === undefined) {
     if (ids[0] === undefined) {
       throw new ToolError("CONFIG_INVALID", `${ENV.token} lists no organization: set ${ENV.orgId} and a token of its owner`);

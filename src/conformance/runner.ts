@@ -5,6 +5,7 @@
  */
 import { type Finding, finding } from "../findings/finding.js";
 import { LatencyLog, type LatencyRow } from "../findings/latency.js";
+import type { RateLimitReport } from "../http/rate-limit.js";
 import type { HttpTransport } from "../http/transport.js";
 import { Redactor } from "../redaction.js";
 import type { SpecDocument } from "../spec/document.js";
@@ -55,6 +56,8 @@ export interface RunResult {
   latency: LatencyRow[];
   /** Seed and counts of the generated bodies and the model run's sequences, to replay the run. */
   generated: GeneratedRun;
+  /** The gateway's rate limit, when a request was answered 429 (src/http/rate-limit.ts). */
+  rateLimit?: RateLimitReport;
   /** Set when --checks/--exclude-checks chose part of the catalog: the verdict holds for that part only. */
   selection?: Selection;
 }
@@ -234,7 +237,13 @@ export async function runChecks(options: RunOptions): Promise<RunResult> {
     restore,
     ...(options.signal?.aborted ? { interrupted: interruptionOf(options.signal) } : {}),
     ...(options.selection ? { selection: options.selection } : {}),
+    ...rateLimitOf(options.transport),
   };
+}
+
+function rateLimitOf(transport: HttpTransport): Pick<RunResult, "rateLimit"> {
+  const rateLimit = transport.rateLimit();
+  return rateLimit ? { rateLimit } : {};
 }
 
 async function runWrites(

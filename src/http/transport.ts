@@ -6,7 +6,10 @@
  * Safety rules: requests only ever go to the configured origin (URLs are built here from the base
  * URL and a path, never taken from a response); redirects are not followed (undici's `request`
  * follows none without the redirect interceptor), so the token cannot travel to another origin;
- * only GETs are retried, on 429/503, honouring a bounded Retry-After.
+ * GETs are retried on 503, and any request on 429 (it was not processed, RFC 6585 §4), honouring a
+ * bounded Retry-After; a 429 also lowers the requests in flight for the rest of the run (rate-limit.ts).
+ * HTTP_PROXY/HTTPS_PROXY/NO_PROXY, as given in `proxy`, are honoured by undici's EnvHttpProxyAgent; an
+ * https:// target is reached through a CONNECT tunnel, so the proxy never sees the token.
  *
  * Hostile bodies cost bounded work: a body is read up to MAX_BODY_BYTES, and JSON nested deeper
  * than MAX_JSON_DEPTH is not parsed at all (every later step, from validation to JSON.stringify,
@@ -14,7 +17,8 @@
  * enters the run, before any check cuts or formats it.
  */
 import { setTimeout as sleep } from "node:timers/promises";
-import { Agent, type Dispatcher, request } from "undici";
+import { type Dispatcher, EnvHttpProxyAgent, request } from "undici";
+import { RateLimitGate, type RateLimitReport } from "./rate-limit.js";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 /** The default depth limit of System.Text.Json; an organization body is 3 levels deep. */
@@ -51,6 +55,7 @@ export interface Exchange {
   encodingError?: string;
   failure?: { kind: TransportFailureKind; message: string };
   attempts: number;
+  /** The time of the attempt whose answer this is (a retry's wait and queueing are not the server's). */
   durationMs: number;
 }
 
@@ -59,13 +64,26 @@ export interface TransportOptions {
   /** Deadline for one attempt, from connect to the last body byte. */
   timeoutMs: number;
   maxBodyBytes?: number;
-  /** GET retries on 429/503; waits are capped by maxRetryWaitMs (a longer Retry-After is not awaited). */
+  /** GET retries on 503; waits are capped by maxRetryWaitMs (a longer Retry-After is not awaited). */
   maxRetries?: number;
+  /** Retries of a request answered 429, any method (default 6: enough to halve 64 in flight down to 1). */
+  maxRateLimitRetries?: number;
   maxRetryWaitMs?: number;
   /** Connections to the origin, so that many requests can be in flight at once (default 8). */
   connections?: number;
   dispatcher?: Dispatcher;
+  /** The proxy variables as the run's environment has them; absent or empty: no proxy. */
+  proxy?: ProxySettings;
 }
+
+export interface ProxySettings {
+  httpProxy?: string;
+  httpsProxy?: string;
+  noProxy?: string;
+}
+
+/** After this many requests gave up on a 429, the gateway is not clearing: later ones are not resent. */
+const UNRESOLVED_BEFORE_GIVING_UP = 2;
 
 /** What the transport needs of a Redactor (src/redaction.ts). */
 export interface ExchangeRedactor {
@@ -77,12 +95,18 @@ export class HttpTransport {
   private readonly dispatcher: Dispatcher;
   private readonly ownsDispatcher: boolean;
   private redactor: ExchangeRedactor | undefined;
+  private readonly gate = new RateLimitGate();
 
   constructor(private readonly options: TransportOptions) {
     this.ownsDispatcher = options.dispatcher === undefined;
+    // Explicit values (empty: none), so undici never falls back to this process's own environment.
+    const { httpProxy = "", httpsProxy = "", noProxy = "" } = options.proxy ?? {};
     this.dispatcher =
       options.dispatcher ??
-      new Agent({
+      new EnvHttpProxyAgent({
+        httpProxy,
+        httpsProxy,
+        noProxy,
         connectTimeout: Math.min(options.timeoutMs, 5_000),
         headersTimeout: options.timeoutMs,
         bodyTimeout: options.timeoutMs,
@@ -95,6 +119,11 @@ export class HttpTransport {
     return this.options.timeoutMs;
   }
 
+  /** The gateway's rate limit as met in this run; undefined when no request was answered 429. */
+  rateLimit(): RateLimitReport | undefined {
+    return this.gate.summary();
+  }
+
   /** Redacts every exchange from now on (the redactor may learn more secrets later). */
   redactWith(redactor: ExchangeRedactor): void {
     this.redactor = redactor;
@@ -103,19 +132,34 @@ export class HttpTransport {
   async send(req: HttpRequest): Promise<Exchange> {
     const maxRetries = req.method === "GET" ? (this.options.maxRetries ?? 2) : 0; // a PATCH is never retried blindly
     let attempts = 0;
-    const started = performance.now();
+    let rateLimited = 0;
     for (;;) {
       attempts += 1;
-      const exchange = await this.attempt(req);
+      const round = await this.gate.acquire();
+      const started = performance.now();
+      let exchange: Exchange;
+      try {
+        exchange = { ...(await this.attempt(req)), durationMs: performance.now() - started };
+        if (exchange.status === 429) this.gate.rateLimited(round);
+      } finally {
+        this.gate.release();
+      }
       const wait = retryWait(exchange, this.options.maxRetryWaitMs ?? 3_000);
-      if (attempts > maxRetries || wait === undefined) {
-        const done = { ...exchange, attempts, durationMs: performance.now() - started };
+      const retry = exchange.status === 429 ? rateLimited++ < this.rateLimitRetries() : attempts <= maxRetries;
+      if (!retry || wait === undefined) {
+        if (exchange.status === 429) this.gate.unresolved();
+        const done = { ...exchange, attempts };
         const shown = this.redactor ? redactExchange(done, this.redactor) : done;
         if (done.bodyText !== undefined) rawBodies.set(shown, done.bodyText);
         return shown;
       }
-      await sleep(wait);
+      await sleep(exchange.status === 429 ? Math.max(wait, backoff(rateLimited)) : wait);
     }
+  }
+
+  /** Retries left for a 429: none once the gateway has shown it does not clear. */
+  private rateLimitRetries(): number {
+    return this.gate.unresolvedCount >= UNRESOLVED_BEFORE_GIVING_UP ? 0 : (this.options.maxRateLimitRetries ?? 6);
   }
 
   async close(): Promise<void> {
@@ -281,6 +325,15 @@ function flattenHeaders(headers: Record<string, string | string[] | undefined>):
     if (value !== undefined) result[name.toLowerCase()] = Array.isArray(value) ? value.join(", ") : value;
   }
   return result;
+}
+
+/**
+ * The least wait before the n-th resend of a 429 (n from 1): 0, 50, 100, 200… ms. A gateway saying
+ * `Retry-After: 0` is taken at its word for the first resend; later ones spread out, so that a resend
+ * does not meet the same full window while the lowered limit takes hold.
+ */
+function backoff(n: number): number {
+  return n <= 1 ? 0 : Math.min(25 * 2 ** n, 1_000);
 }
 
 /** Milliseconds to wait before retrying, or undefined when this exchange must not be retried. */

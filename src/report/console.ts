@@ -35,6 +35,7 @@ export function renderSummary(run: TriagedRun, reportFiles: string[]): string {
     ...(run.restore ? [`${run.restore.verified ? "RESTORED" : "NOT RESTORED"} ${run.restore.message}`] : []),
     ...(run.restore && !run.restore.verified ? notRestoredLines(run.restore) : []),
     ...(run.interrupted ? [`INTERRUPTED by ${run.interrupted}: checks it did not reach are skipped`] : []),
+    ...(run.rateLimit ? [rateLimitLine(run.rateLimit)] : []),
     ...(run.latency.length > 0
       ? [
           `Latency p50/p95/max: ${run.latency.map((l) => `${l.operationId} ${l.p50Ms}/${l.p95Ms}/${l.maxMs} ms (${l.requests})`).join(", ")}`,
@@ -48,6 +49,13 @@ export function renderSummary(run: TriagedRun, reportFiles: string[]): string {
   if (reportFiles.length > 0) lines.push(`Reports: ${reportFiles.join(", ")}`);
   // Each line is made inert on its own: a line break inside server text is escaped, not obeyed.
   return `${lines.map(terminalLine).join("\n")}\n`;
+}
+
+/** The gateway's limit met: not a finding unless a 429 never cleared (those the checks report). */
+function rateLimitLine(limit: NonNullable<RunResult["rateLimit"]>): string {
+  const outcome =
+    limit.unresolved === 0 ? "every request was resent and answered" : `${limit.unresolved} still answered 429 after their retries`;
+  return `RATE LIMIT met: the gateway answered 429 ${limit.responses429}× (first with ${limit.inFlightAtFirst} requests in flight); the rest of the run kept to ${limit.concurrency} in flight; ${outcome}`;
 }
 
 function notRestoredLines(restore: NonNullable<RunResult["restore"]>): string[] {

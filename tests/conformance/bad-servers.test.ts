@@ -2,7 +2,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { misbehaviours, startBadServer } from "../support/bad-servers.js";
+import { BAD_SERVER_ORG_ID, misbehaviours, startBadServer } from "../support/bad-servers.js";
 import { runConformance } from "../support/cli.js";
 
 const TOKEN = "nc-at-CANARY-bad-server-0b7e4c2a";
@@ -17,7 +17,7 @@ describe("a server that misbehaves below the status line", () => {
       const env = {
         TENANT_API_BASE_URL: bad.baseUrl,
         TENANT_API_TOKEN: TOKEN,
-        TENANT_API_ORG_ID: "1b4e28ba-2fa1-11d2-883f-0016d3cca427",
+        TENANT_API_ORG_ID: BAD_SERVER_ORG_ID,
         TENANT_API_ALLOW_MUTATIONS: "1",
       };
       const run = await runConformance(["--timeout-ms", "500", "--report-dir", dir], { env, cwd: dir });

@@ -18,6 +18,9 @@ export interface BadServer {
   close(): Promise<void>;
 }
 
+/** The org id the tests configure (TENANT_API_ORG_ID) against a bad server. */
+export const BAD_SERVER_ORG_ID = "1b4e28ba-2fa1-11d2-883f-0016d3cca427";
+
 export type Misbehaviour = (request: IncomingMessage, response: ServerResponse, timers: Set<NodeJS.Timeout>) => void;
 
 export async function startBadServer(misbehave: Misbehaviour): Promise<BadServer> {
@@ -77,8 +80,14 @@ export const misbehaviours: Record<string, { misbehave: (other: string) => Misbe
     },
     finding: "timeout",
   },
-  "a redirect to another host": {
+  // A redirect of the list itself is the base URL's (exit 2, tests/conformance/preflight-live.test.ts).
+  "a redirect of the organization's URL to another host": {
     misbehave: (other) => (req, res) => {
+      if (req.url === "/tenant/api/v1/orgs") {
+        res.writeHead(200, { "content-type": "application/json" });
+        res.end(JSON.stringify({ data: [{ id: BAD_SERVER_ORG_ID, name: "Org", status: "active" }] }));
+        return;
+      }
       res.writeHead(302, { location: `${other}${req.url ?? "/"}`, "content-type": "application/json" });
       res.end('{"code": "moved", "message": "elsewhere"}');
     },

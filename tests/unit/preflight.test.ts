@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { tlsProblem } from "../../src/conformance/preflight.js";
 import { orgFromPreflight } from "../../src/conformance/prepare.js";
 import { ToolError } from "../../src/errors.js";
 import type { Exchange } from "../../src/http/transport.js";
@@ -42,6 +43,12 @@ describe("the preflight: configuration mistakes are exit 2, not findings", () =>
     ["a 200 JSON null", answer(200, "null"), "not an organization list"],
     ["a list without the configured org", answer(200, list(OTHER)), `TENANT_API_ORG_ID ${ORG} is not among the 1 organizations`],
     ["an empty list", answer(200, list()), "is not among the 0 organizations"],
+    [
+      "a redirect of the base URL (http to https, an old host)",
+      answer(301, "", "text/html", { headers: { location: "https://api.example.com/api/v1/orgs" } }),
+      "a redirect to https://api.example.com/api/v1/orgs: set TENANT_API_BASE_URL to the API's final URL",
+    ],
+    ["a bare array without the org", answer(200, JSON.stringify([{ id: OTHER }])), "is not among the 1 organizations"],
   ])("refuses %s", (_name, probe, message) => {
     expect(() => orgFromPreflight(probe, ORG)).toThrow(ToolError);
     expect(() => orgFromPreflight(probe, ORG)).toThrow(message);
@@ -62,13 +69,29 @@ describe("the preflight: configuration mistakes are exit 2, not findings", () =>
   it.each([
     ["a list item with a bad enum value", answer(200, JSON.stringify({ data: [{ id: ORG, name: "Org", status: "deleted" }] }))],
     ["a list item with a numeric id", answer(200, list(48213)), "48213"],
+    ["a list answered as a bare array", answer(200, JSON.stringify([{ id: ORG, name: "Org", status: "active" }]))],
     ["a list with items that are not objects", answer(200, JSON.stringify({ data: [7, null, { id: ORG }] }))],
     ["a body labelled JSON that is not JSON", answer(200, "<html>502 Bad Gateway</html>")],
     ["a 500", answer(500, '{"code":"internal","message":"boom"}')],
     ["a 403", answer(403, '{"code":"forbidden","message":"no"}')],
-    ["a redirect", answer(302, "", "text/html")],
+    ["a 3xx without a Location", answer(302, "", "text/html")],
     ["a time-out", answer(200, "", "application/json", { failure: { kind: "timeout", message: "too slow" } })],
   ])("leaves %s to the checks, as a finding of the API", (_name, probe, orgId = ORG) => {
     expect(orgFromPreflight(probe, orgId)).toBe(orgId);
+  });
+});
+
+describe("the preflight's TLS diagnosis", () => {
+  const failed = (message: string) => answer(200, "", "application/json", { failure: { kind: "connection", message } });
+  it.each([
+    ["an https:// URL to a plain-HTTP server", "ERR_SSL_WRONG_VERSION_NUMBER: ssl3_get_record:wrong version number", "plain-HTTP server"],
+    ["a certificate of a private CA", "SELF_SIGNED_CERT_IN_CHAIN: self-signed certificate in certificate chain", "NODE_EXTRA_CA_CERTS"],
+    ["an expired certificate", "CERT_HAS_EXPIRED: certificate has expired", "NODE_EXTRA_CA_CERTS"],
+  ])("names %s", (_name, message, part) => {
+    expect(tlsProblem(failed(message))).toContain(part);
+  });
+
+  it("says nothing of a reset connection (the API's failure, a finding)", () => {
+    expect(tlsProblem(failed("ECONNRESET: socket hang up"))).toBeUndefined();
   });
 });

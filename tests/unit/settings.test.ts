@@ -52,7 +52,8 @@ describe("a run meant for a live API never falls back to the embedded provider",
   });
 
   it("accepts every name of the ENV table (the single list of known names)", () => {
-    const env = Object.fromEntries(Object.values(ENV).map((name) => [name, name.endsWith("_MUTATIONS") ? "1" : "value-1"]));
+    // Each its own value: two personas with one token are refused (below).
+    const env = Object.fromEntries(Object.values(ENV).map((name) => [name, name.endsWith("_MUTATIONS") ? "1" : `value-${name}`]));
     expect(() => parseSettings([], { ...env, ...LIVE })).not.toThrow();
   });
 });
@@ -87,5 +88,41 @@ describe("the personas beyond the owner", () => {
     const settings = parseSettings([], env);
     expect([settings.adminToken, settings.foreignToken]).toEqual(["admin-token-1", "foreign-token-1"]);
     expect(secretsInEnv(env)).toEqual(expect.arrayContaining(["admin-token-1", "foreign-token-1"]));
+  });
+});
+
+describe("tokens a header cannot carry, and personas sharing one", () => {
+  it.each([
+    ["a line break inside", { TENANT_API_TOKEN: "tok-1234567\nsecond-line" }, "TENANT_API_TOKEN contains a line break"],
+    ["a carriage return", { TENANT_API_MEMBER_TOKEN: "tok-mem\rber" }, "TENANT_API_MEMBER_TOKEN contains a line break"],
+    ["a control character", { TENANT_API_ADMIN_TOKEN: "tok-ad\u0000min" }, "TENANT_API_ADMIN_TOKEN contains a character an HTTP header"],
+    ["a character beyond Latin-1", { TENANT_API_OUTSIDER_TOKEN: "tok-\u2013dash" }, "TENANT_API_OUTSIDER_TOKEN contains a character"],
+    [
+      "one token in two variables",
+      { TENANT_API_FOREIGN_TOKEN: "tok-1234567" },
+      "TENANT_API_FOREIGN_TOKEN holds the same token as TENANT_API_TOKEN",
+    ],
+  ])("refuses %s, naming the variable and never the value", (_name, extra, message) => {
+    const error = refusal({ ...LIVE, ...extra });
+    expect(error.code).toBe("CONFIG_INVALID");
+    expect(error.message).toContain(message);
+    expect(error.message).not.toMatch(/tok-/);
+  });
+
+  it("accepts a trailing line break (trimmed, as a secret file often ends)", () => {
+    expect(parseSettings([], { ...LIVE, TENANT_API_TOKEN: "tok-1234567\n" }).token).toBe("tok-1234567");
+  });
+});
+
+describe("the proxy variables", () => {
+  it("are read lower case first, and absent when no proxy is set", () => {
+    expect(parseSettings([], LIVE).proxy).toBeUndefined();
+    const env = { ...LIVE, https_proxy: "http://proxy.ci:3128", HTTPS_PROXY: "http://other:1", no_proxy: "localhost" };
+    expect(parseSettings([], env).proxy).toEqual({ httpProxy: undefined, httpsProxy: "http://proxy.ci:3128", noProxy: "localhost" });
+  });
+
+  it("refuses a proxy that is not an http(s) URL, without printing it (it may hold credentials)", () => {
+    const error = refusal({ ...LIVE, HTTP_PROXY: "user:s3cret@proxy" });
+    expect(error.message).toBe("HTTP_PROXY is not an http:// or https:// URL");
   });
 });

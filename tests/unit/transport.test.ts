@@ -8,13 +8,13 @@ afterEach(async () => {
   await Promise.all(closers.splice(0).map((close) => close()));
 });
 
-/** A server that answers 503 (Retry-After: 0) to the first `failures` requests, then 200. */
-async function flakyServer(failures: number): Promise<{ baseUrl: string; hits: () => number }> {
+/** A server that answers 503 (or `busy`) with Retry-After: 0 to the first `failures` requests, then 200. */
+async function flakyServer(failures: number, busy = 503): Promise<{ baseUrl: string; hits: () => number }> {
   let hits = 0;
   const server = createServer((request, response) => {
     request.resume();
     hits += 1;
-    const status = hits <= failures ? 503 : 200;
+    const status = hits <= failures ? busy : 200;
     response.writeHead(status, { "content-type": "application/json", "retry-after": "0" });
     response.end(JSON.stringify(status === 200 ? { data: [] } : { code: "unavailable", message: "try again" }));
   });
@@ -40,6 +40,26 @@ describe("the transport", () => {
     const exchange = await transport.send({ method: "PATCH", path: "/api/v1/orgs/x", body: "{}" });
     expect(exchange.status).toBe(503);
     expect(server.hits()).toBe(1);
+  });
+
+  it("resends a PATCH answered 429 (not processed), and reports the limit met", async () => {
+    const server = await flakyServer(2, 429);
+    const transport = new HttpTransport({ baseUrl: server.baseUrl, timeoutMs: 2_000 });
+    closers.push(() => transport.close());
+    expect(transport.rateLimit()).toBeUndefined();
+    const exchange = await transport.send({ method: "PATCH", path: "/api/v1/orgs/x", body: "{}" });
+    expect(exchange.status).toBe(200);
+    expect(server.hits()).toBe(3);
+    expect(transport.rateLimit()).toEqual({ responses429: 2, unresolved: 0, inFlightAtFirst: 1, concurrency: 1 });
+  });
+
+  it("gives up on a 429 after its bounded retries, and resends none once two requests gave up", async () => {
+    const server = await flakyServer(1_000, 429);
+    const transport = new HttpTransport({ baseUrl: server.baseUrl, timeoutMs: 2_000, maxRateLimitRetries: 3 });
+    closers.push(() => transport.close());
+    for (let i = 0; i < 3; i += 1) expect((await transport.send({ method: "GET", path: "/" })).status).toBe(429);
+    expect(server.hits()).toBe(4 + 4 + 1);
+    expect(transport.rateLimit()?.unresolved).toBe(3);
   });
 
   it("gives up after the bounded number of retries", async () => {

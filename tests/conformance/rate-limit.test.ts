@@ -1,0 +1,120 @@
+/**
+ * A gateway that answers 429 when too many requests are in flight is not the API's bug: the run
+ * backs off, lowers its concurrency, finds exactly what it finds without the gateway, and says the
+ * limit was met. Only a 429 that never clears is a finding, and it never hangs the run.
+ */
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { run } from "../../src/cli/conformance.js";
+import { targetFromProvider } from "../../src/conformance/prepare.js";
+import { type RunResult, runChecks } from "../../src/conformance/runner.js";
+import { HttpTransport } from "../../src/http/transport.js";
+import { type ProviderOptions, startProvider } from "../../src/provider/server.js";
+import { specValidators } from "../../src/validation/validators.js";
+import { memoryIo } from "../support/cli-io.js";
+import { faults } from "../support/fault-gallery.js";
+import { type Gateway, type GatewayOptions, rateLimitingGateway } from "../support/gateways.js";
+import { findingLines, GALLERY_SEED } from "../support/run-against.js";
+
+const closers: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  await Promise.all(closers.splice(0).map((close) => close()));
+});
+
+/** The whole catalog at the default concurrency, straight to a provider or through a gateway. */
+async function runThrough(
+  options: ProviderOptions,
+  gatewayOptions?: GatewayOptions,
+  concurrency?: number,
+): Promise<{ result: RunResult; gateway?: Gateway }> {
+  const provider = await startProvider(options);
+  closers.push(() => provider.close());
+  const gateway = gatewayOptions ? await rateLimitingGateway(provider.baseUrl, gatewayOptions) : undefined;
+  if (gateway) closers.push(() => gateway.close());
+  const baseUrl = gateway?.baseUrl ?? provider.baseUrl;
+  const transport = new HttpTransport({ baseUrl, timeoutMs: 10_000, connections: 64 });
+  closers.push(() => transport.close());
+  const validators = specValidators();
+  const result = await runChecks({
+    target: { ...targetFromProvider(provider), baseUrl },
+    transport,
+    validators,
+    spec: validators.spec,
+    generated: { seed: GALLERY_SEED, runs: 30 },
+    concurrency,
+  });
+  return { result, gateway };
+}
+
+const fault = (name: string) => {
+  const found = faults.find((f) => f.name === name);
+  if (!found) throw new Error(`gallery fault missing: ${name}`);
+  return found.options;
+};
+
+describe("a gateway that allows few requests in flight", () => {
+  it("does not fail the gate: the run finds what it finds without the gateway and reports the limit", async () => {
+    const options = fault("the empty description does not clear it");
+    const direct = await runThrough(options);
+    const limited = await runThrough(options, { maxInFlight: 3 });
+    expect(limited.gateway?.refused.length).toBeGreaterThan(0); // the limit was met
+    expect(limited.gateway?.peakInFlight).toBeLessThanOrEqual(3);
+    expect(findingLines(limited.result)).toEqual(findingLines(direct.result));
+    expect(findingLines(direct.result).length).toBeGreaterThan(0);
+    expect(direct.result.rateLimit).toBeUndefined();
+    const { rateLimit } = limited.result;
+    expect(rateLimit?.unresolved).toBe(0);
+    expect(rateLimit?.responses429).toBe(limited.gateway?.refused.length);
+    expect(rateLimit?.concurrency).toBeGreaterThanOrEqual(1);
+    expect(rateLimit?.concurrency).toBeLessThan(16);
+  }, 120_000);
+
+  it("resends a PATCH answered 429 (it was not processed) and the org is restored", async () => {
+    const limited = await runThrough({}, { maxInFlight: 2, everyNthPatch: 4 });
+    expect(limited.gateway?.refused.some((r) => r.method === "PATCH")).toBe(true);
+    expect(findingLines(limited.result)).toEqual([]);
+    expect(limited.result.restore?.verified).toBe(true);
+  }, 120_000);
+
+  it("reports a 429 that never clears as a finding, without hanging", async () => {
+    const limited = await runThrough({}, { maxInFlight: 0, neverClears: true }, 1);
+    const statuses = limited.result.checks.flatMap((check) => check.findings).filter((f) => f.status === 429);
+    expect(statuses.length).toBeGreaterThan(0);
+    expect(limited.result.rateLimit?.unresolved).toBeGreaterThan(0);
+    // Once two requests gave up, no later one is resent: only those in flight until then (one at a
+    // time, two when a check reads twice at once) were resent, 6 times each.
+    const unresolved = limited.result.rateLimit?.unresolved ?? 0;
+    expect(unresolved).toBeGreaterThan(20);
+    expect(limited.gateway?.refused.length).toBeLessThanOrEqual(unresolved + 3 * 6);
+    expect(limited.result.rateLimit?.responses429).toBe(limited.gateway?.refused.length);
+  }, 120_000);
+});
+
+describe("the gate run through a rate-limiting gateway", () => {
+  it("passes at the default concurrency and says the limit was met, on the console and in conformance.json", async () => {
+    const provider = await startProvider();
+    closers.push(() => provider.close());
+    const gateway = await rateLimitingGateway(provider.baseUrl, { maxInFlight: 2 });
+    closers.push(() => gateway.close());
+    const dir = mkdtempSync(join(tmpdir(), "rate-limit-"));
+    const { io, stdout, stderr } = memoryIo({ cwd: dir });
+    const env = {
+      TENANT_API_BASE_URL: gateway.baseUrl,
+      TENANT_API_TOKEN: provider.tokens.owner,
+      TENANT_API_ORG_ID: provider.orgs.editable,
+      TENANT_API_MEMBER_TOKEN: provider.tokens.member,
+      TENANT_API_OUTSIDER_TOKEN: provider.tokens.outsider,
+    };
+    const code = await run(["--read-only", "--report-dir", dir], env, io);
+    expect(stderr()).toBe("");
+    expect(code).toBe(0);
+    expect(gateway.refused.length).toBeGreaterThan(0);
+    expect(stdout()).toMatch(
+      /RATE LIMIT met: the gateway answered 429 \d+× \(first with \d+ requests in flight\); the rest of the run kept to \d+ in flight; every request was resent and answered/,
+    );
+    const report = JSON.parse(readFileSync(join(dir, "conformance.json"), "utf8"));
+    expect(report.rateLimit).toMatchObject({ responses429: gateway.refused.length, unresolved: 0 });
+  }, 120_000);
+});

@@ -1,0 +1,149 @@
+/**
+ * What stands between CI and a real API: a rate-limiting gateway and an outbound proxy.
+ *
+ * `rateLimitingGateway` forwards to an upstream (the reference provider) but lets only `maxInFlight`
+ * requests be in flight at once and answers the rest 429 with a Retry-After, without forwarding
+ * them, as API gateways do. `neverClears` answers every request 429; `everyNthPatch` limits writes.
+ *
+ * `forwardProxy` is an HTTP proxy on loopback that counts what it is asked: CONNECT tunnels (how
+ * undici's ProxyAgent reaches any target) and plain absolute-form requests, and what headers it saw.
+ */
+import { createServer, request as forward, type IncomingMessage } from "node:http";
+import { type AddressInfo, connect, type Socket } from "node:net";
+
+export interface Gateway {
+  baseUrl: string;
+  /** Requests forwarded, and requests answered 429. */
+  forwarded: { method: string; url: string }[];
+  refused: { method: string; url: string }[];
+  /** The most requests ever in flight upstream at once. */
+  peakInFlight: number;
+  close(): Promise<void>;
+}
+
+export interface GatewayOptions {
+  maxInFlight: number;
+  retryAfter?: string;
+  neverClears?: boolean;
+  /** Also answer 429 to every n-th PATCH (a gateway limiting writes per second), without forwarding it. */
+  everyNthPatch?: number;
+  /** Each forwarded request is held this long first, so that requests overlap even on a fast machine. */
+  holdMs?: number;
+}
+
+export async function rateLimitingGateway(upstreamBaseUrl: string, options: GatewayOptions): Promise<Gateway> {
+  const upstream = new URL(upstreamBaseUrl);
+  let inFlight = 0;
+  let patches = 0;
+  const gateway: Gateway = { baseUrl: "", forwarded: [], refused: [], peakInFlight: 0, close: async () => {} };
+  const server = createServer(async (req, res) => {
+    const body = await readAll(req);
+    const seen = { method: req.method ?? "", url: req.url ?? "" };
+    const nthPatch = req.method === "PATCH" && options.everyNthPatch !== undefined && ++patches % options.everyNthPatch === 0;
+    if (options.neverClears || nthPatch || inFlight >= options.maxInFlight) {
+      gateway.refused.push(seen);
+      res.writeHead(429, { "content-type": "application/json", "retry-after": options.retryAfter ?? "0" });
+      res.end('{"code":"too_many_requests","message":"Too many requests in flight"}');
+      return;
+    }
+    inFlight += 1;
+    gateway.peakInFlight = Math.max(gateway.peakInFlight, inFlight);
+    gateway.forwarded.push(seen);
+    const done = () => {
+      inFlight -= 1;
+    };
+    setTimeout(() => {
+      const out = forward(
+        { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers },
+        (answer) => {
+          res.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(res);
+          answer.on("end", done);
+        },
+      );
+      out.on("error", () => {
+        done();
+        res.destroy();
+      });
+      out.end(body);
+    }, options.holdMs ?? 5);
+  });
+  await listen(server);
+  gateway.baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}${upstream.pathname}`;
+  gateway.close = () => closeServer(server);
+  return gateway;
+}
+
+export interface ForwardProxy {
+  url: string;
+  /** `CONNECT host:port` per tunnel opened, `GET http://…` per plain request. */
+  requests: string[];
+  /** The header names of every request the proxy itself read (a tunnel's content is not among them). */
+  headerNames: string[][];
+  close(): Promise<void>;
+}
+
+export async function forwardProxy(): Promise<ForwardProxy> {
+  const requests: string[] = [];
+  const headerNames: string[][] = [];
+  const sockets = new Set<Socket>();
+  const server = createServer((req, res) => {
+    requests.push(`${req.method} ${req.url}`);
+    headerNames.push(Object.keys(req.headers));
+    const target = new URL(req.url ?? "");
+    const out = forward(
+      { host: target.hostname, port: target.port, method: req.method, path: target.pathname, headers: req.headers },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
+    out.on("error", () => res.destroy());
+    req.pipe(out);
+  });
+  server.on("connect", (req: IncomingMessage, client: Socket, head: Buffer) => {
+    requests.push(`CONNECT ${req.url}`);
+    headerNames.push(Object.keys(req.headers));
+    const [host = "", port = ""] = (req.url ?? "").split(":");
+    const upstream = connect(Number(port), host, () => {
+      client.write("HTTP/1.1 200 Connection Established\r\n\r\n");
+      upstream.write(head);
+      upstream.pipe(client);
+      client.pipe(upstream);
+    });
+    for (const socket of [client, upstream]) {
+      sockets.add(socket);
+      socket.on("error", () => socket.destroy());
+      socket.on("close", () => sockets.delete(socket));
+    }
+  });
+  await listen(server);
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    requests,
+    headerNames,
+    close: () => {
+      for (const socket of sockets) socket.destroy();
+      return closeServer(server);
+    },
+  };
+}
+
+function listen(server: ReturnType<typeof createServer>): Promise<void> {
+  return new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+}
+
+function closeServer(server: ReturnType<typeof createServer>): Promise<void> {
+  return new Promise((resolve) => {
+    server.closeAllConnections();
+    server.close(() => resolve());
+  });
+}
+
+function readAll(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+  });
+}
