@@ -90,8 +90,8 @@ async function runGate(settings: Settings, redactor: Redactor, io: CliIo, gate: 
     });
     gate.end();
     const run = concludeRun(result, settings, gateInputs, interrupt.signal.aborted);
-    const files = writeReports(settings.reportDir, run, validators.spec, redactor);
-    io.stdout.write(redactor.redact(renderSummary(run, files)));
+    const files = reportsOrError(() => writeReports(settings.reportDir, run, validators.spec, redactor), redactor, io);
+    io.stdout.write(redactor.redact(renderSummary(run, files ?? [])));
     const counts = countOutcomes(result);
     if (result.restore && !result.restore.verified) {
       io.stderr.write(
@@ -99,7 +99,7 @@ async function runGate(settings: Settings, redactor: Redactor, io: CliIo, gate: 
       );
       return EXIT_NOT_RESTORED;
     }
-    if (interrupt.signal.aborted || counts.error > 0) return EXIT_TOOL_ERROR;
+    if (files === undefined || interrupt.signal.aborted || counts.error > 0) return EXIT_TOOL_ERROR;
     const suiteBroken = embeddedSkipFailure(result);
     if (suiteBroken !== undefined) {
       io.stderr.write(redactor.redact(`conformance: ${suiteBroken}\n`));
@@ -112,6 +112,19 @@ async function runGate(settings: Settings, redactor: Redactor, io: CliIo, gate: 
     process.off("SIGTERM", onSignal);
     guard?.release();
     await release(prepared);
+  }
+}
+
+/**
+ * The report files, or undefined after one line on stderr when they could not be written: the summary
+ * is still printed, and a failed restore (exit 3) still outranks the lost reports (exit 2).
+ */
+function reportsOrError(write: () => string[], redactor: Redactor, io: CliIo): string[] | undefined {
+  try {
+    return write();
+  } catch (error) {
+    io.stderr.write(redactor.redact(`${terminalLine(`conformance: ${describeError(error)}`)}\n`));
+    return undefined;
   }
 }
 

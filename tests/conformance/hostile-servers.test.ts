@@ -78,6 +78,9 @@ describe("a server that sends terminal escapes and CI workflow commands", () => 
     expect(text).toContain("\\e[2J\\n::err");
     expect(text).not.toMatch(UNSAFE);
     expect(text.split("\n").filter((line) => /^\s*(::|##)/.test(line))).toEqual([]);
+    // The legacy commands were shown (escaped), and none is left anywhere in a line.
+    expect(text).toContain("##\\[error]forged ##VSO\\[task.complete");
+    expect(text).not.toMatch(/##(vso)?\[/i);
   });
 });
 

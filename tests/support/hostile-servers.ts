@@ -83,6 +83,8 @@ export const INJECTIONS = {
   error: "\n::error::forged error",
   c1: "\u009b31m",
   bidi: "\u202eevil\u2066",
+  // The legacy parsers obey these anywhere in a line, not only at its start.
+  legacy: " ##[error]forged ##VSO[task.complete result=Succeeded]done",
 } as const;
 
 const injected = Object.values(INJECTIONS).join("");
