@@ -140,3 +140,38 @@ export const answerDeeplyNestedJson: Misbehaviour = (req, res) => {
   if (orgIdOf(req) === undefined) return json(res, 200, { data: [ORG_ENTRY] });
   json(res, 200, `{"data":${"[".repeat(DEEP_NESTING)}${"]".repeat(DEEP_NESTING)}}`);
 };
+
+/** 450 KiB: an error `code` and `message` this long, quoted by every finding about them, made 85 MB reports. */
+export const HUGE_STRING_LENGTH = 450 * 1024;
+
+/**
+ * The owner's list and org are valid; every other answer (another token, an unknown org) is an error
+ * whose `code` and `message` are HUGE_STRING_LENGTH characters long (the body stays under the 1 MiB
+ * cap), so every finding about an error response quotes a huge server string.
+ */
+export const answerHugeErrorStrings =
+  (ownerToken: string): Misbehaviour =>
+  (req, res) => {
+    // A blank inside: a code must be one token, so the error-body-text rule quotes it.
+    const huge = (letter: string) => `${letter} ${"x".repeat(HUGE_STRING_LENGTH - 2)}`;
+    if (req.headers.authorization !== `Bearer ${ownerToken}`) return json(res, 401, { code: huge("u"), message: huge("m") });
+    const orgId = orgIdOf(req);
+    if (orgId === undefined) return json(res, 200, { data: [ORG_ENTRY] });
+    if (orgId === HOSTILE_ORG_ID) return json(res, 200, ORG_ENTRY);
+    json(res, 404, { code: huge("n"), message: huge("m") });
+  };
+
+/**
+ * The owner's list and org are valid; every other request is redirected to a Location of 8,000
+ * characters (within the HTTP client's header limit), which each `redirect` finding quotes: a summary
+ * of several hundred KiB, more than a pipe holds.
+ */
+export const redirectWithLongLocations =
+  (ownerToken: string): Misbehaviour =>
+  (req, res) => {
+    const orgId = orgIdOf(req);
+    if (req.headers.authorization === `Bearer ${ownerToken}` && orgId === undefined) return json(res, 200, { data: [ORG_ENTRY] });
+    if (req.headers.authorization === `Bearer ${ownerToken}` && orgId === HOSTILE_ORG_ID) return json(res, 200, ORG_ENTRY);
+    res.writeHead(302, { location: `/elsewhere?${"l".repeat(8_000)}`, "content-type": "application/json" });
+    res.end("{}");
+  };

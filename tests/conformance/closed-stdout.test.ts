@@ -1,0 +1,39 @@
+/**
+ * Issue 17: "EPIPE on a closed stdout must not kill a run mid-write". `npm run conformance | head -1`
+ * against a live target with writes: the reader goes away after the first line, yet the run restores
+ * the org, writes its reports and exits with its own code.
+ */
+import { existsSync, mkdtempSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { expect, it } from "vitest";
+import { SAFETY_DIR } from "../../src/conformance/safety/target-files.js";
+import { startProvider } from "../../src/provider/server.js";
+import { runConformance } from "../support/cli.js";
+
+it("a run whose stdout is closed after the first line still restores the org and exits 0 against the reference provider", async () => {
+  const provider = await startProvider();
+  try {
+    const before = structuredClone(provider.state.organizations.get(provider.orgs.editable));
+    const dir = mkdtempSync(join(tmpdir(), "closed-stdout-"));
+    const run = await runConformance(["--report-dir", "reports", "--runs", "5"], {
+      cwd: dir,
+      env: {
+        TENANT_API_BASE_URL: provider.baseUrl,
+        TENANT_API_TOKEN: provider.tokens.owner,
+        TENANT_API_ORG_ID: provider.orgs.editable,
+        TENANT_API_ALLOW_MUTATIONS: "1",
+      },
+      // `| head -1`: the reader takes the first chunk and closes its end of the pipe.
+      onStart: (child) => child.stdout?.once("data", () => child.stdout?.destroy()),
+    });
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    expect(provider.state.organizations.get(provider.orgs.editable)).toEqual(before);
+    expect(readdirSync(join(dir, "reports")).sort()).toEqual(["conformance.json", "junit.xml", "report.html"]);
+    const journals = existsSync(join(dir, SAFETY_DIR)) ? readdirSync(join(dir, SAFETY_DIR)).filter((f) => f.endsWith(".journal.json")) : [];
+    expect(journals).toEqual([]);
+  } finally {
+    await provider.close();
+  }
+}, 120_000);
