@@ -16,6 +16,11 @@ function json(res: ServerResponse, status: number, body: unknown, contentType = 
 }
 
 const html = (text: string) => text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;").replaceAll('"', "&quot;");
+const hex = (text: string) => Buffer.from(text).toString("hex");
+/** Every byte percent-encoded, every character a `\uXXXX` escape, every character an `&#NNN;` entity. */
+const everyByte = (text: string) => [...Buffer.from(text)].map((b) => `%${b.toString(16).toUpperCase().padStart(2, "0")}`).join("");
+const everyUnit = (text: string) => [...text].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`).join("");
+const entities = (text: string) => [...text].map((c) => `&#${c.codePointAt(0)};`).join("");
 
 /** Which request this is, from the org id in its path (`/tenant/api/v1/orgs/<id>`). */
 function orgIdOf(req: IncomingMessage): string | undefined {
@@ -27,7 +32,9 @@ function orgIdOf(req: IncomingMessage): string | undefined {
  * Echoes whatever token the request carried, in the forms the issue saw: cut short, lower-cased,
  * percent- and form-encoded, JSON-escaped twice, HTML-escaped, base64, as a property name, in a
  * Content-Type and a Location header, and at the start of a body that is not JSON (parse errors
- * quote the body).
+ * quote the body). Issue 18 added the spelled-out forms that still leaked: every byte
+ * percent-encoded, `\uXXXX` escapes, `&#NNN;` entities, hex (in the Location header too), UTF-16
+ * base64 and the token reversed.
  */
 export const echoTheToken =
   (ownerToken: string): Misbehaviour =>
@@ -51,6 +58,11 @@ export const echoTheToken =
             description: encodeURIComponent(token),
             referral_code: JSON.stringify(JSON.stringify(token)),
             [token]: header,
+            every_byte: everyByte(token),
+            entities: entities(token),
+            hex: hex(token),
+            utf16: Buffer.from(token, "utf16le").toString("base64"),
+            reversed: [...token].reverse().join(""),
           },
         ],
       });
@@ -67,12 +79,13 @@ export const echoTheToken =
     if (orgId === "not-an-id") return json(res, 400, { code: "bad", message: "bad" }, `text/${token}`);
     if (/^[0-9a-f-]+$/.test(orgId)) {
       res.writeHead(302, {
-        location: `https://elsewhere.example/?t=${encodeURIComponent(token)}&raw=${token}`,
+        location: `https://elsewhere.example/?t=${encodeURIComponent(token)}&raw=${token}&hex=${hex(token)}`,
         "content-type": "application/json",
       });
       return res.end("{}");
     }
-    return json(res, 200, `${token} is the token you sent`);
+    // Not JSON (labelled so): the excerpt quotes the text as sent, `\uXXXX` escapes and entities included.
+    return json(res, 200, `${token} is the token you sent; "${everyUnit(token)}" <b>${entities(token)}</b>`);
   };
 
 /** Strings meant for a terminal or a CI log: clear the screen, rewrite the line, workflow commands. */
