@@ -10,16 +10,20 @@ import { expect, it } from "vitest";
 import { SAFETY_DIR } from "../../src/conformance/safety/target-files.js";
 import { startProvider } from "../../src/provider/server.js";
 import { runConformance } from "../support/cli.js";
+import { slowProxy } from "../support/slow-proxy.js";
 
 it("a run whose stdout is closed after the first line still restores the org and exits 0 against the reference provider", async () => {
   const provider = await startProvider();
+  // Slow answers, so the run is still going when its progress line (every 9 s without a terminal)
+  // is written to the closed pipe.
+  const proxy = await slowProxy(provider.baseUrl, 250);
   try {
     const before = structuredClone(provider.state.organizations.get(provider.orgs.editable));
     const dir = mkdtempSync(join(tmpdir(), "closed-stdout-"));
-    const run = await runConformance(["--report-dir", "reports", "--runs", "5"], {
+    const run = await runConformance(["--report-dir", "reports", "--runs", "2", "--concurrency", "2"], {
       cwd: dir,
       env: {
-        TENANT_API_BASE_URL: provider.baseUrl,
+        TENANT_API_BASE_URL: proxy.baseUrl,
         TENANT_API_TOKEN: provider.tokens.owner,
         TENANT_API_ORG_ID: provider.orgs.editable,
         TENANT_API_ALLOW_MUTATIONS: "1",
@@ -33,7 +37,9 @@ it("a run whose stdout is closed after the first line still restores the org and
     expect(readdirSync(join(dir, "reports")).sort()).toEqual(["conformance.json", "junit.xml", "report.html"]);
     const journals = existsSync(join(dir, SAFETY_DIR)) ? readdirSync(join(dir, SAFETY_DIR)).filter((f) => f.endsWith(".journal.json")) : [];
     expect(journals).toEqual([]);
+    expect(proxy.log.length).toBeGreaterThan(0);
   } finally {
+    await proxy.close();
     await provider.close();
   }
-}, 120_000);
+}, 240_000);
