@@ -7,9 +7,14 @@
  * 2. From every text that leaves the process (stdout, stderr, each report), as a safety net.
  *
  * What counts as the token: any piece of PIECE_LENGTH characters of it (so a preview that cut it
- * short still leaks nothing), in any letter case, in each form a server may have put it in
- * (URL-encoded with percent or form encoding, JSON-escaped, HTML-escaped, any two of those in a row,
- * base64/base64url) and then this suite's own renderers (JSON, HTML/XML, console escapes).
+ * short still leaks nothing), in any letter case, in each form a server may have put it in, and then
+ * through this suite's own renderers (JSON, HTML/XML, console escapes):
+ * - URL-encoded with percent or form encoding, JSON-escaped, HTML-escaped, and any two of those in a row;
+ * - spelled out unit by unit: every byte percent-encoded (`%6E%63`), every character as a `\uXXXX`
+ *   JSON escape, as `&#NNN;` or `&#xHH;` entities, as hex (`6e63`, `\x6e\x63`), as UTF-16 hex
+ *   (little- or big-endian); and reversed, as is or encoded once;
+ * - base64/base64url of its UTF-8 bytes and of its UTF-16 (either byte order), at any alignment.
+ * Mixtures (some characters spelled out, others not) and encodings not listed are not covered.
  * Tokens are few and high-entropy, so a 12-character piece of one does not occur in ordinary text.
  */
 import { escapeControls } from "./report/terminal-text.js";
@@ -33,6 +38,34 @@ const html =
 /** How a server may have encoded a token it echoes: each of these, and each pair (HTML of JSON, percent of percent…). */
 const SERVER_ENCODINGS: Encode[] = [json, percent, formEncoded, html("'"), html("&#39;"), html("&#x27;")];
 
+const hex2 = (byte: number) => byte.toString(16).padStart(2, "0");
+const bytesOf = (text: string) => [...Buffer.from(text)];
+const utf16be = (text: string) => Buffer.from(text, "utf16le").swap16();
+
+/**
+ * Encodings that spell a token out unit by unit (each byte, each UTF-16 unit or each code point),
+ * taken once: their output holds no character the others would change, bar `&` and `\`, which the
+ * output forms cover. Lowercased like every needle, so `%6E` and `%6e`, `4E` and `4e` are one needle.
+ */
+const SPELLED_OUT: Encode[] = [
+  (text) =>
+    bytesOf(text)
+      .map((byte) => `%${hex2(byte)}`)
+      .join(""),
+  (text) => Array.from({ length: text.length }, (_, i) => `\\u${text.charCodeAt(i).toString(16).padStart(4, "0")}`).join(""),
+  (text) => [...text].map((char) => `&#${char.codePointAt(0)};`).join(""),
+  (text) => [...text].map((char) => `&#x${(char.codePointAt(0) ?? 0).toString(16)};`).join(""),
+  (text) => Buffer.from(text).toString("hex"),
+  (text) =>
+    bytesOf(text)
+      .map((byte) => `\\x${hex2(byte)}`)
+      .join(""),
+  (text) => Buffer.from(text, "utf16le").toString("hex"),
+  (text) => utf16be(text).toString("hex"),
+];
+
+const reversed: Encode = (text) => [...text].reverse().join("");
+
 /**
  * How this suite's own renderers may show such a string: value previews and conformance.json
  * (JSON, so a preview in the JSON report is escaped twice), report.html and junit.xml (HTML/XML
@@ -51,7 +84,7 @@ const OUTPUT_FORMS: Encode[] = [
   (text) => escapeControls(json(text)),
 ];
 
-/** The piece as a server may have echoed it: as is, encoded once, or encoded twice. */
+/** The piece as a server may have echoed it: as is, encoded once or twice, spelled out, or reversed (as is or encoded once). */
 function serverForms(piece: string): Set<string> {
   const forms = new Set([piece]);
   for (const inner of SERVER_ENCODINGS) {
@@ -59,6 +92,10 @@ function serverForms(piece: string): Set<string> {
     forms.add(once);
     for (const outer of SERVER_ENCODINGS) forms.add(outer(once));
   }
+  for (const spell of SPELLED_OUT) forms.add(spell(piece));
+  const backwards = reversed(piece);
+  forms.add(backwards);
+  for (const encode of SERVER_ENCODINGS) forms.add(encode(backwards));
   return forms;
 }
 
@@ -123,18 +160,24 @@ function needlesOf(secret: string): Set<string> {
     }
   }
   // base64 of every 12-byte piece: whatever the alignment of a longer encoded run, a run that
-  // encodes 14 bytes of the token holds one of these whole.
-  for (const bytes of pieces([...Buffer.from(secret)], (run) => Buffer.from(run))) {
-    needles.add(bytes.toString("base64").toLowerCase());
-    needles.add(bytes.toString("base64url").toLowerCase());
-  }
+  // encodes 14 bytes of the token holds one of these whole. The same for its UTF-16 in either byte
+  // order (PowerShell's -EncodedCommand is base64 of UTF-16LE), 24-byte pieces: 12 characters.
+  const base64Pieces = (bytes: Buffer, length: number) => {
+    for (const run of pieces([...bytes], (units) => Buffer.from(units), length)) {
+      needles.add(run.toString("base64").toLowerCase());
+      needles.add(run.toString("base64url").toLowerCase());
+    }
+  };
+  base64Pieces(Buffer.from(secret), PIECE_LENGTH);
+  base64Pieces(Buffer.from(secret, "utf16le"), 2 * PIECE_LENGTH);
+  base64Pieces(utf16be(secret), 2 * PIECE_LENGTH);
   return needles;
 }
 
-/** Every run of PIECE_LENGTH consecutive units, or the whole when it is shorter. */
-function pieces<U, P>(units: U[], join: (run: U[]) => P): P[] {
-  if (units.length <= PIECE_LENGTH) return [join(units)];
-  return Array.from({ length: units.length - PIECE_LENGTH + 1 }, (_, start) => join(units.slice(start, start + PIECE_LENGTH)));
+/** Every run of `length` consecutive units, or the whole when it is shorter. */
+function pieces<U, P>(units: U[], join: (run: U[]) => P, length = PIECE_LENGTH): P[] {
+  if (units.length <= length) return [join(units)];
+  return Array.from({ length: units.length - length + 1 }, (_, start) => join(units.slice(start, start + length)));
 }
 
 /** Lowercased with every index unchanged (a few non-ASCII letters lengthen under toLowerCase). */

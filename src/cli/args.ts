@@ -14,10 +14,17 @@ export function wantsHelp(argv: readonly string[]): boolean {
   return flags.includes("--help") || flags.includes("-h");
 }
 
-/** Secrets any command may see in its environment: the suite's tokens and the broker's credentials. */
+/**
+ * Secrets any command may see in its environment: the suite's tokens and the broker's credentials.
+ * With basic auth, `username:password` is one more: its base64 is the header `Basic …` exactly, which
+ * a broker may echo, while the password alone is encoded at an offset within it.
+ */
 export function envSecrets(env: NodeJS.ProcessEnv): string[] {
   const broker = ["PACT_BROKER_TOKEN", "PACT_BROKER_PASSWORD"].flatMap((name) => env[name]?.trim() || []);
-  return [...secretsInEnv(env), ...broker];
+  const username = env.PACT_BROKER_USERNAME?.trim();
+  const password = env.PACT_BROKER_PASSWORD?.trim();
+  const basic = username && password ? [`${username}:${password}`] : [];
+  return [...secretsInEnv(env), ...broker, ...basic];
 }
 
 /** One line on stderr: redacted, then made inert for a terminal or CI log. */

@@ -7,8 +7,10 @@
 import { buildCommand, canIDeployExit, describeCommand, runBrokerCli } from "../contracts/broker-command.js";
 import { assertReachable } from "../contracts/reachable.js";
 import { EXIT_OK, EXIT_TOOL_ERROR } from "../errors.js";
-import { command } from "./args.js";
+import { Redactor } from "../redaction.js";
+import { command, envSecrets } from "./args.js";
 import type { CliIo } from "./io.js";
+import { SafeLines } from "./safe-lines.js";
 
 export type BrokerSubcommand = "publish" | "can-i-deploy" | "record-deployment" | "publish-provider-contract";
 
@@ -95,13 +97,26 @@ export function brokerRun(subcommand: BrokerSubcommand) {
 }
 
 async function run(argv: string[], env: NodeJS.ProcessEnv, io: CliIo, name: string): Promise<number> {
-  const out = (line: string) => io.stdout.write(`${line}\n`);
-  const err = (line: string) => io.stderr.write(`${line}\n`);
+  // Everything printed here, the CLI's own output included, may quote what the broker answered.
+  const redactor = new Redactor(envSecrets(env));
+  const stdout = new SafeLines(io.stdout, redactor);
+  const stderr = new SafeLines(io.stderr, redactor);
+  try {
+    return await runCommand(argv, env, name, stdout, stderr);
+  } finally {
+    stdout.flush();
+    stderr.flush();
+  }
+}
+
+async function runCommand(argv: string[], env: NodeJS.ProcessEnv, name: string, stdout: SafeLines, stderr: SafeLines): Promise<number> {
+  const out = (line: string) => stdout.write(`${line}\n`);
+  const err = (line: string) => stderr.write(`${line}\n`);
   const command = buildCommand(argv, env);
   if (command.note) out(command.note);
   out(describeCommand(command));
   await assertReachable(command.config.baseUrl, "Pact broker");
-  const result = await runBrokerCli(command, env, io);
+  const result = await runBrokerCli(command, env, { stdout, stderr });
   if (command.answersJson) return canIDeployExit(result, out, err, command.dryRun);
   if (result.code === 0) return EXIT_OK;
   err(`${name}: ${command.tool} ${command.args[0]} failed (exit ${result.code})`);

@@ -127,13 +127,26 @@ interface ReportContext {
 function concludeAndReport(result: RunResult, interrupted: boolean, context: ReportContext): number {
   const { settings, gateInputs, spec, redactor, io } = context;
   const run = concludeRun(result, settings, gateInputs, interrupted);
-  const files = writeReports(settings.reportDir, run, spec, redactor);
-  io.stdout.write(redactor.redact(renderSummary(run, files)));
-  if (interrupted || countOutcomes(result).error > 0) return EXIT_TOOL_ERROR;
+  const files = reportsOrError(() => writeReports(settings.reportDir, run, spec, redactor), redactor, io);
+  io.stdout.write(redactor.redact(renderSummary(run, files ?? [])));
+  if (files === undefined || interrupted || countOutcomes(result).error > 0) return EXIT_TOOL_ERROR;
   const suiteBroken = embeddedSkipFailure(result);
   if (suiteBroken !== undefined) {
     io.stderr.write(redactor.redact(`conformance: ${suiteBroken}\n`));
     return EXIT_TOOL_ERROR;
   }
   return gateExitCode(run);
+}
+
+/**
+ * The report files, or undefined after one line on stderr when they could not be written: the summary
+ * is still printed, and a failed restore (exit 3) still outranks the lost reports (exit 2).
+ */
+function reportsOrError(write: () => string[], redactor: Redactor, io: CliIo): string[] | undefined {
+  try {
+    return write();
+  } catch (error) {
+    io.stderr.write(redactor.redact(`${terminalLine(`conformance: ${describeError(error)}`)}\n`));
+    return undefined;
+  }
 }

@@ -38,11 +38,37 @@ export const systemClock: Clock = {
   },
 };
 
+/**
+ * A stream of the process whose reader may go away (`npm run conformance | head -1`): the first error
+ * (EPIPE) is caught, not thrown, and later writes are dropped, so the run still restores the org,
+ * writes its reports and exits with its own code.
+ */
+export function dropWritesOnceClosed(stream: NodeJS.WritableStream & { destroyed?: boolean }): Writer {
+  let closed = false;
+  stream.on("error", () => {
+    closed = true;
+  });
+  return { write: (text: string) => (closed || stream.destroyed === true ? false : stream.write(text)) };
+}
+
+/**
+ * Resolves once all that was written to `stream` has been handed to the OS, or at once when the
+ * stream is gone. A pipe whose reader is slow (`| (sleep 2; cat)`) holds what does not fit its
+ * buffer in the process; exiting before that is out would cut the summary and lose the Verdict line.
+ */
+export function flushed(stream: NodeJS.WritableStream & { destroyed?: boolean; writableLength?: number }): Promise<void> {
+  return new Promise((resolve) => {
+    if (stream.destroyed === true || !stream.writableLength) return resolve();
+    // Writes complete in order: the callback of an empty write runs once everything before it is out.
+    stream.write("", () => resolve());
+  });
+}
+
 /** The io of the running process. */
 export function processIo(): CliIo {
   return {
-    stdout: process.stdout,
-    stderr: process.stderr,
+    stdout: dropWritesOnceClosed(process.stdout),
+    stderr: dropWritesOnceClosed(process.stderr),
     cwd: process.cwd(),
     isTTY: process.stdout.isTTY === true,
     clock: systemClock,

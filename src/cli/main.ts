@@ -9,11 +9,13 @@
  *   when the event loop empties, and says so on stderr;
  * - the command's own code is the process's exit code, at once (a keep-alive socket or a verifier's
  *   thread must not hold a finished run open);
- * - an error that escapes a command is one line, redacted and made inert (src/cli/launch.ts).
+ * - an error that escapes a command is one line, redacted and made inert (src/cli/launch.ts);
+ * - a closed stdout or stderr (`| head -1`) drops what is written to it instead of ending the run
+ *   mid-write, and before exiting, what a slow reader has not taken yet is drained (src/cli/io.ts).
  */
 import { EXIT_TOOL_ERROR } from "../errors.js";
 import { terminalLine } from "../report/terminal-text.js";
-import { processIo } from "./io.js";
+import { flushed, processIo } from "./io.js";
 import { launch } from "./launch.js";
 import { ownSignals } from "./signals.js";
 
@@ -24,7 +26,8 @@ process.on("exit", () => {
   if (!settled) process.stderr.write(`${terminalLine(`${argv[0] ?? "launcher"}: the run ended without a verdict`)}\n`);
 });
 const stop = ownSignals(argv[0] ?? "launcher", (line) => process.stderr.write(`${terminalLine(line)}\n`));
-launch(argv, process.env, { ...processIo(), stop }).then((code) => {
+launch(argv, process.env, { ...processIo(), stop }).then(async (code) => {
   settled = true;
+  await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
   process.exit(code);
 });

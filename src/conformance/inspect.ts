@@ -6,6 +6,7 @@
 import { type Finding, finding, findingsFromValidation } from "../findings/finding.js";
 import type { Exchange } from "../http/transport.js";
 import type { OperationSpec } from "../spec/document.js";
+import { preview } from "../validation/problems.js";
 import type { SpecValidators } from "../validation/validators.js";
 
 export function inspectExchange(exchange: Exchange, op: OperationSpec, validators: SpecValidators): Finding[] {
@@ -64,7 +65,7 @@ function errorTextFindings(body: unknown, about: Omit<Parameters<typeof finding>
   const { code, message } = body as { code?: unknown; message?: unknown };
   const found: Finding[] = [];
   const fail = (pointer: string, expected: string, value: string) =>
-    found.push(finding({ ...about, code: ERROR_BODY_TEXT, pointer, expected, actual: JSON.stringify(value) }));
+    found.push(finding({ ...about, code: ERROR_BODY_TEXT, pointer, expected, actual: preview(value) }));
   if (typeof code === "string" && !/^\S+$/u.test(code)) fail("/code", "a machine-readable error code: one token, no whitespace", code);
   if (typeof message === "string" && !/\S/u.test(message)) fail("/message", "a descriptive error message, not blank", message);
   return found;

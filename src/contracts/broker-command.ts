@@ -184,11 +184,15 @@ export function runBrokerCli(
       stdio: ["ignore", "pipe", "pipe"],
     });
     let stdout = "";
-    child.stdout?.on("data", (chunk: Buffer) => {
-      if (command.answersJson) stdout += chunk.toString("utf8");
-      else streams.stdout.write(chunk.toString("utf8"));
+    // Decoded as streams, so a character split across two chunks arrives whole; the caller's
+    // streams redact (src/cli/safe-lines.ts): the CLI prints what the broker answered.
+    child.stdout?.setEncoding("utf8");
+    child.stderr?.setEncoding("utf8");
+    child.stdout?.on("data", (chunk: string) => {
+      if (command.answersJson) stdout += chunk;
+      else streams.stdout.write(chunk);
     });
-    child.stderr?.on("data", (chunk: Buffer) => streams.stderr.write(chunk.toString("utf8")));
+    child.stderr?.on("data", (chunk: string) => streams.stderr.write(chunk));
     child.once("error", (error) => reject(new ToolError("BROKER_CLI_FAILED", `cannot run ${command.tool}: ${error.message}`)));
     child.once("close", (code, signal) => resolve({ code: code ?? (signal ? 128 : 1), stdout }));
   });

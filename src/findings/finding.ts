@@ -29,8 +29,24 @@ export interface Finding {
 
 export type FindingFields = Omit<Finding, "message"> & { message?: string };
 
+/**
+ * The most characters a finding's text field keeps. Server text reaches findings in many ways (a value,
+ * a property name in a pointer, a header, an error message); the checks cut the values they quote, and
+ * this is the net under all of them: a 450 KiB error code once made an 85 MB conformance.json, as
+ * each finding is rendered several times in each report.
+ */
+export const MAX_FINDING_TEXT = 8192;
+
+/** `text` cut to MAX_FINDING_TEXT characters (never inside a surrogate pair), saying how long it was. */
+export function cutText(text: string, max = MAX_FINDING_TEXT): string {
+  if (text.length <= max) return text;
+  const end = /[\uD800-\uDBFF]/.test(text.charAt(max - 1)) ? max - 1 : max;
+  return `${text.slice(0, end)}… (cut: ${text.length} characters in all)`;
+}
+
 export function finding(fields: FindingFields): Finding {
-  return { ...fields, message: fields.message ?? `expected ${fields.expected}, got ${fields.actual}` };
+  const cut = { ...fields, pointer: cutText(fields.pointer), expected: cutText(fields.expected), actual: cutText(fields.actual) };
+  return { ...cut, message: cutText(fields.message ?? `expected ${cut.expected}, got ${cut.actual}`) };
 }
 
 /** Findings for each problem of a failed validation, under the given rule code. */

@@ -7,15 +7,21 @@
  *   LF starts a new one), DEL, C1 (U+009B is an 8-bit CSI), the Unicode line and paragraph
  *   separators, and the bidirectional overrides and isolates that reorder what is displayed
  *   (U+202A-U+202E, U+2066-U+2069, U+200E/U+200F, U+061C; "Trojan Source", CVE-2021-42574).
- * - A line that would begin (after blanks) with a CI workflow command gets a `\` in front:
- *   GitHub Actions obeys `::command::` at the start of a line and Azure Pipelines `##vso[`.
+ * - No CI workflow command survives. GitHub Actions obeys `::command::` only at the start of a line
+ *   (after blanks), so such a line gets a `\` in front. The legacy parsers look anywhere in the line
+ *   (GitHub's `##[command]`, Azure Pipelines' `##vso[`, found with IndexOf, any letter case), so a `\`
+ *   in front of the line would not help: the bracket itself is escaped wherever it is (`##\[`, `##vso\[`).
  *   @see https://docs.github.com/en/actions/reference/workflows-and-actions/workflow-commands
+ *   @see https://learn.microsoft.com/en-us/azure/devops/pipelines/scripts/logging-commands
  */
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
-const WORKFLOW_COMMAND = /^(\s*)(::|##\[|##vso\[)/i;
+/** `::command::` at the start of a line (GitHub's current parser trims the line first). */
+const LINE_COMMAND = /^(\s*)::/;
+/** `##[command]` and `##vso[command]` anywhere in a line (the legacy parsers search the whole line). */
+const LEGACY_COMMAND = /(##(?:vso)?)\[/gi;
 
 const NAMED: Record<string, string> = { "\t": "\\t", "\n": "\\n", "\r": "\\r", "\u001b": "\\e" };
 
@@ -34,7 +40,7 @@ export function escapeControls(text: string): string {
 
 /** One line for the console: no control characters, and never a workflow command. */
 export function terminalLine(line: string): string {
-  return escapeControls(line).replace(WORKFLOW_COMMAND, "$1\\$2");
+  return escapeControls(line).replace(LINE_COMMAND, "$1\\::").replace(LEGACY_COMMAND, "$1\\[");
 }
 
 /** A block of lines for the console, each made inert by `terminalLine`. */

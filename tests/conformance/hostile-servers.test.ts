@@ -12,8 +12,10 @@ import { type CliRun, runConformance } from "../support/cli.js";
 import {
   answerAHugeInvalidList,
   answerDeeplyNestedJson,
+  answerHugeErrorStrings,
   echoTheToken,
   HOSTILE_ORG_ID,
+  HUGE_STRING_LENGTH,
   INVALID_ITEMS,
   injectIntoTheConsole,
 } from "../support/hostile-servers.js";
@@ -78,6 +80,9 @@ describe("a server that sends terminal escapes and CI workflow commands", () => 
     expect(text).toContain("\\e[2J\\n::err");
     expect(text).not.toMatch(UNSAFE);
     expect(text.split("\n").filter((line) => /^\s*(::|##)/.test(line))).toEqual([]);
+    // The legacy commands were shown (escaped), and none is left anywhere in a line.
+    expect(text).toContain("##\\[error]forged ##VSO\\[task.complete");
+    expect(text).not.toMatch(/##(vso)?\[/i);
   });
 });
 
@@ -106,5 +111,20 @@ describe("bodies that cost unbounded work to process", () => {
     expect(run.code).toBe(1);
     expect(run.stdout).toContain("[body-too-deep]");
     for (const report of reports) expect(report).toContain("body-too-deep");
+  });
+
+  it("error codes of 450 KiB are cut before they reach the console and the reports (no 85 MB conformance.json)", async () => {
+    const { run, reports } = await runAgainst(answerHugeErrorStrings(OWNER), { TENANT_API_FOREIGN_ORG_ID: "foreign-org" });
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(1);
+    // Booleans and sizes only: a failing diff of these texts would itself be megabytes.
+    // The huge code did reach findings (so the sizes below could fail), and the verdict is printed.
+    expect(run.stdout.includes("[error-body-text]")).toBe(true);
+    expect(/^Verdict: /m.test(run.stdout)).toBe(true);
+    expect(run.stdout.length).toBeLessThan(HUGE_STRING_LENGTH / 2);
+    for (const report of reports) {
+      expect(report.includes("error-body-text")).toBe(true);
+      expect(report.length).toBeLessThan(2 * HUGE_STRING_LENGTH);
+    }
   });
 });

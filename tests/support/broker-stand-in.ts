@@ -30,7 +30,10 @@ export interface BrokerStandInOptions {
   deployable?: boolean | null;
   /** The pacts offered for verification (default none). */
   pacts?: StandInPact[];
-  /** When set, every request without exactly this Authorization header gets a 401. */
+  /**
+   * When set, every request without exactly this Authorization header gets a 401 whose error echoes
+   * the header it got, as some brokers and proxies do (the CLI prints that error).
+   */
   requireAuthorization?: string;
 }
 
@@ -60,7 +63,7 @@ export async function startBrokerStandIn(options: BrokerStandInOptions = {}): Pr
       const base = `http://${request.headers.host}`;
       const [status, body] =
         options.requireAuthorization !== undefined && request.headers.authorization !== options.requireAuthorization
-          ? [401, { error: "authentication required" }]
+          ? [401, { error: `authentication required; you sent Authorization: ${request.headers.authorization ?? "nothing"}` }]
           : answer(recorded, base, options);
       response.writeHead(status, { "content-type": "application/hal+json" }).end(JSON.stringify(body));
     });

@@ -16,6 +16,11 @@ function json(res: ServerResponse, status: number, body: unknown, contentType = 
 }
 
 const html = (text: string) => text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;").replaceAll('"', "&quot;");
+const hex = (text: string) => Buffer.from(text).toString("hex");
+/** Every byte percent-encoded, every character a `\uXXXX` escape, every character an `&#NNN;` entity. */
+const everyByte = (text: string) => [...Buffer.from(text)].map((b) => `%${b.toString(16).toUpperCase().padStart(2, "0")}`).join("");
+const everyUnit = (text: string) => [...text].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`).join("");
+const entities = (text: string) => [...text].map((c) => `&#${c.codePointAt(0)};`).join("");
 
 /** Which request this is, from the org id in its path (`/tenant/api/v1/orgs/<id>`). */
 function orgIdOf(req: IncomingMessage): string | undefined {
@@ -27,7 +32,9 @@ function orgIdOf(req: IncomingMessage): string | undefined {
  * Echoes whatever token the request carried, in the forms the issue saw: cut short, lower-cased,
  * percent- and form-encoded, JSON-escaped twice, HTML-escaped, base64, as a property name, in a
  * Content-Type and a Location header, and at the start of a body that is not JSON (parse errors
- * quote the body).
+ * quote the body). Issue 18 added the spelled-out forms that still leaked: every byte
+ * percent-encoded, `\uXXXX` escapes, `&#NNN;` entities, hex (in the Location header too), UTF-16
+ * base64 and the token reversed.
  */
 export const echoTheToken =
   (ownerToken: string): Misbehaviour =>
@@ -51,6 +58,11 @@ export const echoTheToken =
             description: encodeURIComponent(token),
             referral_code: JSON.stringify(JSON.stringify(token)),
             [token]: header,
+            every_byte: everyByte(token),
+            entities: entities(token),
+            hex: hex(token),
+            utf16: Buffer.from(token, "utf16le").toString("base64"),
+            reversed: [...token].reverse().join(""),
           },
         ],
       });
@@ -67,12 +79,13 @@ export const echoTheToken =
     if (orgId === "not-an-id") return json(res, 400, { code: "bad", message: "bad" }, `text/${token}`);
     if (/^[0-9a-f-]+$/.test(orgId)) {
       res.writeHead(302, {
-        location: `https://elsewhere.example/?t=${encodeURIComponent(token)}&raw=${token}`,
+        location: `https://elsewhere.example/?t=${encodeURIComponent(token)}&raw=${token}&hex=${hex(token)}`,
         "content-type": "application/json",
       });
       return res.end("{}");
     }
-    return json(res, 200, `${token} is the token you sent`);
+    // Not JSON (labelled so): the excerpt quotes the text as sent, `\uXXXX` escapes and entities included.
+    return json(res, 200, `${token} is the token you sent; "${everyUnit(token)}" <b>${entities(token)}</b>`);
   };
 
 /** Strings meant for a terminal or a CI log: clear the screen, rewrite the line, workflow commands. */
@@ -83,6 +96,8 @@ export const INJECTIONS = {
   error: "\n::error::forged error",
   c1: "\u009b31m",
   bidi: "\u202eevil\u2066",
+  // The legacy parsers obey these anywhere in a line, not only at its start.
+  legacy: " ##[error]forged ##VSO[task.complete result=Succeeded]done",
 } as const;
 
 const injected = Object.values(INJECTIONS).join("");
@@ -138,3 +153,38 @@ export const answerDeeplyNestedJson: Misbehaviour = (req, res) => {
   if (orgIdOf(req) === undefined) return json(res, 200, { data: [ORG_ENTRY] });
   json(res, 200, `{"data":${"[".repeat(DEEP_NESTING)}${"]".repeat(DEEP_NESTING)}}`);
 };
+
+/** 450 KiB: an error `code` and `message` this long, quoted by every finding about them, made 85 MB reports. */
+export const HUGE_STRING_LENGTH = 450 * 1024;
+
+/**
+ * The owner's list and org are valid; every other answer (another token, an unknown org) is an error
+ * whose `code` and `message` are HUGE_STRING_LENGTH characters long (the body stays under the 1 MiB
+ * cap), so every finding about an error response quotes a huge server string.
+ */
+export const answerHugeErrorStrings =
+  (ownerToken: string): Misbehaviour =>
+  (req, res) => {
+    // A blank inside: a code must be one token, so the error-body-text rule quotes it.
+    const huge = (letter: string) => `${letter} ${"x".repeat(HUGE_STRING_LENGTH - 2)}`;
+    if (req.headers.authorization !== `Bearer ${ownerToken}`) return json(res, 401, { code: huge("u"), message: huge("m") });
+    const orgId = orgIdOf(req);
+    if (orgId === undefined) return json(res, 200, { data: [ORG_ENTRY] });
+    if (orgId === HOSTILE_ORG_ID) return json(res, 200, ORG_ENTRY);
+    json(res, 404, { code: huge("n"), message: huge("m") });
+  };
+
+/**
+ * The owner's list and org are valid; every other request is redirected to a Location of 8,000
+ * characters (within the HTTP client's header limit), which each `redirect` finding quotes: a summary
+ * of several hundred KiB, more than a pipe holds.
+ */
+export const redirectWithLongLocations =
+  (ownerToken: string): Misbehaviour =>
+  (req, res) => {
+    const orgId = orgIdOf(req);
+    if (req.headers.authorization === `Bearer ${ownerToken}` && orgId === undefined) return json(res, 200, { data: [ORG_ENTRY] });
+    if (req.headers.authorization === `Bearer ${ownerToken}` && orgId === HOSTILE_ORG_ID) return json(res, 200, ORG_ENTRY);
+    res.writeHead(302, { location: `/elsewhere?${"l".repeat(8_000)}`, "content-type": "application/json" });
+    res.end("{}");
+  };

@@ -1,3 +1,6 @@
+import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { parseHTML } from "linkedom";
 import { describe, expect, it } from "vitest";
 import { Coverage } from "../../src/conformance/coverage.js";
@@ -6,10 +9,12 @@ import { finding } from "../../src/findings/finding.js";
 import type { HistoryEntry } from "../../src/findings/history.js";
 import { reproduction } from "../../src/findings/reproduce.js";
 import { type TriagedRun, type TriageOptions, triaged } from "../../src/findings/triage.js";
+import { Redactor } from "../../src/redaction.js";
 import { renderSummary } from "../../src/report/console.js";
 import { renderHtml } from "../../src/report/html.js";
 import { renderJson } from "../../src/report/json.js";
 import { renderJunit } from "../../src/report/junit.js";
+import { writeReports } from "../../src/report/write.js";
 import { specValidators } from "../../src/validation/validators.js";
 
 const spec = specValidators().spec;
@@ -208,5 +213,37 @@ describe("the HTML report, read through a DOM", () => {
     expect(headings.indexOf("Findings")).toBeLessThan(headings.findIndex((h) => h?.startsWith("Coverage")));
     expect(document.body.textContent).toContain("Undocumented statuses received: updateOrganization 422 (1×)");
     expect(document.body.textContent).toContain("1× (1 valid)");
+  });
+});
+
+describe("the report files", () => {
+  it("never follow a symbolic link planted at a report's path: the link is replaced, its target untouched", () => {
+    const dir = mkdtempSync(join(tmpdir(), "reports-link-"));
+    try {
+      const victim = join(dir, "victim.txt");
+      writeFileSync(victim, "keep me\n");
+      for (const name of ["junit.xml", "conformance.json", "report.html"]) symlinkSync(victim, join(dir, name));
+      const files = writeReports(dir, sampleRun(), spec, new Redactor([]));
+      expect(readFileSync(victim, "utf8")).toBe("keep me\n");
+      for (const file of files) {
+        expect(lstatSync(file).isSymbolicLink()).toBe(false);
+        expect(readFileSync(file, "utf8")).toContain("patch-empty-body");
+      }
+      // Nothing but the reports and the victim is left behind (no temporary file).
+      expect(readdirSync(dir).sort()).toEqual(["conformance.json", "junit.xml", "report.html", "victim.txt"]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("a report that cannot be put in place is one ToolError naming it, with no temporary file left", () => {
+    const dir = mkdtempSync(join(tmpdir(), "reports-dir-"));
+    try {
+      mkdirSync(join(dir, "junit.xml", "inside"), { recursive: true });
+      expect(() => writeReports(dir, sampleRun(), spec, new Redactor([]))).toThrow(/cannot write the report .*junit\.xml/);
+      expect(readdirSync(dir)).toEqual(["junit.xml"]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

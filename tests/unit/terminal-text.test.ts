@@ -21,10 +21,23 @@ describe("a line for the console", () => {
   it.each([
     ["::error::forged", "\\::error::forged"],
     ["  ::set-output name=x::y", "  \\::set-output name=x::y"],
-    ["##vso[task.setvariable variable=x]y", "\\##vso[task.setvariable variable=x]y"],
-    ["##[error]forged", "\\##[error]forged"],
+    ["##vso[task.setvariable variable=x]y", "##vso\\[task.setvariable variable=x]y"],
+    ["##[error]forged", "##\\[error]forged"],
   ])("never starts with a workflow command: %s", (line, shown) => {
     expect(terminalLine(line)).toBe(shown);
+  });
+
+  // The runners' legacy parsers look for `##[` and `##vso[` anywhere in a line (GitHub's ActionCommand.TryParse
+  // and Azure's agent use IndexOf), so a `\\` in front is not enough: the bracket itself is escaped.
+  it.each([
+    ['FAIL x: got "##[error]forged"', 'FAIL x: got "##\\[error]forged"'],
+    ["FAIL x: got ##VSO[task.complete result=Succeeded]done", "FAIL x: got ##VSO\\[task.complete result=Succeeded]done"],
+    ["a ##[group]b ##vso[task.setvariable variable=x]y", "a ##\\[group]b ##vso\\[task.setvariable variable=x]y"],
+    ["::error::a ##[warning]b", "\\::error::a ##\\[warning]b"],
+  ])("neutralises a workflow command in the middle of a line: %s", (line, shown) => {
+    const safe = terminalLine(line);
+    expect(safe).toBe(shown);
+    expect(safe).not.toMatch(/##(vso)?\[/i);
   });
 
   it("cannot be split into a second line that starts a workflow command", () => {

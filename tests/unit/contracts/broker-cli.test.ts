@@ -12,10 +12,12 @@ import { buildCommand, canIDeployExit } from "../../../src/contracts/broker-comm
 import { selfVerification } from "../../../src/contracts/provider-contract.js";
 import { SPEC_PATH } from "../../../src/spec/paths.js";
 import { type BrokerStandIn, startBrokerStandIn } from "../../support/broker-stand-in.js";
+import { tokenLeaks } from "../../support/leaks.js";
 import { closedPortUrl, pactFreeEnv, runPactCli } from "../../support/pact-cli.js";
 
 const runCli = (args: string[], env: NodeJS.ProcessEnv) => runPactCli(`contracts:${args[0]}`, args.slice(1), env);
 const token = `test-token-${randomBytes(12).toString("hex")}`;
+const password = `pw-${randomBytes(6).toString("hex")}`;
 const dir = mkdtempSync(join(tmpdir(), "pact-broker-cli-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -137,6 +139,34 @@ describe("can-i-deploy and record-deployment for the provider", () => {
     expect(run.output).not.toContain(token);
     expect(broker.requests).toEqual([]);
   }, 30_000);
+
+  // Issue 18: the CLI prints the broker's error, and a broker that echoes the Authorization header on 401
+  // put PACT_BROKER_TOKEN on stdout (publish, record-deployment) and stderr (can-i-deploy).
+  it.each([
+    ["a token", { PACT_BROKER_TOKEN: token }, [token]],
+    ["basic auth", { PACT_BROKER_USERNAME: "ci-publisher", PACT_BROKER_PASSWORD: password }, [password, `ci-publisher:${password}`]],
+  ])(
+    "a broker that echoes the Authorization header gets no piece of %s into the output",
+    async (_name, credentials, secrets) => {
+      await broker.close();
+      broker = await startBrokerStandIn({ requireAuthorization: "Bearer some-other-token" });
+      const env = pactFreeEnv({ PACT_BROKER_BASE_URL: broker.baseUrl, PACT_CONSUMER_VERSION: "consumer-1", ...credentials });
+      for (const args of [
+        ["publish"],
+        ["record-deployment", "--environment", "production"],
+        ["can-i-deploy", "--to-environment", "production"],
+      ]) {
+        const run = await runCli(args, env);
+        expect(run.code, run.output).toBe(2);
+        // The echo reached the output (so the check below could fail), redacted.
+        expect(run.output, args[0]).toContain("[REDACTED]");
+        expect(tokenLeaks(run.output, secrets), `${args[0]}: ${run.output}`).toEqual([]);
+        const sent = broker.requests.at(-1)?.headers.authorization ?? "";
+        expect(tokenLeaks(run.output, [sent.replace(/^(Bearer|Basic) /, "")]), args[0]).toEqual([]);
+      }
+    },
+    240_000,
+  );
 });
 
 describe("contracts:publish-provider-contract", () => {
