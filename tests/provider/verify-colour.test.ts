@@ -22,13 +22,17 @@ describe("contracts:verify in a log that is not a terminal", () => {
     ["no terminal", [], {}],
     ["NO_COLOR=1", [], { NO_COLOR: "1" }],
     ["--no-color", ["--no-color"], {}],
-  ] as const)("%s: pact's report has no ANSI escape, its words are all there, exit 0", async (_name, flags, env) => {
-    const run = await runCli("contracts:verify", [...flags, ...verifyArgs()], { env: { ...env } });
-    expect(run.stderr).toBe("");
-    expect(run.code).toBe(0);
-    expect(run.stdout).toContain("Verifying a pact between tenant-console and tenant-api");
-    expect(run.stdout).toMatch(/has status code 404 \(OK\)/);
-    expect(run.stdout).toMatch(/tenant-console: \d+ verified/);
-    expect(run.stdout).not.toContain("\u001b");
-  }, 120_000);
+  ] as const)(
+    "%s: pact's report has no ANSI escape, its words are all there, exit 0",
+    async (_name, flags, env) => {
+      const run = await runCli("contracts:verify", [...flags, ...verifyArgs()], { env: { ...env } });
+      expect(run.stderr).toBe("");
+      expect(run.code).toBe(0);
+      expect(run.stdout).toContain("Verifying a pact between tenant-console and tenant-api");
+      expect(run.stdout).toMatch(/has status code 404 \(OK\)/);
+      expect(run.stdout).toMatch(/tenant-console: \d+ verified/);
+      expect(run.stdout).not.toContain("\u001b");
+    },
+    120_000,
+  );
 });
