@@ -64,7 +64,7 @@ describe("the packed tarball installed with production dependencies only", () =>
     expect(readFileSync(join(work, "install-output"), "utf8")).toBe(`bin=${join(toolDir, BIN)}\n`);
     const modules = join(toolDir, "node_modules");
     expect(existsSync(join(modules, "tenant-api-conformance/dist/cli/main.js"))).toBe(true);
-    for (const dev of ["openapi-typescript", "typescript", "tsx", "@biomejs/biome", "@stryker-mutator/core"]) {
+    for (const dev of ["openapi-typescript", "typescript", "tsx", "vitest", "vite", "@biomejs/biome", "@stryker-mutator/core"]) {
       expect(existsSync(join(modules, dev)), dev).toBe(false);
     }
   });
