@@ -31,4 +31,6 @@ ${Object.entries(COMMANDS)
   .map(([name, { summary }]) => `  ${name.padEnd(37)} ${summary}`)
   .join("\n")}
 
-Every command answers --help (or -h) with its options, variables and exit codes.`;
+Every command answers --help (or -h) with its options, variables and exit codes.
+  --version, -v   print the version of the suite
+  --no-color      no ANSI colour in any output, pact's verifier included (as NO_COLOR=1 does; no terminal, no colour)`;

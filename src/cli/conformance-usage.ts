@@ -27,6 +27,7 @@ Options:
   --list-checks          list the checks (id, phase, operation, rule) and send nothing
   --checks ID,...        run only these checks
   --exclude-checks ID,...  run every check but these
+  --json                 write the conformance.json document to stdout (and everything else to stderr)
   -h, --help             this text
 
 Environment (also read from .env in the working directory; real variables win):

@@ -5,6 +5,7 @@
  * without a verdict, or it skipped a check against the embedded provider); 3 the org could not be
  * restored or its restoration not verified.
  */
+import { readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { ensureReportDir } from "../config/report-dir.js";
 import { parseSettings, type Settings, secretsInEnv, withDotEnv } from "../config/settings.js";
@@ -25,14 +26,19 @@ import { wantsHelp } from "./args.js";
 import { renderCheckList, takeCheckSelection } from "./check-selection.js";
 import { restoreOnly } from "./conformance-restore.js";
 import { USAGE } from "./conformance-usage.js";
-import type { CliIo } from "./io.js";
+import type { CliIo, Writer } from "./io.js";
 import { RunConsole } from "./run-console.js";
+import { takeFlag } from "./take-flag.js";
 
-export async function run(argv: string[], env: NodeJS.ProcessEnv, io: CliIo): Promise<number> {
-  if (wantsHelp(argv)) {
-    io.stdout.write(USAGE);
+export async function run(commandLine: string[], env: NodeJS.ProcessEnv, outerIo: CliIo): Promise<number> {
+  if (wantsHelp(commandLine)) {
+    outerIo.stdout.write(USAGE);
     return EXIT_OK;
   }
+  // --json: stdout holds only the conformance.json document, so everything for people goes to stderr.
+  const json = takeFlag(commandLine, "--json");
+  const argv = json.argv;
+  const io = json.present ? { ...outerIo, stdout: outerIo.stderr } : outerIo;
   const redactor = new Redactor(secretsInEnv(env));
   try {
     const { selection, rest } = takeCheckSelection(argv);
@@ -47,14 +53,14 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv, io: CliIo): Pr
     settings.seed ??= freshSeed(); // chosen here so the header can print it before the first request
     const gate = new RunConsole(io, redactor, selection.checks, selection.scope);
     gate.header(settings);
-    return await runGate(settings, redactor, io, gate);
+    return await runGate(settings, redactor, io, gate, json.present ? outerIo.stdout : undefined);
   } catch (error) {
     io.stderr.write(redactor.redact(`${terminalLine(`conformance: ${describeError(error)}`)}\n`));
     return EXIT_TOOL_ERROR;
   }
 }
 
-async function runGate(settings: Settings, redactor: Redactor, io: CliIo, gate: RunConsole): Promise<number> {
+async function runGate(settings: Settings, redactor: Redactor, io: CliIo, gate: RunConsole, jsonOut?: Writer): Promise<number> {
   ensureReportDir(settings.reportDir);
   const validators = specValidators();
   const gateInputs = loadGateInputs(settings); // before any request: a bad file is exit 2
@@ -100,7 +106,7 @@ async function runGate(settings: Settings, redactor: Redactor, io: CliIo, gate: 
     }
     let code: number;
     try {
-      code = concludeAndReport(result, interrupt.signal.aborted, { settings, gateInputs, spec: validators.spec, redactor, io });
+      code = concludeAndReport(result, interrupt.signal.aborted, { settings, gateInputs, spec: validators.spec, redactor, io, jsonOut });
     } catch (error) {
       if (!notRestored) throw error;
       io.stderr.write(redactor.redact(`${terminalLine(`conformance: ${describeError(error)}`)}\n`));
@@ -121,14 +127,19 @@ interface ReportContext {
   spec: SpecDocument;
   redactor: Redactor;
   io: CliIo;
+  /** With --json: where the conformance.json document goes (stdout, while people read stderr). */
+  jsonOut?: Writer;
 }
 
 /** Triages the run, writes the reports and the summary; the exit code when the org was restored. */
 function concludeAndReport(result: RunResult, interrupted: boolean, context: ReportContext): number {
-  const { settings, gateInputs, spec, redactor, io } = context;
+  const { settings, gateInputs, spec, redactor, io, jsonOut } = context;
   const run = concludeRun(result, settings, gateInputs, interrupted);
   const files = reportsOrError(() => writeReports(settings.reportDir, run, spec, redactor), redactor, io);
   io.stdout.write(redactor.redact(renderSummary(run, files ?? [])));
+  // The very bytes of the file just written (already redacted), so stdout and the file never differ.
+  const document = files?.find((file) => file.endsWith("conformance.json"));
+  if (jsonOut && document) jsonOut.write(readFileSync(document, "utf8"));
   if (files === undefined || interrupted || countOutcomes(result).error > 0) return EXIT_TOOL_ERROR;
   const suiteBroken = embeddedSkipFailure(result);
   if (suiteBroken !== undefined) {

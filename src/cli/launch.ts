@@ -1,8 +1,10 @@
 /** Finds the command by name and runs it; an error that escapes it is one line, redacted and inert. */
 import { EXIT_OK, EXIT_TOOL_ERROR } from "../errors.js";
 import { errorLine } from "./args.js";
+import { takeNoColorFlag } from "./colour.js";
 import { COMMANDS, LAUNCHER_USAGE } from "./commands.js";
 import type { CliIo, Command } from "./io.js";
+import { packageVersion } from "./version.js";
 
 /** Runs `argv` = [command, ...args]; resolves to the exit code. */
 export async function launch(
@@ -11,9 +13,15 @@ export async function launch(
   io: CliIo,
   commands: Record<string, { run: Command }> = COMMANDS,
 ): Promise<number> {
-  const [name = "", ...args] = argv;
+  // --no-color is the launcher's for every command: it becomes NO_COLOR in the command's environment.
+  const plain = takeNoColorFlag(argv, env);
+  const [name = "", ...args] = plain.argv;
   if (name === "--help" || name === "-h") {
     io.stdout.write(`${LAUNCHER_USAGE}\n`);
+    return EXIT_OK;
+  }
+  if (name === "--version" || name === "-v") {
+    io.stdout.write(`${packageVersion()}\n`);
     return EXIT_OK;
   }
   const command = commands[name];
@@ -22,7 +30,7 @@ export async function launch(
     return EXIT_TOOL_ERROR;
   }
   try {
-    return await command.run(args, env, io);
+    return await command.run(args, plain.env, io);
   } catch (error) {
     // A ToolError is the command's to report; anything reaching here is a defect of the suite.
     errorLine(io, env, `${name}: internal error: ${oneLine(error)}`);

@@ -5,7 +5,6 @@
 import { writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { EXIT_OK } from "../errors.js";
-import { generateTypes } from "../spec/generate-types.js";
 import { SPEC_PATH, TYPES_PATH } from "../spec/paths.js";
 import { command, parseCommandLine } from "./args.js";
 import type { CliIo } from "./io.js";
@@ -24,6 +23,9 @@ export function run(argv: string[], env: NodeJS.ProcessEnv, io: CliIo): Promise<
   return command("spec:types", USAGE, argv, env, io, async () => {
     const { values } = parseCommandLine(argv, { out: { type: "string" } });
     const out = values.out === undefined ? TYPES_PATH : resolve(io.cwd, values.out);
+    // Imported here, not at the top: openapi-typescript is a dev dependency, and the installed package
+    // (npm install --omit=dev) loads every command's module to start any one of them.
+    const { generateTypes } = await import("../spec/generate-types.js");
     writeFileSync(out, await generateTypes(SPEC_PATH));
     io.stdout.write(`wrote ${out} from ${SPEC_PATH}\n`);
     return EXIT_OK;

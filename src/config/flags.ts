@@ -73,9 +73,17 @@ export function parseInteger(value: string | undefined, name: string, min: numbe
 }
 
 type FlagOptions = NonNullable<ParseArgsConfig["options"]>;
+/** Named, so the package's declaration emit (tsconfig.build.json) need not name node's internal option type. */
+type ParsedCommandLine<O extends FlagOptions> = ReturnType<
+  typeof parseArgs<{ args: string[]; options: O; allowPositionals: boolean; strict: true }>
+>;
 
 /** node's parseArgs, strict, with errors that name the closest flag and point to --help. */
-export function parseCommandLine<const O extends FlagOptions>(argv: readonly string[], options: O, allowPositionals = false) {
+export function parseCommandLine<const O extends FlagOptions>(
+  argv: readonly string[],
+  options: O,
+  allowPositionals = false,
+): ParsedCommandLine<O> {
   try {
     return parseArgs({ args: joinNegativeNumbers(argv), options, allowPositionals, strict: true });
   } catch (error) {

@@ -177,7 +177,7 @@ export function runBrokerCli(
   parentEnv: NodeJS.ProcessEnv = process.env,
   streams: OutputStreams = process,
 ): Promise<CliRun> {
-  const launcher = createRequire(import.meta.url).resolve(`@pact-foundation/pact-cli/bin/${command.tool}.js`);
+  const launcher = brokerCliPath(command.tool);
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [launcher, ...command.args], {
       env: brokerEnv(parentEnv, command.config.auth),
@@ -196,6 +196,18 @@ export function runBrokerCli(
     child.once("error", (error) => reject(new ToolError("BROKER_CLI_FAILED", `cannot run ${command.tool}: ${error.message}`)));
     child.once("close", (code, signal) => resolve({ code: code ?? (signal ? 128 : 1), stdout }));
   });
+}
+
+/** The official CLI's launcher: a dev dependency here, an optional companion of the installed package. */
+function brokerCliPath(tool: string): string {
+  try {
+    return createRequire(import.meta.url).resolve(`@pact-foundation/pact-cli/bin/${tool}.js`);
+  } catch {
+    throw new ToolError(
+      "BROKER_CLI_FAILED",
+      `${tool} needs @pact-foundation/pact-cli beside this tool: npm install @pact-foundation/pact-cli`,
+    );
+  }
 }
 
 /**

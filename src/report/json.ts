@@ -12,9 +12,16 @@ import { ruleOutcomes } from "./rule-outcomes.js";
 
 export const REPORT_FORMAT_VERSION = 2;
 
+/** The conformance.json document: what `--json` prints and what the programmatic API returns, parsed. */
+export type ConformanceReport = ReturnType<typeof conformanceDocument>;
+
 export function renderJson(run: TriagedRun): string {
+  return `${JSON.stringify(conformanceDocument(run), null, 2)}\n`;
+}
+
+function conformanceDocument(run: TriagedRun) {
   const { triage, history: _history, checks, ...rest } = run;
-  const report = {
+  return {
     formatVersion: REPORT_FORMAT_VERSION,
     verdict: triage.verdict,
     replay: replayCommand(run),
@@ -33,5 +40,4 @@ export function renderJson(run: TriagedRun): string {
     // Each rule of the register with its outcome; a finding's `code` is its rule id.
     rules: ruleOutcomes(run),
   };
-  return `${JSON.stringify(report, null, 2)}\n`;
 }

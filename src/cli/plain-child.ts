@@ -1,0 +1,44 @@
+/**
+ * Runs the launcher again in a child process and passes on what it prints without ANSI escapes: the
+ * only way to take the colour out of what pact's native verifier writes to its own stdout
+ * (src/cli/colour.ts says why). The child's exit code is the parent's; a signal is passed on, so
+ * Ctrl-C or CI's SIGTERM reach the command, which settles as it would alone.
+ */
+import { spawn } from "node:child_process";
+import { EXIT_TOOL_ERROR } from "../errors.js";
+import { AnsiStripper, PLAIN_CHILD_MARK } from "./colour.js";
+import type { Writer } from "./io.js";
+
+export function runPlainChild(
+  script: string,
+  argv: string[],
+  env: NodeJS.ProcessEnv,
+  out: { stdout: Writer; stderr: Writer },
+): Promise<number> {
+  return new Promise((resolve) => {
+    // process.execArgv keeps a loader such as tsx's, so the child runs the same sources as this process.
+    const child = spawn(process.execPath, [...process.execArgv, script, ...argv], {
+      env: { ...env, [PLAIN_CHILD_MARK]: "1" },
+      stdio: ["inherit", "pipe", "pipe"],
+    });
+    const streams = [
+      [child.stdout, out.stdout],
+      [child.stderr, out.stderr],
+    ] as const;
+    for (const [from, to] of streams) {
+      const stripper = new AnsiStripper();
+      from.setEncoding("utf8");
+      from.on("data", (chunk: string) => to.write(stripper.push(chunk)));
+      from.on("end", () => to.write(stripper.flush()));
+    }
+    const forward = (signal: NodeJS.Signals) => child.kill(signal);
+    process.on("SIGINT", forward);
+    process.on("SIGTERM", forward);
+    child.once("error", () => resolve(EXIT_TOOL_ERROR));
+    child.once("close", (code) => {
+      process.off("SIGINT", forward);
+      process.off("SIGTERM", forward);
+      resolve(code ?? EXIT_TOOL_ERROR);
+    });
+  });
+}
