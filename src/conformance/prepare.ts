@@ -103,7 +103,8 @@ async function liveTarget(settings: Settings, baseUrl: string, transport: HttpTr
   const owner = settings.token ?? "";
   const { probe, retriedAfter } = await preflightList(transport, `Bearer ${owner}`);
   if (probe.failure?.kind === "unreachable") {
-    throw new ToolError("TARGET_UNREACHABLE", `cannot reach ${baseUrl}: ${probe.failure.message}`);
+    const via = settings.proxy ? " (a proxy is set: check HTTPS_PROXY, HTTP_PROXY and NO_PROXY)" : "";
+    throw new ToolError("TARGET_UNREACHABLE", `cannot reach ${baseUrl}${via}: ${probe.failure.message}`);
   }
   const tls = tlsProblem(probe);
   if (tls !== undefined) throw new ToolError("CONFIG_INVALID", `${ENV.baseUrl} ${baseUrl}: ${tls}`);

@@ -8,8 +8,9 @@
  * follows none without the redirect interceptor), so the token cannot travel to another origin;
  * GETs are retried on 503, and any request on 429 (it was not processed, RFC 6585 §4), honouring a
  * bounded Retry-After; a 429 also lowers the requests in flight for the rest of the run (rate-limit.ts).
- * HTTP_PROXY/HTTPS_PROXY/NO_PROXY, as given in `proxy`, are honoured by undici's EnvHttpProxyAgent; an
- * https:// target is reached through a CONNECT tunnel, so the proxy never sees the token.
+ * HTTP_PROXY/HTTPS_PROXY/NO_PROXY, as given in `proxy`, are honoured by undici's EnvHttpProxyAgent: it
+ * reaches every target through a CONNECT tunnel, so the proxy itself reads only `host:port`; inside the
+ * tunnel an https:// request is encrypted, an http:// one is plain text (docs/ci.md).
  *
  * Hostile bodies cost bounded work: a body is read up to MAX_BODY_BYTES, and JSON nested deeper
  * than MAX_JSON_DEPTH is not parsed at all (every later step, from validation to JSON.stringify,

@@ -67,6 +67,15 @@ describe("a proxy from the environment", () => {
     expect(proxy.requests).toEqual([]);
   }, 60_000);
 
+  it("that cannot be reached is exit 2 saying a proxy is set", async () => {
+    const { provider } = await setUp();
+    const env = { TENANT_API_BASE_URL: provider.baseUrl, TENANT_API_TOKEN: provider.tokens.owner, HTTP_PROXY: "http://127.0.0.1:9" };
+    const outcome = await conformance(env);
+    expect(outcome.code).toBe(2);
+    expect(outcome.stderr).toContain("TARGET_UNREACHABLE");
+    expect(outcome.stderr).toContain("a proxy is set: check HTTPS_PROXY, HTTP_PROXY and NO_PROXY");
+  });
+
   it("that is not a URL is exit 2 naming the variable", async () => {
     const { provider } = await setUp();
     const outcome = await conformance({

@@ -76,6 +76,10 @@ describe("a gateway that allows few requests in flight", () => {
     expect(limited.gateway?.refused.some((r) => r.method === "PATCH")).toBe(true);
     expect(findingLines(limited.result)).toEqual([]);
     expect(limited.result.restore?.verified).toBe(true);
+    // Still at most one applied PATCH in flight: no two PATCHes answered 200 overlap upstream.
+    const applied = (limited.gateway?.patches ?? []).filter((p) => p.status === 200).sort((a, b) => a.start - b.start);
+    expect(applied.length).toBeGreaterThan(1);
+    for (let i = 1; i < applied.length; i += 1) expect(applied[i]?.start).toBeGreaterThanOrEqual(applied[i - 1]?.end ?? 0);
   }, 120_000);
 
   it("reports a 429 that never clears as a finding, without hanging", async () => {

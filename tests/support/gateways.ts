@@ -18,6 +18,8 @@ export interface Gateway {
   refused: { method: string; url: string }[];
   /** The most requests ever in flight upstream at once. */
   peakInFlight: number;
+  /** Each forwarded PATCH: when it went upstream, when its answer came back, and its status. */
+  patches: { start: number; end: number; status: number }[];
   close(): Promise<void>;
 }
 
@@ -35,7 +37,7 @@ export async function rateLimitingGateway(upstreamBaseUrl: string, options: Gate
   const upstream = new URL(upstreamBaseUrl);
   let inFlight = 0;
   let patches = 0;
-  const gateway: Gateway = { baseUrl: "", forwarded: [], refused: [], peakInFlight: 0, close: async () => {} };
+  const gateway: Gateway = { baseUrl: "", forwarded: [], refused: [], peakInFlight: 0, patches: [], close: async () => {} };
   const server = createServer(async (req, res) => {
     const body = await readAll(req);
     const seen = { method: req.method ?? "", url: req.url ?? "" };
@@ -53,12 +55,16 @@ export async function rateLimitingGateway(upstreamBaseUrl: string, options: Gate
       inFlight -= 1;
     };
     setTimeout(() => {
+      const start = performance.now();
       const out = forward(
         { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers },
         (answer) => {
           res.writeHead(answer.statusCode ?? 502, answer.headers);
           answer.pipe(res);
-          answer.on("end", done);
+          answer.on("end", () => {
+            done();
+            if (req.method === "PATCH") gateway.patches.push({ start, end: performance.now(), status: answer.statusCode ?? 0 });
+          });
         },
       );
       out.on("error", () => {

@@ -1,8 +1,10 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
-import { tlsProblem } from "../../src/conformance/preflight.js";
+import { preflightList, tlsProblem } from "../../src/conformance/preflight.js";
 import { orgFromPreflight } from "../../src/conformance/prepare.js";
 import { ToolError } from "../../src/errors.js";
-import type { Exchange } from "../../src/http/transport.js";
+import { type Exchange, HttpTransport } from "../../src/http/transport.js";
 
 const ORG = "3f0e6a3c-0d2b-4c55-9a43-6bd1c2a2d7f1";
 const OTHER = "org_8f3a92c1d4e5b6a7";
@@ -93,5 +95,56 @@ describe("the preflight's TLS diagnosis", () => {
 
   it("says nothing of a reset connection (the API's failure, a finding)", () => {
     expect(tlsProblem(failed("ECONNRESET: socket hang up"))).toBeUndefined();
+  });
+});
+
+describe("the owner's list when an answer may be transient", () => {
+  /** Answers the n-th request as `answers[n]` says ("hang": no answer at all), then 200 with a list. */
+  async function server(answers: (number | "hang")[]) {
+    let hits = 0;
+    const started = createServer((request, response) => {
+      request.resume();
+      const answer = answers[hits++];
+      if (answer === "hang") return;
+      response.writeHead(answer ?? 200, { "content-type": "application/json" });
+      response.end(answer === undefined ? list(ORG) : '{"code":"internal","message":"boom"}');
+    });
+    await new Promise<void>((resolve) => started.listen(0, "127.0.0.1", resolve));
+    const transport = new HttpTransport({ baseUrl: `http://127.0.0.1:${(started.address() as AddressInfo).port}`, timeoutMs: 300 });
+    const close = async () => {
+      await transport.close();
+      started.closeAllConnections();
+      await new Promise<void>((resolve) => started.close(() => resolve()));
+    };
+    return { transport, hits: () => hits, close };
+  }
+
+  it("asks again after a time-out and a 500, and says so", async () => {
+    const s = await server(["hang", 500]);
+    try {
+      const { probe, retriedAfter } = await preflightList(s.transport, "Bearer t", 1);
+      expect(probe.status).toBe(200);
+      expect(retriedAfter).toEqual([expect.stringMatching(/^timeout/), "500"]);
+      expect(s.hits()).toBe(3);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it("gives up after 3 attempts, and never asks again after a 4xx", async () => {
+    const failing = await server([500, 502, 500, 500]);
+    try {
+      expect((await preflightList(failing.transport, "Bearer t", 1)).probe.status).toBe(500);
+      expect(failing.hits()).toBe(3);
+    } finally {
+      await failing.close();
+    }
+    const refused = await server([403]);
+    try {
+      expect((await preflightList(refused.transport, "Bearer t", 1)).probe.status).toBe(403);
+      expect(refused.hits()).toBe(1);
+    } finally {
+      await refused.close();
+    }
   });
 });
