@@ -62,6 +62,8 @@ export interface RunServices {
   maxResponseMs?: number;
   /** Every answer of the run, by persona and data version, for the invariants (src/conformance/invariants/). */
   observations?: Observations;
+  /** Set for the model-based run's requests: their PATCHes count as writes, their answers are not kept for the invariants. */
+  answersNotObserved?: boolean;
   /** Cleans server text in reproductions: one for the run, since building its index costs milliseconds. */
   redactor?: Redactor;
   /** What this run sent to and saw of the target org, raw, for the restore (src/conformance/safety/history.ts). */
@@ -195,7 +197,9 @@ export class CheckContext {
     throwIfInterrupted(this.services.signal);
     this.requests += 1;
     const { observations } = this.services;
-    const pending = observations?.begin({ operationId, orgId, authorization: request.authorization, isPatch: request.method === "PATCH" });
+    const isPatch = request.method === "PATCH";
+    const keep = this.services.answersNotObserved !== true;
+    const pending = observations?.begin({ operationId, orgId, authorization: request.authorization, isPatch, keep });
     const sent: HttpRequest = { ...request, authorization: request.authorization ?? undefined };
     const exchange = await this.services.transport.send(sent);
     const { health } = this.services;

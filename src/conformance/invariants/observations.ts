@@ -32,6 +32,8 @@ export interface Pending {
   isPatch: boolean;
   startedVersion: number;
   quietAtStart: boolean;
+  /** False: the request's writes count, but its answer is not kept for the invariants. */
+  keep: boolean;
 }
 
 /** What the write watch found (src/conformance/invariants/watch.ts); undefined until it compared. */
@@ -54,7 +56,7 @@ export class Observations {
 
   constructor(private readonly tokens: Target["tokens"]) {}
 
-  begin(request: { operationId: OperationId; orgId?: string; authorization: string | null; isPatch: boolean }): Pending {
+  begin(request: { operationId: OperationId; orgId?: string; authorization: string | null; isPatch: boolean; keep?: boolean }): Pending {
     const quietAtStart = this.patchesInFlight === 0;
     if (request.isPatch) {
       this.patchesStarted += 1;
@@ -67,13 +69,15 @@ export class Observations {
       isPatch: request.isPatch,
       startedVersion: this.patchesStarted,
       quietAtStart,
+      keep: request.keep ?? true,
     };
   }
 
   end(pending: Pending, observed: Observed): void {
     if (pending.isPatch) this.patchesInFlight -= 1;
     if (this.hidden > 0) return;
-    const { startedVersion, quietAtStart, isPatch, ...about } = pending;
+    const { startedVersion, quietAtStart, isPatch, keep, ...about } = pending;
+    if (!keep) return;
     // A PATCH's answer shows the state it made (its own version); a read, the state it started in.
     const stable = quietAtStart && this.patchesStarted === startedVersion;
     this.all.push({ ...about, observed, version: startedVersion, stable });
