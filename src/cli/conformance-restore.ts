@@ -7,12 +7,12 @@
  */
 import { isDeepStrictEqual } from "node:util";
 import { ENV, type Settings } from "../config/settings.js";
+import { ensureStateDir } from "../config/state-dir.js";
 import { type JournalEntry, readJournal, removeJournal } from "../conformance/safety/journal.js";
 import { restoreFromJournal } from "../conformance/safety/journal-restore.js";
 import { acquireLock, describeOwner } from "../conformance/safety/lock.js";
 import { notRestoredText } from "../conformance/safety/restore.js";
 import { summaryOf } from "../conformance/safety/snapshot.js";
-import { ensureStateDir } from "../conformance/safety/state-dir.js";
 import { restoreCommand, targetFiles } from "../conformance/safety/target-files.js";
 import { EXIT_NOT_RESTORED, EXIT_OK, ToolError } from "../errors.js";
 import { HttpTransport } from "../http/transport.js";

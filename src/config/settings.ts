@@ -5,11 +5,11 @@
 import { existsSync, readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { closest } from "fastest-levenshtein";
-import { defaultStateDir } from "../conformance/safety/state-dir.js";
 import { ToolError } from "../errors.js";
 import type { ProxySettings } from "../http/transport.js";
 import { parseDotEnv } from "./dotenv.js";
 import { flagError, joinNegativeNumbers, parseInteger } from "./flags.js";
+import { defaultStateDir } from "./state-dir.js";
 
 export interface Settings {
   /** Server URL including `/tenant`; undefined: run against the embedded reference provider. */
@@ -33,7 +33,7 @@ export interface Settings {
   timeoutMs: number;
   /** `--journal FILE`: where a copy of the journal goes (the record itself is always in `stateDir`). */
   journalPath?: string;
-  /** The host-wide directory of every target's lock and journal (src/conformance/safety/state-dir.ts). */
+  /** The host-wide directory of every target's lock and journal (src/config/state-dir.ts). */
   stateDir: string;
   /** `--state-dir DIR` as given, for the restore command a failed run prints (a variable stays set). */
   stateDirFlag?: string;

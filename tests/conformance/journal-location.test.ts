@@ -4,7 +4,7 @@
  * by target, not by working directory or journal path)", and "`--restore` must refuse a journal it did
  * not write (owner, mode 0600) and send back only the fields the API documents as writable."
  */
-import { chmodSync, existsSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -93,6 +93,31 @@ describe("a run killed mid-write is found by every later run against the same or
     expect(run.code, run.stderr).toBe(0);
     expect(existsSync(copy)).toBe(false);
     expect(readdirSync(env.TENANT_API_STATE_DIR)).toEqual([]);
+  });
+
+  it("still finds a journal an older version left in .conformance/ of the checkout; --restore --journal FILE restores from it", {
+    timeout: 180_000,
+  }, async () => {
+    const { provider, proxy, env } = await target();
+    const org = provider.state.organizations.get(provider.orgs.editable);
+    if (!org) throw new Error("seed org missing");
+    const before = structuredClone(org);
+    const checkout = tempDir();
+    const legacy = targetFiles(env.TENANT_API_STATE_DIR, proxy.baseUrl, org.id).legacyJournal;
+    mkdirSync(join(checkout, ".conformance"), { mode: 0o700 });
+    writeFileSync(join(checkout, legacy), JSON.stringify(journalEntry(proxy.baseUrl, org.id, { ...before })), { mode: 0o600 });
+    org.name = "Left behind by an older version";
+
+    const refused = await runConformance(WRITES, { env, cwd: checkout });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain(`JOURNAL_PENDING: ${legacy} holds the snapshot of ${org.id}`);
+    expect(refused.stderr).toContain(`npm run conformance -- --restore --journal ${legacy}`);
+    expect(proxy.log.filter((r) => r.method === "PATCH")).toEqual([]);
+
+    const restored = await runConformance(["--restore", "--journal", legacy], { env, cwd: checkout });
+    expect(restored.code, restored.stderr).toBe(0);
+    expect(provider.state.organizations.get(org.id)).toEqual(before);
+    expect(existsSync(join(checkout, legacy))).toBe(false);
   });
 
   it("refuses a state directory others can write to, before any request (exit 2)", async () => {

@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { type ProviderHandle, startProvider } from "../../src/provider/server.js";
+import { freshStateDir } from "../support/cli.js";
 import { endGroup, launcherPid, type NpmRun, npmRun } from "../support/npm-run.js";
 import { slowProxy } from "../support/slow-proxy.js";
 
@@ -26,6 +27,7 @@ function liveEnv(provider: ProviderHandle, baseUrl: string): Record<string, stri
     TENANT_API_ORG_ID: provider.orgs.editable,
     TENANT_API_MEMBER_TOKEN: provider.tokens.member,
     TENANT_API_ALLOW_MUTATIONS: "1",
+    TENANT_API_STATE_DIR: freshStateDir(), // never the user's own
   };
 }
 

@@ -22,7 +22,7 @@ export interface CliOptions {
   onStart?: (child: ReturnType<typeof spawn>) => void;
 }
 
-/** A new, empty state directory for locks and journals (src/conformance/safety/state-dir.ts). */
+/** A new, empty state directory for locks and journals (src/config/state-dir.ts). */
 export const freshStateDir = () => mkdtempSync(join(tmpdir(), "conformance-state-"));
 
 /** Environment without any TENANT_API_* variable of the developer's shell. */

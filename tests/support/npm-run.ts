@@ -6,6 +6,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { freshStateDir } from "./cli.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
@@ -25,7 +26,7 @@ function cleanEnv(): NodeJS.ProcessEnv {
 export function npmRun(script: string, args: string[], env: Record<string, string>): NpmRun {
   const child = spawn("npm", ["run", "--silent", script, "--", ...args], {
     cwd: ROOT,
-    env: { ...cleanEnv(), ...env },
+    env: { ...cleanEnv(), TENANT_API_STATE_DIR: freshStateDir(), ...env }, // never the user's own state directory
     detached: true, // its own process group, as a terminal's foreground job
     stdio: ["ignore", "pipe", "pipe"],
   });

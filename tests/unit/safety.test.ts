@@ -4,6 +4,7 @@ import { homedir, hostname, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { isDeepStrictEqual } from "node:util";
 import { afterEach, describe, expect, it } from "vitest";
+import { defaultStateDir, ensureStateDir } from "../../src/config/state-dir.js";
 import { catalog } from "../../src/conformance/catalog.js";
 import type { Check } from "../../src/conformance/check.js";
 import { generatedBodiesCheck } from "../../src/conformance/generated/check.js";
@@ -13,7 +14,6 @@ import { journalEntry, readJournal, writeJournal } from "../../src/conformance/s
 import { writableRestoreBody } from "../../src/conformance/safety/journal-restore.js";
 import { acquireLock } from "../../src/conformance/safety/lock.js";
 import { differences } from "../../src/conformance/safety/snapshot.js";
-import { defaultStateDir, ensureStateDir } from "../../src/conformance/safety/state-dir.js";
 import { targetFiles } from "../../src/conformance/safety/target-files.js";
 import { ToolError } from "../../src/errors.js";
 import { HttpTransport } from "../../src/http/transport.js";

@@ -7,11 +7,11 @@
 import { existsSync } from "node:fs";
 import { hostname } from "node:os";
 import type { Settings } from "../../config/settings.js";
+import { ensureStateDir } from "../../config/state-dir.js";
 import { ToolError } from "../../errors.js";
 import type { Target } from "../target.js";
 import { readJournal, removeJournal } from "./journal.js";
 import { acquireLock, describeOwner, type LockOwner } from "./lock.js";
-import { ensureStateDir } from "./state-dir.js";
 import { restoreCommand, targetFiles } from "./target-files.js";
 
 export interface GuardOptions {

@@ -2,7 +2,7 @@
  * Where a target's journal and lock live: `<state dir>/<key>.journal.json` and `<key>.lock`, the key a
  * hash of base URL and org id, so runs against different APIs or orgs never share either file, and
  * every run against the same org finds them, from any checkout and with any `--journal`
- * (src/conformance/safety/state-dir.ts). `--journal FILE` only names where a copy goes.
+ * (src/config/state-dir.ts). `--journal FILE` only names where a copy goes.
  */
 import { createHash } from "node:crypto";
 import { join } from "node:path";

@@ -51,11 +51,12 @@ export async function snapshotBeforeWrites(services: RunServices): Promise<Write
 
 /**
  * The snapshot goes to the journal just before the first PATCH (never for a run stopped before its
- * writes), and to the `--journal` copy after it: the record that later runs look for comes first.
+ * writes). The `--journal` copy is written first: if it cannot be, no record is left behind to stop
+ * later runs although nothing was written; a copy without a record stops nobody.
  */
 export function journalled(plan: WritePlan, journalPath: string | undefined, journalCopy?: string): WritePlan {
-  if ("entry" in plan && journalPath) writeJournal(journalPath, plan.entry);
   if ("entry" in plan && journalPath && journalCopy) writeJournal(journalCopy, plan.entry);
+  if ("entry" in plan && journalPath) writeJournal(journalPath, plan.entry);
   return plan;
 }
 

@@ -9,7 +9,7 @@
 import { lstatSync, mkdirSync } from "node:fs";
 import { homedir } from "node:os";
 import { isAbsolute, join, resolve } from "node:path";
-import { ToolError } from "../../errors.js";
+import { ToolError } from "../errors.js";
 
 const APP_DIR = "tenant-api-conformance";
 
