@@ -21,8 +21,8 @@ export interface SequenceFault {
   /** The generated PATCH bodies catch it too: they are a sequence of PATCHes and GETs by the owner. */
   alsoGenerated?: true;
   /**
-   * Write checks of the persona rules catch it too: they run one after another, so the admin's or member's
-   * PATCH follows the owner's, which is the sequence this fault needs.
+   * Write checks of the persona rules catch it too when they run without the model run before them: they run
+   * one after another, so the admin's or member's PATCH follows the owner's, which is the sequence this fault needs.
    */
   alsoPersonaWrites?: true;
 }
@@ -79,7 +79,9 @@ export const sequenceFaults: SequenceFault[] = [
         },
       };
     },
-    expect: ["model-based-sequences", "patch-admin-200", "patch-admin-rename-200", "personas-see-same-org", "list-get-patch-agree"],
+    // The invariants leave the model run's answers out, and the admin's PATCH check, after the model run,
+    // meets caches the sequences left: in the whole catalog only the model run catches it.
+    expect: ["model-based-sequences"],
   },
   {
     name: "the list is cached per caller and a PATCH does not refresh it",
@@ -95,7 +97,7 @@ export const sequenceFaults: SequenceFault[] = [
         },
       };
     },
-    expect: ["model-based-sequences", "list-get-patch-agree", "personas-see-same-org"],
+    expect: ["model-based-sequences"],
   },
   {
     name: "the PATCH right after an owner's or admin's reuses their permission decision, so a member can edit",
@@ -156,13 +158,7 @@ export const sequenceFaults: SequenceFault[] = [
         },
       };
     },
-    expect: [
-      "model-based-sequences",
-      "patch-generated-bodies",
-      "generated-counterexample",
-      "list-get-patch-agree",
-      "personas-see-same-org",
-    ],
+    expect: ["model-based-sequences", "patch-generated-bodies", "generated-counterexample", "list-get-patch-agree"],
     alsoGenerated: true,
   },
 ];
