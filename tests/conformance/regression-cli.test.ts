@@ -98,7 +98,7 @@ describe("regression runs", () => {
       report1.findings.map(() => "known"),
     );
     expect(document.querySelector("#verdict")?.getAttribute("data-verdict")).toBe("INCOMPLETE");
-  });
+  }, 180_000); // three spawned runs of the whole catalog on a shared machine
 
   it.each([
     ["a known-issues file that breaks its schema", (dir: string) => ["--known-issues", write(dir, "k.json", '[{"fingerprint":"x"}]')]],
