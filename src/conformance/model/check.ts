@@ -12,7 +12,7 @@ import type { Reply } from "../../provider/rules.js";
 import type { Organization } from "../../spec/types.js";
 import type { Check } from "../check.js";
 import { CheckContext, type GeneratedRun, type Observed, orgPath } from "../context.js";
-import { concurrencyOf, settleAll } from "../plan.js";
+import { concurrencyOf, DEFAULT_CONCURRENCY, settleAll } from "../plan.js";
 import { Interrupted, throwIfInterrupted } from "../safety/interrupt.js";
 import { commandSequences, Divergence, type OrgName, type PersonaName, type Real, type ReplayableRequest } from "./commands.js";
 import { divergences, ModelWorld } from "./model.js";
@@ -120,6 +120,9 @@ export const modelBasedCheck: Check = {
  * a correct API) goes out with the reads after it. A divergence is reported at the earliest request
  * that diverged, as the one-at-a-time run would.
  */
+/** Reads (and refused PATCHes) judged together at most: the default --concurrency, fixed so it never changes what is sent. */
+const READS_PER_WAIT = DEFAULT_CONCURRENCY;
+
 class Sequence implements Real {
   readonly log: ReplayableRequest[] = [];
   private world: ModelWorld | undefined;
@@ -127,6 +130,8 @@ class Sequence implements Real {
   private diverged: { index: number; observed: Observed } | undefined;
   /** Reads and refused PATCHes sent ahead of the commands after them, each settling once compared: awaited before the next PATCH. */
   private pending: Promise<void>[] = [];
+  /** The same requests while they are in flight, settling without judging (for --concurrency). */
+  private readonly inFlight = new Set<Promise<void>>();
   /** Waits on the target: requests sent while nothing else of the sequence was in flight. */
   rounds = 0;
 
@@ -147,16 +152,26 @@ class Sequence implements Real {
 
   async send(request: Omit<ReplayableRequest, "path">, org?: OrgName): Promise<void> {
     // A PATCH waits for the requests before it, so it reaches the target after them, as in the replay.
-    if (request.method === "PATCH" || this.pending.length >= concurrencyOf(this.ctx.services)) await this.settleReads();
+    // The reads between two waits are judged together, READS_PER_WAIT at most, whatever --concurrency is:
+    // so a sequence sends the same requests one at a time as with the plan, also after a divergence.
+    if (request.method === "PATCH" || this.pending.length >= READS_PER_WAIT) await this.settleReads();
+    else await this.freeSlot();
     // Predicted in sequence order, when sent: an applied PATCH changes the model before the next prediction.
     const predicted = (this.world as ModelWorld).predict(request, org);
     const index = this.log.length;
-    this.rounds += this.pending.length === 0 ? 1 : 0;
+    this.rounds += this.inFlight.size === 0 ? 1 : 0;
     const compared = this.request(request, org).then((observed) => this.compare(request, org, predicted, observed, index));
     // Only a PATCH the model applies makes the next request wait; a refused one changes nothing on a correct API.
     if (request.method === "PATCH" && predicted.status === 200) return compared;
-    compared.catch(() => {}); // judged in settleReads; marked handled so an early rejection is not "unhandled"
+    const settled = compared.catch(() => {}); // judged in settleReads; handled here so an early rejection is not "unhandled"
+    this.inFlight.add(settled);
+    void settled.then(() => this.inFlight.delete(settled));
     this.pending.push(compared);
+  }
+
+  /** Waits, without judging, until fewer than --concurrency requests of the sequence are in flight. */
+  private async freeSlot(): Promise<void> {
+    while (this.inFlight.size >= concurrencyOf(this.ctx.services)) await Promise.race(this.inFlight);
   }
 
   /** Waits for the reads in flight; the earliest that failed (divergence, interruption) is thrown. */
