@@ -79,7 +79,7 @@ export const sequenceFaults: SequenceFault[] = [
         },
       };
     },
-    expect: ["model-based-sequences", "patch-admin-200", "patch-admin-rename-200", "personas-see-same-org", "list-get-patch-agree"],
+    expect: ["model-based-sequences", "patch-admin-200", "patch-admin-rename-200", "personas-see-same-org"],
   },
   {
     name: "the list is cached per caller and a PATCH does not refresh it",
