@@ -11,9 +11,8 @@ import { generatedBodiesCheck } from "../../src/conformance/generated/check.js";
 import { targetFromProvider } from "../../src/conformance/prepare.js";
 import { type RunOptions, runChecks } from "../../src/conformance/runner.js";
 import { journalEntry, readJournal, writeJournal } from "../../src/conformance/safety/journal.js";
-import { writableRestoreBody } from "../../src/conformance/safety/journal-restore.js";
 import { acquireLock } from "../../src/conformance/safety/lock.js";
-import { differences } from "../../src/conformance/safety/snapshot.js";
+import { differences, writableBody } from "../../src/conformance/safety/snapshot.js";
 import { targetFiles } from "../../src/conformance/safety/target-files.js";
 import { ToolError } from "../../src/errors.js";
 import { HttpTransport } from "../../src/http/transport.js";
@@ -373,7 +372,8 @@ describe("issue 17: --restore sends only the fields the API documents as writabl
 
   it("builds the body of those fields alone, clearing a description the org did not have", () => {
     const snapshot = { id: "org-1", name: "Acme", status: "archived", referral_code: "X", owner_id: "u-9" };
-    expect(writableRestoreBody(snapshot, ["name", "description"])).toEqual({ name: "Acme", description: "" });
-    expect(writableRestoreBody({ ...snapshot, description: "Old" }, ["name", "description"])).toEqual({ name: "Acme", description: "Old" });
+    const fields = { documented: ["id", "name", "description", "referral_code", "status"], writable: ["name", "description"] };
+    expect(writableBody(snapshot, fields)).toEqual({ name: "Acme", description: "" });
+    expect(writableBody({ ...snapshot, description: "Old" }, fields)).toEqual({ name: "Acme", description: "Old" });
   });
 });
