@@ -4,7 +4,7 @@
  * fingerprints of the findings, and p50/p95 latency per operation.
  */
 import { execFileSync } from "node:child_process";
-import { accessSync, appendFileSync, constants, existsSync, readFileSync, statSync } from "node:fs";
+import { accessSync, appendFileSync, closeSync, constants, existsSync, openSync, readFileSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { RunResult } from "../conformance/runner.js";
@@ -95,9 +95,17 @@ function writable(path: string): boolean {
   }
 }
 
+/** Opened with O_NOFOLLOW (where the platform has it): a symbolic link planted at the path is refused (ELOOP), never written through. */
+const APPEND = constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | (constants.O_NOFOLLOW ?? 0);
+
 export function appendHistory(path: string, entry: HistoryEntry): void {
   try {
-    appendFileSync(path, `${JSON.stringify(entry)}\n`);
+    const fd = openSync(path, APPEND, 0o644);
+    try {
+      appendFileSync(fd, `${JSON.stringify(entry)}\n`);
+    } finally {
+      closeSync(fd);
+    }
   } catch (error) {
     throw new ToolError("HISTORY_INVALID", `cannot append to history ${path}: ${(error as NodeJS.ErrnoException).code ?? "unwritable"}`);
   }

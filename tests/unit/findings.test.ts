@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -265,6 +265,17 @@ describe("the history file", () => {
       fingerprints: [fingerprintOf(bad())],
       latency: { listUserOrganizations: { p50Ms: 4, p95Ms: 8 } },
     });
+  });
+
+  it("is never appended through a symbolic link planted at its path (issue 18)", () => {
+    const dir = tempDir();
+    const victim = join(dir, "victim.txt");
+    writeFileSync(victim, "untouched\n");
+    const path = join(dir, "history.jsonl");
+    symlinkSync(victim, path);
+    const entry = historyEntry(run([check("list", "pass")]), triage(run([check("list", "pass")])), "abc");
+    expect(() => appendHistory(path, entry)).toThrow(/HISTORY_INVALID|ELOOP/);
+    expect(readFileSync(victim, "utf8")).toBe("untouched\n");
   });
 
   it("names the line that is not a run record", () => {
