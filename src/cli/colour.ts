@@ -5,6 +5,7 @@
  * command that starts the verifier in a child process and strips the escapes from what it prints
  * (src/cli/main.ts) when colour is off: `--no-color`, NO_COLOR (https://no-color.org), or no terminal.
  */
+import { envSecrets } from "./args.js";
 import { takeFlag } from "./take-flag.js";
 
 /** Commands whose output comes partly from pact's native core. */
@@ -24,9 +25,14 @@ export function colourOff(env: NodeJS.ProcessEnv, isTTY: boolean): boolean {
   return (env.NO_COLOR !== undefined && env.NO_COLOR !== "") || !isTTY;
 }
 
-/** The launcher must run this command in a child and strip its colour. */
+/**
+ * The launcher must run this command in a child, whose output it passes on: to strip its colour, and
+ * whenever a secret is set, to redact it (pact's core prints what the broker answered, which may quote
+ * the credentials it was sent, straight to file descriptor 1, past any redactor in this process).
+ */
 export function needsPlainChild(command: string | undefined, env: NodeJS.ProcessEnv, isTTY: boolean): boolean {
-  return command !== undefined && NATIVE_OUTPUT_COMMANDS.has(command) && colourOff(env, isTTY) && env[PLAIN_CHILD_MARK] === undefined;
+  if (command === undefined || !NATIVE_OUTPUT_COMMANDS.has(command) || env[PLAIN_CHILD_MARK] !== undefined) return false;
+  return colourOff(env, isTTY) || envSecrets(env).length > 0;
 }
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: ANSI escapes start with ESC

@@ -1,13 +1,16 @@
 /**
- * Runs the launcher again in a child process and passes on what it prints without ANSI escapes: the
- * only way to take the colour out of what pact's native verifier writes to its own stdout
- * (src/cli/colour.ts says why). The child's exit code is the parent's; a signal is passed on, so
+ * Runs the launcher again in a child process and passes on what it prints without ANSI escapes and
+ * redacted: the only way to take the colour, and any secret, out of what pact's native verifier writes
+ * to its own stdout (src/cli/colour.ts says why). The child's exit code is the parent's; a signal is passed on, so
  * Ctrl-C or CI's SIGTERM reach the command, which settles as it would alone.
  */
 import { spawn } from "node:child_process";
 import { EXIT_TOOL_ERROR } from "../errors.js";
+import { Redactor } from "../redaction.js";
+import { envSecrets } from "./args.js";
 import { AnsiStripper, PLAIN_CHILD_MARK } from "./colour.js";
 import type { Writer } from "./io.js";
+import { SafeLines } from "./safe-lines.js";
 
 export function runPlainChild(
   script: string,
@@ -25,11 +28,16 @@ export function runPlainChild(
       [child.stdout, out.stdout],
       [child.stderr, out.stderr],
     ] as const;
+    const redactor = new Redactor(envSecrets(env));
     for (const [from, to] of streams) {
       const stripper = new AnsiStripper();
+      const lines = new SafeLines(to, redactor); // redacted and made inert line by line, as the broker CLI's output
       from.setEncoding("utf8");
-      from.on("data", (chunk: string) => to.write(stripper.push(chunk)));
-      from.on("end", () => to.write(stripper.flush()));
+      from.on("data", (chunk: string) => lines.write(stripper.push(chunk)));
+      from.on("end", () => {
+        lines.write(stripper.flush());
+        lines.flush();
+      });
     }
     const forward = (signal: NodeJS.Signals) => child.kill(signal);
     process.on("SIGINT", forward);

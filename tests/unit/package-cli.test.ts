@@ -4,12 +4,13 @@
  * (tests/conformance/package.test.ts installs the packed tarball; tests/provider/verify-colour.test.ts
  * runs the launcher against pact's verifier.)
  */
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { AnsiStripper, colourOff, needsPlainChild, PLAIN_CHILD_MARK, takeNoColorFlag } from "../../src/cli/colour.js";
 import { launch } from "../../src/cli/launch.js";
+import { runPlainChild } from "../../src/cli/plain-child.js";
 import { runConformance } from "../../src/index.js";
 import { memoryIo } from "../support/cli-io.js";
 
@@ -68,6 +69,23 @@ describe("--no-color and NO_COLOR", () => {
     expect(needsPlainChild("contracts:verify", { NO_COLOR: "1" }, true)).toBe(true);
     expect(needsPlainChild("contracts:verify", { [PLAIN_CHILD_MARK]: "1" }, false)).toBe(false);
     expect(needsPlainChild("conformance", {}, false)).toBe(false);
+  });
+
+  it("a verify run with a broker secret goes through the child even on a terminal, which redacts what pact's core prints", async () => {
+    const secret = "pact-broker-token-5f0c2b7d9e1a43c8";
+    expect(needsPlainChild("contracts:verify", { PACT_BROKER_TOKEN: secret }, true)).toBe(true);
+    // A stand-in for pact's core: it writes the Authorization header a broker echoed, in colour, to its own stdout.
+    const script = join(tempDir(), "echo-broker.mjs");
+    writeFileSync(
+      script,
+      `process.stdout.write("\\u001b[31m401: Authorization: Bearer " + process.env.PACT_BROKER_TOKEN + "\\u001b[0m\\n");`,
+    );
+    const cli = memoryIo();
+    const code = await runPlainChild(script, [], { PATH: process.env.PATH, PACT_BROKER_TOKEN: secret }, cli.io);
+    expect(code).toBe(0);
+    expect(cli.stdout()).toContain("401: Authorization: Bearer");
+    expect(cli.stdout()).not.toContain(secret.slice(0, 12));
+    expect(cli.stdout()).not.toContain("\u001b");
   });
 
   it("the stripper removes colour even when an escape is split across chunks, and keeps the text", () => {
