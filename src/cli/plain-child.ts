@@ -1,8 +1,9 @@
 /**
  * Runs the launcher again in a child process and passes on what it prints without ANSI escapes and
  * redacted: the only way to take the colour, and any secret, out of what pact's native verifier writes
- * to its own stdout (src/cli/colour.ts says why). The child's exit code is the parent's; a signal is passed on, so
- * Ctrl-C or CI's SIGTERM reach the command, which settles as it would alone.
+ * to its own stdout (src/cli/colour.ts says why). The child's exit code is the parent's; a signal the
+ * launcher takes (its `stop`) is passed on, so Ctrl-C, SIGHUP or CI's SIGTERM reach the command, which
+ * settles as it would alone.
  */
 import { spawn } from "node:child_process";
 import { EXIT_TOOL_ERROR } from "../errors.js";
@@ -16,7 +17,7 @@ export function runPlainChild(
   script: string,
   argv: string[],
   env: NodeJS.ProcessEnv,
-  out: { stdout: Writer; stderr: Writer },
+  out: { stdout: Writer; stderr: Writer; stop?: AbortSignal },
 ): Promise<number> {
   return new Promise((resolve) => {
     // process.execArgv keeps a loader such as tsx's, so the child runs the same sources as this process.
@@ -39,13 +40,12 @@ export function runPlainChild(
         lines.flush();
       });
     }
-    const forward = (signal: NodeJS.Signals) => child.kill(signal);
-    process.on("SIGINT", forward);
-    process.on("SIGTERM", forward);
+    // The launcher's own signal handling (src/cli/signals.ts) turns SIGINT, SIGTERM and SIGHUP into `stop`.
+    const forward = () => child.kill(typeof out.stop?.reason === "string" ? (out.stop.reason as NodeJS.Signals) : "SIGTERM");
+    out.stop?.addEventListener("abort", forward, { once: true });
     child.once("error", () => resolve(EXIT_TOOL_ERROR));
     child.once("close", (code) => {
-      process.off("SIGINT", forward);
-      process.off("SIGTERM", forward);
+      out.stop?.removeEventListener("abort", forward);
       resolve(code ?? EXIT_TOOL_ERROR);
     });
   });
