@@ -74,7 +74,10 @@ describe(`faults a batched or reordered plan could hide, at ${LATENCY_MS}–${LA
       const plain = await runAgainst(fault.options, fault.timeoutMs, checks, { concurrency: 1 });
       const planned = await runAgainst(fault.options, fault.timeoutMs, checks, { latencyMs: LATENCY_MS, jitterMs: JITTER_MS });
       expect(findingLines(plain).length).toBeGreaterThan(0);
-      expect(findingLines(planned)).toEqual(findingLines(plain));
+      // As in the gallery: the concurrent-fields check's two PATCHes land in either order (one at a time they go one
+      // after the other), so which field its finding names depends on the arrival order the jitter draws.
+      const compared = (run: typeof plain) => findingLines(run).filter((line) => !line.startsWith(`${CONCURRENT_FIELDS_CHECK_ID}: `));
+      expect(compared(planned)).toEqual(compared(plain));
     },
     180_000,
   );
