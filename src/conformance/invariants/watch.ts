@@ -7,7 +7,8 @@
  */
 
 import { preview } from "../../validation/problems.js";
-import type { CheckContext } from "../context.js";
+import type { CheckContext, Observed } from "../context.js";
+import { concurrencyOf, inParallel } from "../plan.js";
 import { organizationFields } from "../safety/org-fields.js";
 import { documentedDifferences } from "../safety/snapshot.js";
 import { type Observations, orgsShown, type PersonaKey } from "./observations.js";
@@ -25,10 +26,14 @@ type Seen = Map<string, { persona: PersonaKey; org: Record<string, unknown> }>;
 async function seenNow(ctx: CheckContext, only?: Seen): Promise<{ seen: Seen; answered: Set<PersonaKey> }> {
   const seen: Seen = new Map();
   const answered = new Set<PersonaKey>();
-  for (const persona of WATCHERS) {
-    if (ctx.target.tokens[persona] === undefined) continue;
-    if (only !== undefined && ![...only.values()].some((entry) => entry.persona === persona)) continue;
-    const listed = await ctx.list(ctx.bearer(persona));
+  const personas = WATCHERS.filter(
+    (persona) =>
+      ctx.target.tokens[persona] !== undefined && (only === undefined || [...only.values()].some((entry) => entry.persona === persona)),
+  );
+  // Reads only, so they go out together (one wait on a live API); merged in WATCHERS order, as one at a time.
+  const lists = await inParallel(personas, concurrencyOf(ctx.services), (persona) => ctx.list(ctx.bearer(persona)));
+  for (const [index, persona] of personas.entries()) {
+    const listed = lists[index] as Observed;
     if (listed.status === 200 && Array.isArray((listed.body as { data?: unknown } | undefined)?.data)) answered.add(persona);
     for (const org of orgsShown({ observed: listed, operationId: "listUserOrganizations" }, false)) {
       const id = typeof org.id === "string" ? org.id : undefined;
