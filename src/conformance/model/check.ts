@@ -7,6 +7,7 @@
  * be replayed by hand, with the seed that regenerates it. On a slow API a latency budget sends fewer
  * sequences; the count is printed and `--model-sequences` pins it, so the seed still replays the run.
  */
+import { isDeepStrictEqual } from "node:util";
 import fc from "fast-check";
 import type { Reply } from "../../provider/rules.js";
 import type { Organization } from "../../spec/types.js";
@@ -130,6 +131,8 @@ class Sequence implements Real {
   private diverged: { index: number; observed: Observed } | undefined;
   /** Reads and refused PATCHes sent ahead of the commands after them, each settling once compared: awaited before the next PATCH. */
   private pending: Promise<void>[] = [];
+  /** What the model predicted for each of them, when sent. */
+  private predictions: { request: Omit<ReplayableRequest, "path">; org: OrgName | undefined; predicted: Reply }[] = [];
   /** The same requests while they are in flight, settling without judging (for --concurrency). */
   private readonly inFlight = new Set<Promise<void>>();
   /** Waits on the target: requests sent while nothing else of the sequence was in flight. */
@@ -151,13 +154,17 @@ class Sequence implements Real {
   }
 
   async send(request: Omit<ReplayableRequest, "path">, org?: OrgName): Promise<void> {
-    // A PATCH waits for the requests before it, so it reaches the target after them, as in the replay.
+    const world = this.world as ModelWorld;
     // The reads between two waits are judged together, READS_PER_WAIT at most, whatever --concurrency is:
     // so a sequence sends the same requests one at a time as with the plan, also after a divergence.
-    if (request.method === "PATCH" || this.pending.length >= READS_PER_WAIT) await this.settleReads();
-    else await this.freeSlot();
+    if (this.pending.length >= READS_PER_WAIT) await this.settleReads();
     // Predicted in sequence order, when sent: an applied PATCH changes the model before the next prediction.
-    const predicted = (this.world as ModelWorld).predict(request, org);
+    const predicted = world.predict(request, org);
+    // A PATCH waits for the reads before it, so it reaches the target after them, as in the replay; unless
+    // the model predicts each of those reads the same after this PATCH as before (a 401, another org, a
+    // stranger's 403), so a correct API answers them alike whichever it serves first.
+    if (request.method === "PATCH" && !this.unaffected(world)) await this.settleReads();
+    else await this.freeSlot();
     const index = this.log.length;
     this.rounds += this.inFlight.size === 0 ? 1 : 0;
     const compared = this.request(request, org).then((observed) => this.compare(request, org, predicted, observed, index));
@@ -167,6 +174,15 @@ class Sequence implements Real {
     this.inFlight.add(settled);
     void settled.then(() => this.inFlight.delete(settled));
     this.pending.push(compared);
+    this.predictions.push({ request, org, predicted });
+  }
+
+  /** Whether every request not yet judged is a read the model predicts the same now (after a PATCH it applied) as when it was sent. */
+  private unaffected(world: ModelWorld): boolean {
+    // A refused PATCH is not predicted again (were the model to apply it, predicting would change the model).
+    return this.predictions.every(
+      ({ request, org, predicted }) => request.method === "GET" && isDeepStrictEqual(world.predict(request, org), predicted),
+    );
   }
 
   /** Waits, without judging, until fewer than --concurrency requests of the sequence are in flight. */
@@ -178,6 +194,7 @@ class Sequence implements Real {
   async settleReads(): Promise<void> {
     const reads = this.pending;
     this.pending = [];
+    this.predictions = [];
     await settleAll(reads);
   }
 
