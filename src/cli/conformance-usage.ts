@@ -15,7 +15,8 @@ Options:
   --lock-wait-ms N       ms to wait for another run's lock on the same org, a non-negative integer (default 0)
   --seed N               seed of the generated PATCH bodies, a non-negative integer (default: a fresh one, printed)
   --runs N               how many generated PATCH bodies, a positive integer (default 100)
-  --model-sequences N    sequences of the model-based run, pinned (default: --runs / 5, fewer on a slow API; printed)
+  --model-sequences N    sequences of the model-based run, pinned (default: --runs / 10, fewer on a slow API; printed)
+  --generated-bodies N   generated bodies sent, pinned (default: --runs, fewer on a slow API; printed)
   --baseline FILE        the conformance.json of an earlier run: findings are marked new, unchanged or fixed
   --fail-on new|any      any (default): every finding not accepted as known fails the gate; new: only new ones
   --known-issues FILE    accepted findings [{ fingerprint, reason, until }] (schemas/known-issues.schema.json)

@@ -90,7 +90,12 @@ async function runGate(settings: Settings, redactor: Redactor, io: CliIo, gate: 
       journalCopy: guard?.journalCopy,
       restoreCommand: guard?.restoreCommand,
       signal: interrupt.signal,
-      generated: { seed: settings.seed, runs: settings.runs, modelSequences: settings.modelSequences },
+      generated: {
+        seed: settings.seed,
+        runs: settings.runs,
+        modelSequences: settings.modelSequences,
+        generatedBodies: settings.generatedBodies,
+      },
       maxResponseMs: settings.maxResponseMs,
       concurrency: settings.concurrency,
       redactor,

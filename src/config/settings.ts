@@ -45,6 +45,8 @@ export interface Settings {
   runs?: number;
   /** `--model-sequences N`: the model-based run's sequence count, pinned (undefined: from --runs and the latency budget). */
   modelSequences?: number;
+  /** `--generated-bodies N`: how many of the --runs generated bodies are sent, pinned (undefined: all, fewer on a slow API). */
+  generatedBodies?: number;
   /** --baseline: the conformance.json of an earlier run to compare with. */
   baselinePath?: string;
   /** --fail-on: `any` (default) fails on every finding not accepted as known; `new` only on new ones. */
@@ -130,6 +132,7 @@ export function parseSettings(argv: string[], env: NodeJS.ProcessEnv): Settings 
     seed: parseInteger(flags.seed as string | undefined, "--seed", 0, 2 ** 31 - 1),
     runs: parseInteger(flags.runs as string | undefined, "--runs", 1, 100_000),
     modelSequences: parseInteger(flags["model-sequences"] as string | undefined, "--model-sequences", 0, 100_000),
+    generatedBodies: parseInteger(flags["generated-bodies"] as string | undefined, "--generated-bodies", 0, 100_000),
     baselinePath: flags.baseline as string | undefined,
     failOn: parseFailOn(flags["fail-on"] as string | undefined),
     knownIssuesPath: flags["known-issues"] as string | undefined,
@@ -206,6 +209,7 @@ export const SETTINGS_FLAGS = {
   "max-response-ms": { type: "string" },
   concurrency: { type: "string" },
   "model-sequences": { type: "string" },
+  "generated-bodies": { type: "string" },
 } as const;
 
 /** Named by an unknown flag's "did you mean": the settings' flags and the ones taken out before them. */

@@ -71,14 +71,16 @@ export interface RunServices {
 }
 
 /**
- * What replays the run's random parts: the seed, the generated bodies' count, and the model-based run's
- * sequence count when it is pinned (`--model-sequences`) or cut by its latency budget. The model run
- * sets `modelSequences` when its budget cuts it, so the run's replay line pins what was run.
+ * What replays the run's random parts: the seed, the generated bodies' count, and the counts the latency
+ * budgets may cut, when pinned (`--generated-bodies`, `--model-sequences`) or cut: the generated bodies
+ * and the model run each set theirs when their budget cuts it, so the run's replay line pins what was run.
  */
 export interface GeneratedRun {
   seed: number;
   runs: number;
   modelSequences?: number;
+  /** Of the `runs` bodies fast-check generates for the seed, the first this many are sent. */
+  generatedBodies?: number;
 }
 
 /** The rule of a response that took longer than --max-response-ms. */

@@ -97,7 +97,7 @@ export interface RunOptions {
   /** Aborting stops every new request (checks not reached are skipped); the org is still restored. */
   signal?: AbortSignal;
   /** Seed and count of generated PATCH bodies (default: a fresh seed, DEFAULT_GENERATED_RUNS). */
-  generated?: { seed?: number; runs?: number; modelSequences?: number };
+  generated?: { seed?: number; runs?: number; modelSequences?: number; generatedBodies?: number };
   /** A response slower than this is a `response-time` finding. */
   maxResponseMs?: number;
   /** Cleans server text in reproductions (the CLI passes the one that knows every secret); default: one for the target's tokens. */
@@ -173,6 +173,7 @@ export async function runChecks(options: RunOptions): Promise<RunResult> {
     seed: options.generated?.seed ?? freshSeed(),
     runs: options.generated?.runs ?? DEFAULT_GENERATED_RUNS,
     ...(options.generated?.modelSequences === undefined ? {} : { modelSequences: options.generated.modelSequences }),
+    ...(options.generated?.generatedBodies === undefined ? {} : { generatedBodies: options.generated.generatedBodies }),
   };
   const latency = new LatencyLog();
   const checks = options.checks ?? catalog;

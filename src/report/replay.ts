@@ -6,10 +6,11 @@ const LAUNCH = /\/dist\/report\/replay\.js$/.test(import.meta.url) ? "npx tenant
 
 export function replayCommand(result: Pick<RunResult, "generated" | "target" | "selection">): string {
   const readOnly = result.target.writes || result.target.embedded ? "" : " --read-only";
-  const { seed, runs, modelSequences } = result.generated;
-  // Set when the model run's count was pinned or cut by its latency budget: the replay pins it.
+  const { seed, runs, modelSequences, generatedBodies } = result.generated;
+  // Set when a count was pinned or cut by its latency budget: the replay pins it.
+  const bodies = generatedBodies === undefined ? "" : ` --generated-bodies ${generatedBodies}`;
   const sequences = modelSequences === undefined ? "" : ` --model-sequences ${modelSequences}`;
   // Check ids are [a-z0-9-], so the selection needs no shell quoting.
   const selected = result.selection ? ` ${result.selection.args.join(" ")}` : "";
-  return `${LAUNCH} --seed ${seed} --runs ${runs}${sequences}${readOnly}${selected}`;
+  return `${LAUNCH} --seed ${seed} --runs ${runs}${bodies}${sequences}${readOnly}${selected}`;
 }

@@ -4,81 +4,18 @@
  * and the checks that look at one call at a time pass those providers.
  */
 import { describe, expect, it } from "vitest";
-import { startDelayingProxy } from "../../bench/delaying-proxy.js";
 import { catalog } from "../../src/conformance/catalog.js";
-import type { Check } from "../../src/conformance/check.js";
-import type { GeneratedRun } from "../../src/conformance/context.js";
 import { GENERATED_CHECK_ID } from "../../src/conformance/generated/check.js";
 import { MIN_BUDGET_SEQUENCES, MODEL_CHECK_ID, modelBasedCheck } from "../../src/conformance/model/check.js";
-import { targetFromProvider } from "../../src/conformance/prepare.js";
-import { type RunResult, runChecks } from "../../src/conformance/runner.js";
+import type { RunResult } from "../../src/conformance/runner.js";
 import type { Target } from "../../src/conformance/target.js";
 import { renderFinding } from "../../src/findings/finding.js";
-import { type HttpRequest, HttpTransport } from "../../src/http/transport.js";
-import { BASE_PATH, type ProviderOptions, startProvider } from "../../src/provider/server.js";
-import { specValidators } from "../../src/validation/validators.js";
+import type { HttpRequest } from "../../src/http/transport.js";
+import type { ProviderOptions } from "../../src/provider/server.js";
 import { legitimateVariants } from "../support/fault-gallery.js";
 import { GALLERY_SEED } from "../support/run-against.js";
+import { described, run } from "../support/run-with-personas.js";
 import { sequenceFaults } from "../support/sequence-faults.js";
-
-interface RunOptions {
-  /** Adds the admin persona to the embedded target's (default true). */
-  admin?: boolean;
-  signal?: AbortSignal;
-  /** Sees every request as it is sent, with the run's target. */
-  onSend?: (request: HttpRequest, target: Target) => void;
-  generated?: GeneratedRun;
-  /** Puts a delaying front before the provider, so the target is as far away as a deployed API. */
-  latencyMs?: number;
-}
-
-/** Runs `checks` against a provider, with the admin persona as well as the embedded target's. */
-async function run(options: ProviderOptions, checks: readonly Check[], how: RunOptions = {}): Promise<RunResult> {
-  const provider = await startProvider(options);
-  const proxy = how.latencyMs === undefined ? undefined : await startDelayingProxy(new URL(provider.baseUrl).origin, how.latencyMs);
-  const baseUrl = proxy ? `${proxy.origin}${BASE_PATH}` : provider.baseUrl;
-  const transport = new HttpTransport({ baseUrl, timeoutMs: 10_000 });
-  // Through the front, the target is not the embedded provider: the model run's latency budget applies.
-  const target = proxy ? { ...targetFromProvider(provider), baseUrl, embedded: false } : targetFromProvider(provider);
-  if (how.admin ?? true) Object.assign(target.tokens, { admin: provider.adminToken });
-  const { onSend } = how;
-  if (onSend) {
-    const send = transport.send.bind(transport);
-    transport.send = (request) => {
-      onSend(request, target);
-      return send(request);
-    };
-  }
-  try {
-    const validators = specValidators();
-    return await runChecks({
-      target,
-      transport,
-      validators,
-      spec: validators.spec,
-      checks,
-      signal: how.signal,
-      generated: how.generated ?? { seed: GALLERY_SEED, runs: 100 },
-    });
-  } finally {
-    await transport.close();
-    await proxy?.close();
-    await provider.close();
-  }
-}
-
-/** A request as the same on every provider: its method, the org by role and the persona by name (ids and tokens differ). */
-function described(request: HttpRequest, target: Target): string {
-  const orgs = { editable: target.orgId, foreign: target.foreignOrgId, missing: target.missingOrgId, malformed: target.invalidOrgId };
-  const path = Object.entries(orgs).reduce(
-    (text, [name, id]) => (id === undefined ? text : text.replace(`/${id}`, `/${name}`)),
-    request.path,
-  );
-  const persona = Object.entries(target.tokens).find(
-    ([, token]) => token !== undefined && request.authorization === `Bearer ${token}`,
-  )?.[0];
-  return `${request.method} ${path} ${persona ?? request.authorization ?? "no token"}`;
-}
 
 const findingsOf = (result: RunResult) => result.checks.flatMap((check) => check.findings);
 

@@ -20,6 +20,8 @@ export interface PlanOptions {
   concurrency?: number;
   latencyMs?: number;
   jitterMs?: number;
+  /** Sends only the first N generated bodies (`--generated-bodies`), as a slow API's latency budget does. */
+  generatedBodies?: number;
 }
 
 export async function runAgainst(
@@ -42,7 +44,7 @@ export async function runAgainst(
       spec: validators.spec,
       checks,
       concurrency: plan.concurrency,
-      generated: { seed: GALLERY_SEED, runs: 100 },
+      generated: { seed: GALLERY_SEED, runs: 100, generatedBodies: plan.generatedBodies },
     });
   } finally {
     await transport.close();
