@@ -1,6 +1,7 @@
 /** What every command does with its argument list: --help, strict flags, and one line per error. */
 import { secretsInEnv } from "../config/settings.js";
 import { describeError, EXIT_OK, EXIT_TOOL_ERROR } from "../errors.js";
+import { asTyped } from "../launch.js";
 import { Redactor } from "../redaction.js";
 import { terminalLine } from "../report/terminal-text.js";
 import type { CliIo } from "./io.js";
@@ -45,7 +46,8 @@ export async function command(
   body: () => Promise<number> | number,
 ): Promise<number> {
   if (wantsHelp(argv)) {
-    io.stdout.write(usage.endsWith("\n") ? usage : `${usage}\n`);
+    const typed = asTyped(usage);
+    io.stdout.write(typed.endsWith("\n") ? typed : `${typed}\n`);
     return EXIT_OK;
   }
   try {

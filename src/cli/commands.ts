@@ -1,4 +1,5 @@
 /** Every command of the suite by its npm script name: what the launcher (src/cli/main.ts) can start. */
+import { LAUNCHER_LINE } from "../launch.js";
 import { brokerRun } from "./broker.js";
 import { run as conformance } from "./conformance.js";
 import { run as contractsCheck } from "./contracts-check.js";
@@ -24,7 +25,7 @@ export const COMMANDS: Record<string, { run: Command; summary: string }> = {
   },
 };
 
-export const LAUNCHER_USAGE = `Usage: node --import tsx src/cli/main.ts <command> [options]   (npm run <command> -- [options])
+export const LAUNCHER_USAGE = `Usage: ${LAUNCHER_LINE}
 
 Commands:
 ${Object.entries(COMMANDS)

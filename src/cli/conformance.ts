@@ -16,6 +16,7 @@ import { type Guard, guardRun } from "../conformance/safety/guard.js";
 import { notRestoredText } from "../conformance/safety/restore.js";
 import { describeError, EXIT_NOT_RESTORED, EXIT_OK, EXIT_TOOL_ERROR } from "../errors.js";
 import { concludeRun, type GateInputs, gateExitCode, loadGateInputs } from "../findings/gate.js";
+import { asTyped } from "../launch.js";
 import { Redactor } from "../redaction.js";
 import { renderSummary } from "../report/console.js";
 import { consoleText, terminalLine } from "../report/terminal-text.js";
@@ -32,7 +33,7 @@ import { takeFlag } from "./take-flag.js";
 
 export async function run(commandLine: string[], env: NodeJS.ProcessEnv, outerIo: CliIo): Promise<number> {
   if (wantsHelp(commandLine)) {
-    outerIo.stdout.write(USAGE);
+    outerIo.stdout.write(asTyped(USAGE));
     return EXIT_OK;
   }
   // --json: stdout holds only the conformance.json document, so everything for people goes to stderr.

@@ -8,6 +8,7 @@
  */
 import { ToolError } from "../errors.js";
 import { readJsonFile } from "../json-file.js";
+import { asTyped } from "../launch.js";
 import { isObject } from "../spec/assemble.js";
 
 export const DEFAULT_REPORT = "reports/conformance.json";
@@ -18,7 +19,9 @@ export interface SelfVerification {
   summary: string;
 }
 
-const RERUN = "run npm run conformance against the deployed API (TENANT_API_BASE_URL, TENANT_API_ALLOW_MUTATIONS=1, no --checks) first";
+const RERUN = asTyped(
+  "run npm run conformance against the deployed API (TENANT_API_BASE_URL, TENANT_API_ALLOW_MUTATIONS=1, no --checks) first",
+);
 
 export function selfVerification(reportPath: string): SelfVerification {
   const report = readJsonFile(reportPath, "conformance report", { unreadable: "CONFIG_MISSING", invalid: "CONFIG_INVALID" });
@@ -30,7 +33,7 @@ export function selfVerification(reportPath: string): SelfVerification {
   if (findings === undefined || errors === undefined || failed === undefined || checks === undefined || !isObject(report)) {
     throw new ToolError(
       "CONFIG_INVALID",
-      `${reportPath} is not a conformance report (needs summary.findings, summary.error, summary.fail and checks): run npm run conformance first`,
+      `${reportPath} is not a conformance report (needs summary.findings, summary.error, summary.fail and checks): ${asTyped("run npm run conformance first")}`,
     );
   }
   const refusal = whyNotEvidence(report, checks);

@@ -1,8 +1,6 @@
 /** The command that runs the suite again the same way (same generated bodies), for every report. */
 import type { RunResult } from "../conformance/runner.js";
-
-/** Run from the installed package (dist/), the replay is the package's bin; from the repository, its npm script. */
-const LAUNCH = /\/dist\/report\/replay\.js$/.test(import.meta.url) ? "npx tenant-api-conformance conformance" : "npm run conformance --";
+import { CONFORMANCE_COMMAND } from "../launch.js";
 
 export function replayCommand(result: Pick<RunResult, "generated" | "target" | "selection">): string {
   const readOnly = result.target.writes || result.target.embedded ? "" : " --read-only";
@@ -12,5 +10,5 @@ export function replayCommand(result: Pick<RunResult, "generated" | "target" | "
   const sequences = modelSequences === undefined ? "" : ` --model-sequences ${modelSequences}`;
   // Check ids are [a-z0-9-], so the selection needs no shell quoting.
   const selected = result.selection ? ` ${result.selection.args.join(" ")}` : "";
-  return `${LAUNCH} --seed ${seed} --runs ${runs}${bodies}${sequences}${readOnly}${selected}`;
+  return `${CONFORMANCE_COMMAND} --seed ${seed} --runs ${runs}${bodies}${sequences}${readOnly}${selected}`;
 }

@@ -74,6 +74,26 @@ describe("the packed tarball installed with production dependencies only", () =>
     expect(version).toEqual({ code: 0, stdout: `${VERSION}\n`, stderr: "" });
   }, 120_000);
 
+  it("every usage and replay line it prints is written as the installed user types it, never as the repository's npm scripts", async () => {
+    const launcher = await run("npx", ["--no-install", "tenant-api-conformance", "--help"], toolDir, jobEnv());
+    expect(launcher.stdout.split("\n")[0]).toBe("Usage: npx tenant-api-conformance <command> [options]");
+    const gateHelp = await run("npx", ["--no-install", "tenant-api-conformance", "conformance", "--help"], toolDir, jobEnv());
+    expect(gateHelp.stdout.split("\n")[0]).toBe("Usage: npx tenant-api-conformance conformance [options]");
+    const providerHelp = await run("npx", ["--no-install", "tenant-api-conformance", "provider", "--help"], toolDir, jobEnv());
+    expect(providerHelp.stdout.split("\n")[0]).toBe("Usage: npx tenant-api-conformance provider [--json] [--port N]");
+    const gate = await run(
+      "npx",
+      ["--no-install", "tenant-api-conformance", "conformance", "--runs", "20", "--report-dir", join(work, "typed-reports")],
+      toolDir,
+      jobEnv(),
+    );
+    expect(gate.code).toBe(0);
+    expect(gate.stdout).toContain("(replay: npx tenant-api-conformance conformance --seed ");
+    for (const output of [launcher, gateHelp, providerHelp, gate]) {
+      expect(output.stdout).not.toMatch(/npm run|src\/cli\/main\.ts/);
+    }
+  }, 120_000);
+
   it("the action's gate script runs the bin against the embedded provider: exit 0, PASS, outputs and summary", async () => {
     const outputs = join(work, "gate-output");
     const summary = join(work, "summary.md");

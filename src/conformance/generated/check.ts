@@ -6,6 +6,7 @@
  */
 import { isDeepStrictEqual } from "node:util";
 import fc from "fast-check";
+import { CONFORMANCE_COMMAND } from "../../launch.js";
 import { preview } from "../../validation/problems.js";
 import type { Check } from "../check.js";
 import type { CheckContext, GeneratedRun } from "../context.js";
@@ -118,7 +119,7 @@ export const generatedBodiesCheck: Check = {
     const replay = `--seed ${seed} --runs ${runs}${pinned}`;
     const why = cut ? ` (of ${runs}: cut to the latency budget, ${Math.round(latencyMs ?? 0)} ms a request)` : "";
     ctx.note(
-      `generated bodies: ${details.numRuns} sent${why}, ${details.numShrinks} shrink steps, seed ${seed} (replay: npm run conformance -- ${replay})`,
+      `generated bodies: ${details.numRuns} sent${why}, ${details.numShrinks} shrink steps, seed ${seed} (replay: ${CONFORMANCE_COMMAND} ${replay})`,
     );
     if (trialCouldNotJudge !== undefined) ctx.couldNotJudge(trialCouldNotJudge);
     const interrupted = signal?.aborted === true;

@@ -9,6 +9,7 @@
  */
 import { isDeepStrictEqual } from "node:util";
 import fc from "fast-check";
+import { CONFORMANCE_COMMAND } from "../../launch.js";
 import type { Reply } from "../../provider/rules.js";
 import type { Organization } from "../../spec/types.js";
 import type { Check } from "../check.js";
@@ -103,7 +104,7 @@ export const modelBasedCheck: Check = {
     const replay = `--seed ${seed} --runs ${runs}${pinned}`;
     const why = budgetNote(generated, sequences, cut, latencyMs);
     ctx.note(
-      `model-based run: ${details.numRuns} sequences${why} of up to ${MAX_COMMANDS + 1} requests, ${ctx.requests} requests in ${rounds} waits (shrinking included), ${details.numShrinks} shrink steps, seed ${seed} (replay: npm run conformance -- ${replay})`,
+      `model-based run: ${details.numRuns} sequences${why} of up to ${MAX_COMMANDS + 1} requests, ${ctx.requests} requests in ${rounds} waits (shrinking included), ${details.numShrinks} shrink steps, seed ${seed} (replay: ${CONFORMANCE_COMMAND} ${replay})`,
     );
     // A failure found before an interruption is real and reported, though its shrinking was cut short.
     if (lastFailure !== undefined && (details.failed || signal?.aborted)) ctx.findings.push(...lastFailure);

@@ -6,6 +6,7 @@
  */
 import { createHash } from "node:crypto";
 import { join } from "node:path";
+import { CONFORMANCE_COMMAND } from "../../launch.js";
 
 /** Where versions before the state directory kept the files: a journal left there is still pending. */
 export const LEGACY_SAFETY_DIR = ".conformance";
@@ -45,7 +46,7 @@ export function restoreCommand(orgId: string, options: RestoreCommandOptions): s
   const env = options.orgIdConfigured ? "" : `TENANT_API_ORG_ID=${shellWord(orgId)} `;
   const stateDir = options.stateDirFlag === undefined ? "" : ` --state-dir ${shellWord(options.stateDirFlag)}`;
   const journal = options.journalFile === undefined ? "" : ` --journal ${shellWord(options.journalFile)}`;
-  return `${env}npm run conformance -- --restore${stateDir}${journal}`;
+  return `${env}${CONFORMANCE_COMMAND} --restore${stateDir}${journal}`;
 }
 
 function shellWord(text: string): string {
