@@ -6,11 +6,9 @@
 import { describe, expect, it } from "vitest";
 import { bodyCount, GENERATED_CHECK_ID, generatedBodiesCheck, MIN_BUDGET_BODIES } from "../../src/conformance/generated/check.js";
 import { MODEL_CHECK_ID } from "../../src/conformance/model/check.js";
-import type { Target } from "../../src/conformance/target.js";
-import type { HttpRequest } from "../../src/http/transport.js";
 import { faults } from "../support/fault-gallery.js";
 import { findingCodes, GALLERY_SEED, runAgainst } from "../support/run-against.js";
-import { described, run } from "../support/run-with-personas.js";
+import { cutThenReplayed } from "../support/run-with-personas.js";
 
 /**
  * Gallery faults the generated bodies catch with the gallery seed only after the budget's fewest bodies
@@ -40,19 +38,14 @@ describe("the generated bodies' latency budget", () => {
   });
 
   it("sends fewer bodies to a slow API, prints the count, and that count with the seed replays the same requests", async () => {
-    const requestsOf = (log: string[]) => (request: HttpRequest, target: Target) => log.push(described(request, target));
-    const slow: string[] = [];
-    const cut = await run({}, [generatedBodiesCheck], { onSend: requestsOf(slow), latencyMs: 120 });
-    const note = cut.checks.find((check) => check.id === GENERATED_CHECK_ID)?.notes?.join(" ") ?? "";
+    const { cut, note, slow, fast } = await cutThenReplayed(generatedBodiesCheck);
     const [, count, pinned] =
       /generated bodies: (\d+) sent \(of 100: cut to the latency budget.*--generated-bodies (\d+)\)$/.exec(note) ?? [];
     expect(Number(count)).toBeLessThan(100);
     expect(pinned).toBe(count);
     expect(cut.generated).toEqual({ seed: GALLERY_SEED, runs: 100, generatedBodies: Number(count) });
-    // The replay, on a fast target: the same requests (those in flight together may arrive in another order).
-    const fast: string[] = [];
-    await run({}, [generatedBodiesCheck], { onSend: requestsOf(fast), generated: cut.generated });
-    expect(fast.sort()).toEqual(slow.sort());
+    // The replay, on a fast target: the same requests.
+    expect(fast).toEqual(slow);
   }, 120_000);
 
   const caughtByBodies = faults.filter((fault) => fault.expect.includes("generated-counterexample"));

@@ -8,13 +8,12 @@ import { catalog } from "../../src/conformance/catalog.js";
 import { GENERATED_CHECK_ID } from "../../src/conformance/generated/check.js";
 import { MIN_BUDGET_SEQUENCES, MODEL_CHECK_ID, modelBasedCheck } from "../../src/conformance/model/check.js";
 import type { RunResult } from "../../src/conformance/runner.js";
-import type { Target } from "../../src/conformance/target.js";
 import { renderFinding } from "../../src/findings/finding.js";
 import type { HttpRequest } from "../../src/http/transport.js";
 import type { ProviderOptions } from "../../src/provider/server.js";
 import { legitimateVariants } from "../support/fault-gallery.js";
 import { GALLERY_SEED } from "../support/run-against.js";
-import { described, run } from "../support/run-with-personas.js";
+import { cutThenReplayed, run } from "../support/run-with-personas.js";
 import { sequenceFaults } from "../support/sequence-faults.js";
 
 const findingsOf = (result: RunResult) => result.checks.flatMap((check) => check.findings);
@@ -40,18 +39,13 @@ describe("the model-based run", () => {
   );
 
   it("sends fewer sequences to a slow API, prints the count, and that count with the seed replays the same requests", async () => {
-    const requestsOf = (log: string[]) => (request: HttpRequest, target: Target) => log.push(described(request, target));
-    const slow: string[] = [];
-    const cut = await run({}, [modelBasedCheck], { onSend: requestsOf(slow), latencyMs: 120 });
-    const note = cut.checks.find((check) => check.id === MODEL_CHECK_ID)?.notes?.join(" ") ?? "";
+    const { cut, note, slow, fast } = await cutThenReplayed(modelBasedCheck);
     const [, count, pinned] = /(\d+) sequences \(of 10: cut to the latency budget.*--model-sequences (\d+)\)$/.exec(note) ?? [];
     expect(Number(count)).toBeLessThan(10);
     expect(pinned).toBe(count);
     expect(cut.generated).toEqual({ seed: GALLERY_SEED, runs: 100, modelSequences: Number(count) });
-    // The replay, on a fast target: the same requests (those in flight together may arrive in another order).
-    const fast: string[] = [];
-    await run({}, [modelBasedCheck], { onSend: requestsOf(fast), generated: cut.generated });
-    expect(fast.sort()).toEqual(slow.sort());
+    // The replay, on a fast target: the same requests.
+    expect(fast).toEqual(slow);
   });
 
   it.each(sequenceFaults.map((fault) => [fault.name, fault] as const))("catches a provider where %s", async (_name, fault) => {

@@ -72,3 +72,18 @@ export function described(request: HttpRequest, target: Target): string {
   )?.[0];
   return `${request.method} ${path} ${persona ?? request.authorization ?? "no token"}`;
 }
+
+/**
+ * Runs one check with a latency budget through a 120 ms front, then replays it on the embedded provider with
+ * the generated run the first printed: its note and the requests of both runs, sorted (requests in flight
+ * together may arrive in another order).
+ */
+export async function cutThenReplayed(check: Check): Promise<{ cut: RunResult; note: string; slow: string[]; fast: string[] }> {
+  const requestsOf = (log: string[]) => (request: HttpRequest, target: Target) => log.push(described(request, target));
+  const slow: string[] = [];
+  const cut = await run({}, [check], { onSend: requestsOf(slow), latencyMs: 120 });
+  const note = cut.checks.find((entry) => entry.id === check.id)?.notes?.join(" ") ?? "";
+  const fast: string[] = [];
+  await run({}, [check], { onSend: requestsOf(fast), generated: cut.generated });
+  return { cut, note, slow: slow.sort(), fast: fast.sort() };
+}
