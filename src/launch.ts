@@ -6,12 +6,8 @@
 const INSTALLED = /\/dist\/launch\.js$/.test(import.meta.url);
 const BIN = "npx tenant-api-conformance";
 
-/** The prefix that runs `command` with the arguments after it. */
-export function launchOf(command: string): string {
-  return INSTALLED ? `${BIN} ${command}` : `npm run ${command} --`;
-}
-
-export const CONFORMANCE_COMMAND = launchOf("conformance");
+/** The prefix that runs the gate with the arguments after it. */
+export const CONFORMANCE_COMMAND = INSTALLED ? `${BIN} conformance` : "npm run conformance --";
 
 /** The launcher's own line: the bin where installed, else the entry point and the npm scripts. */
 export const LAUNCHER_LINE = INSTALLED

@@ -10,6 +10,7 @@ import { CONFORMANCE_COMMAND } from "../../launch.js";
 import { preview } from "../../validation/problems.js";
 import type { Check } from "../check.js";
 import type { CheckContext, GeneratedRun } from "../context.js";
+import { budgetLatency, cutNote, fitToBudget, type LatencyBudget } from "../latency-budget.js";
 import { Interrupted, throwIfInterrupted } from "../safety/interrupt.js";
 import { patchBody } from "./arbitraries.js";
 import { judgeBody, type Observation, observe } from "./observation.js";
@@ -20,25 +21,24 @@ export const GENERATED_CHECK_ID = "patch-generated-bodies";
 /** Wall-clock cap on generation plus shrinking, so a slow live API still ends the run. */
 const TIME_LIMIT_MS = 50_000;
 
+/** The fewest bodies the budget leaves, at any latency: tests/conformance/generated-budget.test.ts runs the gallery with them (two faults are then found by their hand-written check only). */
+export const MIN_BUDGET_BODIES = 60;
+
 /**
- * The latency budget: on a slow API fewer bodies are sent, so that their waits take about BUDGET_MS. A
- * body waits on the target WAITS_PER_BODY times on average (measured with the default seed: 100 bodies,
+ * The latency budget: on a slow API fewer bodies are sent, so that their waits take about 10 s. A
+ * body waits on the target 1.15 times on average (measured with the default seed: 100 bodies,
  * 113 waits; an accepted body is a PATCH and its read-back, the rejected ones go out together), so up
  * to about 85 ms --runs 100 is never cut, at 100 ms the budget sends 86, and from about 145 ms on it
  * sends the floor, 60. The bodies sent are the first of those fast-check generates for --runs with the
  * seed, so the seed still replays them.
  */
-const BUDGET_MS = 10_000;
-const WAITS_PER_BODY = 1.15;
-/** The fewest bodies the budget leaves, at any latency: tests/conformance/generated-budget.test.ts runs the gallery with them (two faults are then found by their hand-written check only). */
-export const MIN_BUDGET_BODIES = 60;
+const BUDGET: LatencyBudget = { budgetMs: 10_000, waitsPerUnit: 1.15, floor: MIN_BUDGET_BODIES };
 
 /** Bodies for a run: pinned by --generated-bodies, else --runs, cut to the budget on a slow API. */
 export function bodyCount(generated: GeneratedRun, latencyMs: number | undefined): { bodies: number; cut: boolean } {
   if (generated.generatedBodies !== undefined) return { bodies: Math.min(generated.generatedBodies, generated.runs), cut: false };
-  const fit = Math.floor(BUDGET_MS / (Math.max(1, latencyMs ?? 0) * WAITS_PER_BODY));
-  const bodies = Math.min(generated.runs, Math.max(MIN_BUDGET_BODIES, fit));
-  return { bodies, cut: bodies < generated.runs };
+  const { count, cut } = fitToBudget(generated.runs, BUDGET, latencyMs);
+  return { bodies: count, cut };
 }
 
 /**
@@ -57,8 +57,7 @@ export const generatedBodiesCheck: Check = {
   async run(ctx) {
     const { generated } = ctx.services;
     const { seed, runs } = generated;
-    // The fastest answer so far sets the budget, as for the model run (model/check.ts); never cut on the embedded provider.
-    const latencyMs = ctx.target.embedded ? 0 : ctx.services.latency.fastest();
+    const latencyMs = budgetLatency(ctx);
     const { bodies: count, cut } = bodyCount(generated, latencyMs);
     if (cut) generated.generatedBodies = count; // the run's replay line pins the count that ran
     if (runs === 0 || count === 0) return ctx.note("generated bodies: none sent (--runs 0 or --generated-bodies 0)");
@@ -117,7 +116,7 @@ export const generatedBodiesCheck: Check = {
     });
     const pinned = generated.generatedBodies === undefined ? "" : ` --generated-bodies ${generated.generatedBodies}`;
     const replay = `--seed ${seed} --runs ${runs}${pinned}`;
-    const why = cut ? ` (of ${runs}: cut to the latency budget, ${Math.round(latencyMs ?? 0)} ms a request)` : "";
+    const why = cut ? cutNote(runs, latencyMs) : "";
     ctx.note(
       `generated bodies: ${details.numRuns} sent${why}, ${details.numShrinks} shrink steps, seed ${seed} (replay: ${CONFORMANCE_COMMAND} ${replay})`,
     );

@@ -14,6 +14,7 @@ import type { Reply } from "../../provider/rules.js";
 import type { Organization } from "../../spec/types.js";
 import type { Check } from "../check.js";
 import { CheckContext, type GeneratedRun, type Observed, orgPath } from "../context.js";
+import { budgetLatency, cutNote, fitToBudget, type LatencyBudget } from "../latency-budget.js";
 import { concurrencyOf, DEFAULT_CONCURRENCY, settleAll } from "../plan.js";
 import { Interrupted, throwIfInterrupted } from "../safety/interrupt.js";
 import { commandSequences, Divergence, type OrgName, type PersonaName, type Real, type ReplayableRequest } from "./commands.js";
@@ -32,24 +33,23 @@ const MAX_COMMANDS = 30;
 /** Wall-clock cap on the sequences plus shrinking, so a slow live API still ends the run. */
 const TIME_LIMIT_MS = 30_000;
 
+/** The fewest sequences the budget leaves, at any latency: with the gallery seed, 3 catch every fault of tests/support/sequence-faults.ts. */
+export const MIN_BUDGET_SEQUENCES = 3;
+
 /**
  * The latency budget: on a slow API the run sends fewer sequences, so that their waits take about
- * BUDGET_MS. A sequence waits on the target WAITS_PER_SEQUENCE times on average (measured: 9.8, reads
+ * 4.5 s. A sequence waits on the target 10 times on average (measured: 9.8, reads
  * and refused PATCHes in flight together), so at 150 ms a sequence costs about 1.5 s and the budget
  * gives 3, at 50 ms 9; up to 45 ms the count from --runs is never cut.
  */
-const BUDGET_MS = 4_500;
-const WAITS_PER_SEQUENCE = 10;
-/** The fewest sequences the budget leaves, at any latency: with the gallery seed, 3 catch every fault of tests/support/sequence-faults.ts. */
-export const MIN_BUDGET_SEQUENCES = 3;
+const BUDGET: LatencyBudget = { budgetMs: 4_500, waitsPerUnit: 10, floor: MIN_BUDGET_SEQUENCES };
 
 /** Sequences for a run: pinned by --model-sequences, else --runs / 10, cut to the budget on a slow API. */
 export function sequenceCount(generated: GeneratedRun, latencyMs: number | undefined): { sequences: number; cut: boolean } {
   if (generated.modelSequences !== undefined) return { sequences: generated.modelSequences, cut: false };
   const full = Math.ceil(generated.runs / RUNS_PER_SEQUENCE);
-  const fit = Math.floor(BUDGET_MS / (Math.max(1, latencyMs ?? 0) * WAITS_PER_SEQUENCE));
-  const sequences = Math.min(full, Math.max(MIN_BUDGET_SEQUENCES, fit));
-  return { sequences, cut: sequences < full };
+  const { count, cut } = fitToBudget(full, BUDGET, latencyMs);
+  return { sequences: count, cut };
 }
 
 export const modelBasedCheck: Check = {
@@ -62,9 +62,7 @@ export const modelBasedCheck: Check = {
   async run(ctx) {
     const { generated } = ctx.services;
     const { seed, runs } = generated;
-    // The fastest answer so far (the read phase's and the writes' before this check) sets the budget; the
-    // embedded provider is in this process, so what a busy machine makes it take is no distance to budget for.
-    const latencyMs = ctx.target.embedded ? 0 : ctx.services.latency.fastest();
+    const latencyMs = budgetLatency(ctx);
     const { sequences, cut } = sequenceCount(generated, latencyMs);
     if (cut) generated.modelSequences = sequences; // the run's replay line pins the count that ran
     if (sequences === 0) return ctx.note("model-based run: no sequence sent (--runs 0 or --model-sequences 0)");
@@ -250,6 +248,6 @@ class Sequence implements Real {
 /** Why the count is what it is, when it is not simply --runs / 10. */
 function budgetNote(generated: GeneratedRun, sequences: number, cut: boolean, latencyMs: number | undefined): string {
   const full = Math.ceil(generated.runs / RUNS_PER_SEQUENCE);
-  if (cut) return ` (of ${full}: cut to the latency budget, ${Math.round(latencyMs ?? 0)} ms a request)`;
+  if (cut) return cutNote(full, latencyMs);
   return sequences === full ? "" : " (pinned by --model-sequences)";
 }
