@@ -19,6 +19,7 @@
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import { type Dispatcher, EnvHttpProxyAgent, request } from "undici";
+import { type InfrastructureAnswer, infrastructureAnswer } from "./gateway.js";
 import { RateLimitGate, type RateLimitReport } from "./rate-limit.js";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -55,6 +56,11 @@ export interface Exchange {
   /** Set when the body is not valid UTF-8: `bodyText` and `json` then hold a lossy decoding (U+FFFD). */
   encodingError?: string;
   failure?: { kind: TransportFailureKind; message: string };
+  /**
+   * Set when the answer is the infrastructure's (a gateway's 502/503/504 page, a rate limiter's 429, a
+   * proxy's 407), not the API's: src/http/gateway.ts decides. Such an answer is never judged under an API rule.
+   */
+  infrastructure?: InfrastructureAnswer;
   attempts: number;
   /** The time of the attempt whose answer this is (a retry's wait and queueing are not the server's). */
   durationMs: number;
@@ -149,7 +155,8 @@ export class HttpTransport {
       const retry = exchange.status === 429 ? rateLimited++ < this.rateLimitRetries() : attempts <= maxRetries;
       if (!retry || wait === undefined) {
         if (exchange.status === 429) this.gate.unresolved();
-        const done = { ...exchange, attempts };
+        const infrastructure = infrastructureAnswer(exchange);
+        const done = { ...exchange, attempts, ...(infrastructure ? { infrastructure } : {}) };
         const shown = this.redactor ? redactExchange(done, this.redactor) : done;
         if (done.bodyText !== undefined) rawBodies.set(shown, done.bodyText);
         return shown;
