@@ -92,6 +92,16 @@ export interface ProxySettings {
 /** After this many requests gave up on a 429, the gateway is not clearing: later ones are not resent. */
 const UNRESOLVED_BEFORE_GIVING_UP = 2;
 
+/** How one request may be resent. */
+export interface SendOptions {
+  /**
+   * The longest the transport may spend resending this request through the infrastructure's answers
+   * (429, a gateway's 502/503/504, a closed connection): the restore passes a longer one than the checks.
+   * Not yet honoured: the pacer (src/http/) implements it.
+   */
+  patienceMs?: number;
+}
+
 /** What the transport needs of a Redactor (src/redaction.ts). */
 export interface ExchangeRedactor {
   redact(text: string): string;
@@ -136,7 +146,7 @@ export class HttpTransport {
     this.redactor = redactor;
   }
 
-  async send(req: HttpRequest): Promise<Exchange> {
+  async send(req: HttpRequest, _options: SendOptions = {}): Promise<Exchange> {
     const maxRetries = req.method === "GET" ? (this.options.maxRetries ?? 2) : 0; // a PATCH is never retried blindly
     let attempts = 0;
     let rateLimited = 0;
