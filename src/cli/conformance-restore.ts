@@ -29,21 +29,16 @@ export async function restoreOnly(settings: Settings, redactor: Redactor, io: Cl
     throw new ToolError("CONFIG_MISSING", `--restore needs ${ENV.orgId}: it restores only the configured organization`);
   }
   const files = targetFiles(ensureStateDir(settings.stateDir), baseUrl, orgId);
-  const lock = await acquireLock(files.lock, settings.lockWaitMs, `${orgId} at ${baseUrl}`);
+  const lock = await acquireLock(files.lock, { orgId, baseUrl, waitMs: settings.lockWaitMs, sameApi: settings.sameApi, signal: io.stop });
   try {
-    const found = findJournal(files.journal, settings.journalPath);
+    const found = findJournal([files.journal, files.urlKeyedJournal], settings.journalPath);
     if (found === undefined) {
       const where = settings.journalPath === undefined ? files.journal : `${files.journal} or ${settings.journalPath}`;
       io.stdout.write(redactor.redact(`conformance: no journal for ${orgId} at ${where}; nothing to restore\n`));
       return EXIT_OK;
     }
     const { path, entry } = found;
-    if (entry.baseUrl !== baseUrl || entry.orgId !== orgId) {
-      throw new ToolError(
-        "JOURNAL_MISMATCH",
-        `journal ${path} is for ${entry.orgId} at ${entry.baseUrl}, but ${ENV.orgId} and ${ENV.baseUrl} name ${orgId} at ${baseUrl}; nothing was sent`,
-      );
-    }
+    refuseOtherTarget(path, entry, settings);
     if (lock.tookOverFrom) io.stdout.write(`conformance: the run of ${describeOwner(lock.tookOverFrom)} was interrupted\n`);
     const transport = new HttpTransport({ baseUrl, timeoutMs: settings.timeoutMs, proxy: settings.proxy });
     transport.redactWith(redactor);
@@ -53,7 +48,8 @@ export async function restoreOnly(settings: Settings, redactor: Redactor, io: Cl
         const command = restoreCommand(orgId, {
           orgIdConfigured: true,
           stateDirFlag: settings.stateDirFlag,
-          journalFile: path === files.journal ? undefined : path,
+          journalFile: path === files.journal || path === files.urlKeyedJournal ? undefined : path,
+          sameApi: entry.baseUrl !== baseUrl,
         });
         io.stderr.write(redactor.redact(consoleText(notRestoredText(outcome.message, summaryOf(entry.snapshot), command))));
         return EXIT_NOT_RESTORED;
@@ -70,9 +66,23 @@ export async function restoreOnly(settings: Settings, redactor: Redactor, io: Cl
   }
 }
 
-/** The per-target record, else the named file. */
-function findJournal(record: string, named: string | undefined): { path: string; entry: JournalEntry } | undefined {
-  for (const path of named === undefined ? [record] : [record, named]) {
+/**
+ * A journal is applied only to the org and the URL it was written for: another spelling of the URL may
+ * be another API, which only the user can rule out (--same-api).
+ */
+function refuseOtherTarget(path: string, entry: JournalEntry, settings: Settings): void {
+  const { baseUrl, orgId } = settings;
+  if (entry.orgId === orgId && (entry.baseUrl === baseUrl || settings.sameApi)) return;
+  const sameApi = entry.orgId === orgId ? `; if both URLs reach one API, add --same-api` : "";
+  throw new ToolError(
+    "JOURNAL_MISMATCH",
+    `journal ${path} is for ${entry.orgId} at ${entry.baseUrl}, but ${ENV.orgId} and ${ENV.baseUrl} name ${orgId} at ${baseUrl}; nothing was sent${sameApi}`,
+  );
+}
+
+/** The per-org record (or where versions keyed by URL text kept it), else the named file. */
+function findJournal(records: string[], named: string | undefined): { path: string; entry: JournalEntry } | undefined {
+  for (const path of named === undefined ? records : [...records, named]) {
     const entry = readJournal(path);
     if (entry !== undefined) return { path, entry };
   }

@@ -13,6 +13,8 @@ Options:
   --state-dir DIR        the host-wide directory of every org's lock and journal (default
                          $XDG_STATE_HOME/tenant-api-conformance, else ~/.local/state/tenant-api-conformance)
   --lock-wait-ms N       ms to wait for another run's lock on the same org, a non-negative integer (default 0)
+  --same-api             a lock or journal of the org under another URL is of this same API (another spelling
+                         of its URL): wait for that lock, and let --restore apply that journal here
   --seed N               seed of the generated PATCH bodies, a non-negative integer (default: a fresh one, printed)
   --runs N               how many generated PATCH bodies, a positive integer (default 100)
   --model-sequences N    sequences of the model-based run, pinned (default: --runs / 10, fewer on a slow API; printed)

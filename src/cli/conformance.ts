@@ -81,7 +81,7 @@ async function runGate(settings: Settings, redactor: Redactor, io: CliIo, gate: 
   else io.stop?.addEventListener("abort", onStop, { once: true });
   let guard: Guard | undefined;
   try {
-    guard = await guardRun(settings, prepared.target); // the org's lock, and no journal left to restore
+    guard = await guardRun(settings, prepared.target, interrupt.signal); // the org's lock, and no journal left to restore
     const result = await runChecks({
       target: prepared.target,
       transport: prepared.transport,

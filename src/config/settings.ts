@@ -39,6 +39,11 @@ export interface Settings {
   stateDirFlag?: string;
   /** How long to wait for another run's lock on the same org before exit 2. */
   lockWaitMs: number;
+  /**
+   * `--same-api`: the user says that a lock or journal of this org under another URL is of this very API
+   * (another spelling of its URL): the lock is waited for, and `--restore` applies the journal here.
+   */
+  sameApi: boolean;
   /** Seed of the generated PATCH bodies (undefined: a fresh one, printed for replay). */
   seed?: number;
   /** How many generated PATCH bodies to send (undefined: the default). */
@@ -129,6 +134,7 @@ export function parseSettings(argv: string[], env: NodeJS.ProcessEnv): Settings 
     stateDir: (flags["state-dir"] as string | undefined) ?? read(ENV.stateDir) ?? defaultStateDir(env),
     stateDirFlag: flags["state-dir"] as string | undefined,
     lockWaitMs: parseInteger(flags["lock-wait-ms"] as string | undefined, "--lock-wait-ms", 0, 3_600_000) ?? 0,
+    sameApi: flags["same-api"] === true,
     seed: parseInteger(flags.seed as string | undefined, "--seed", 0, 2 ** 31 - 1),
     runs: parseInteger(flags.runs as string | undefined, "--runs", 1, 100_000),
     modelSequences: parseInteger(flags["model-sequences"] as string | undefined, "--model-sequences", 0, 100_000),
@@ -199,6 +205,7 @@ export const SETTINGS_FLAGS = {
   journal: { type: "string" },
   "state-dir": { type: "string" },
   "lock-wait-ms": { type: "string" },
+  "same-api": { type: "boolean" },
   seed: { type: "string" },
   runs: { type: "string" },
   baseline: { type: "string" },

@@ -6,10 +6,11 @@
  * `$XDG_STATE_HOME/tenant-api-conformance`, else `~/.local/state/tenant-api-conformance`.
  * @see https://specifications.freedesktop.org/basedir-spec/latest/ (XDG_STATE_HOME)
  */
-import { lstatSync, mkdirSync } from "node:fs";
+import { lstatSync } from "node:fs";
 import { homedir } from "node:os";
 import { isAbsolute, join, resolve } from "node:path";
 import { ToolError } from "../errors.js";
+import { makeDirs } from "./make-dirs.js";
 
 const APP_DIR = "tenant-api-conformance";
 
@@ -28,11 +29,8 @@ export function defaultStateDir(env: NodeJS.ProcessEnv): string {
  */
 export function ensureStateDir(dir: string): string {
   const path = resolve(dir);
-  try {
-    mkdirSync(path, { recursive: true, mode: 0o700 });
-  } catch (error) {
-    throw unusable(path, (error as NodeJS.ErrnoException).code ?? "cannot be created");
-  }
+  const failed = makeDirs(path, 0o700); // bounded: a path under /proc fails instead of hanging
+  if (failed !== undefined) throw unusable(path, `cannot be used: ${failed}`);
   const stat = lstatSync(path);
   if (!stat.isDirectory()) throw unusable(path, "is not a directory (a symbolic link is not followed)");
   const uid = process.getuid?.();

@@ -121,20 +121,24 @@ describe("--restore restores only the configured org", () => {
 });
 
 describe("one writer per org; different targets never interfere", () => {
-  it("runs two gates from one checkout against two different APIs at once", { timeout: 120_000 }, async () => {
+  // Issue 25: the lock is the org id's, so two APIs whose orgs share an id (two reference providers)
+  // each take a state directory of their own; under one, the second stops naming both URLs.
+  it("runs two gates from one checkout against two different APIs at once, each with its own state directory", {
+    timeout: 120_000,
+  }, async () => {
     const [a, b] = await Promise.all([logged(), logged()]);
     const dir = tempDir();
-    const stateDir = freshStateDir(); // one host, one state directory
+    const stateDirs = [freshStateDir(), freshStateDir()];
     const runs = await Promise.all(
-      [a, b].map(({ provider }) =>
-        runConformance(["--runs", "3", "--report-dir", provider.orgs.editable], {
-          env: liveEnv(provider, provider.baseUrl, stateDir),
+      [a, b].map(({ provider }, i) =>
+        runConformance(["--runs", "3", "--report-dir", `${provider.orgs.editable}-${i}`], {
+          env: liveEnv(provider, provider.baseUrl, stateDirs[i]),
           cwd: dir,
         }),
       ),
     );
     expect(runs.map((run) => run.code)).toEqual([0, 0]);
-    expect(readdirSync(stateDir)).toEqual([]);
+    expect(stateDirs.flatMap((stateDir) => readdirSync(stateDir))).toEqual([]);
   });
 
   it("exits 2 naming the live run that holds the org's lock, and writes nothing", async () => {

@@ -11,7 +11,7 @@ import { generatedBodiesCheck } from "../../src/conformance/generated/check.js";
 import { targetFromProvider } from "../../src/conformance/prepare.js";
 import { type RunOptions, runChecks } from "../../src/conformance/runner.js";
 import { journalEntry, readJournal, writeJournal } from "../../src/conformance/safety/journal.js";
-import { acquireLock } from "../../src/conformance/safety/lock.js";
+import { acquireLock, type LockRequest } from "../../src/conformance/safety/lock.js";
 import { differences, writableBody } from "../../src/conformance/safety/snapshot.js";
 import { targetFiles } from "../../src/conformance/safety/target-files.js";
 import { ToolError } from "../../src/errors.js";
@@ -222,15 +222,23 @@ describe("interruption is prompt", () => {
   });
 });
 
+/** What a run asks of the lock: org-1 at http://api.test/tenant, waiting `waitMs`. */
+const lockRequest = (waitMs: number, more: Partial<LockRequest> = {}): LockRequest => ({
+  orgId: "org-1",
+  baseUrl: "http://api.test/tenant",
+  waitMs,
+  ...more,
+});
+
 describe("the lock: one writer per org", () => {
   const deadPid = () => spawnSync(process.execPath, ["-e", ""]).pid;
 
   it("refuses a second writer, naming the live run's pid, host and start time", async () => {
     const path = join(tempDir(), "org.lock");
-    const held = await acquireLock(path, 0, "org-1 at http://api");
+    const held = await acquireLock(path, lockRequest(0));
     expect(statSync(path).mode & 0o777).toBe(0o600);
     const owner = JSON.parse(readFileSync(path, "utf8")) as { startedAt: string };
-    const second = acquireLock(path, 0, "org-1 at http://api");
+    const second = acquireLock(path, lockRequest(0));
     await expect(second).rejects.toThrow(ToolError);
     await expect(second).rejects.toThrow(`pid ${process.pid} on ${hostname()}, started ${owner.startedAt}`);
     held.release();
@@ -238,9 +246,9 @@ describe("the lock: one writer per org", () => {
 
   it("waits for a live run up to --lock-wait-ms, then takes the lock", async () => {
     const path = join(tempDir(), "org.lock");
-    const held = await acquireLock(path, 0, "org");
+    const held = await acquireLock(path, lockRequest(0));
     setTimeout(() => held.release(), 150);
-    const next = await acquireLock(path, 60_000, "org");
+    const next = await acquireLock(path, lockRequest(60_000));
     expect(next.tookOverFrom).toBeUndefined();
     next.release();
   });
@@ -249,7 +257,7 @@ describe("the lock: one writer per org", () => {
     const path = join(tempDir(), "org.lock");
     const stale = { pid: deadPid(), host: hostname(), startedAt: "2026-01-01T00:00:00.000Z" };
     writeFileSync(path, JSON.stringify(stale), { mode: 0o600 });
-    const lock = await acquireLock(path, 0, "org");
+    const lock = await acquireLock(path, lockRequest(0));
     expect(lock.tookOverFrom).toEqual(stale);
     lock.release();
   });
@@ -259,7 +267,7 @@ describe("the lock: one writer per org", () => {
     writeFileSync(path, JSON.stringify({ pid: deadPid(), host: `not-${hostname()}`, startedAt: "2026-01-01T00:00:00.000Z" }), {
       mode: 0o600,
     });
-    await expect(acquireLock(path, 0, "org")).rejects.toThrow(`on not-${hostname()}`);
+    await expect(acquireLock(path, lockRequest(0))).rejects.toThrow(`on not-${hostname()}`);
   });
 
   it("does not follow a symbolic link planted at the lock's path", async () => {
@@ -267,7 +275,7 @@ describe("the lock: one writer per org", () => {
     const victim = join(dir, "victim.txt");
     writeFileSync(victim, "keep me");
     symlinkSync(victim, join(dir, "org.lock"));
-    await expect(acquireLock(join(dir, "org.lock"), 0, "org")).rejects.toThrow(/being written/);
+    await expect(acquireLock(join(dir, "org.lock"), lockRequest(0))).rejects.toThrow(/being written/);
     expect(readFileSync(victim, "utf8")).toBe("keep me");
   });
 });
@@ -282,7 +290,8 @@ describe("the journal", () => {
     expect(statSync(path).mode & 0o777).toBe(0o600);
     expect(readJournal(path)).toEqual(entry);
     const files = targetFiles(dir, "http://api.test/tenant", "org-1");
-    expect(targetFiles(dir, "http://other.test/tenant", "org-1").journal).not.toBe(files.journal);
+    // Issue 25: keyed by the org, so every spelling of the URL meets the same files (the URL is inside).
+    expect(targetFiles(dir, "http://other.test/tenant", "org-1").journal).toBe(files.journal);
     expect(targetFiles(dir, "http://api.test/tenant", "org-2").lock).not.toBe(files.lock);
   });
 

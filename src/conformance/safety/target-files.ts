@@ -1,8 +1,12 @@
 /**
- * Where a target's journal and lock live: `<state dir>/<key>.journal.json` and `<key>.lock`, the key a
- * hash of base URL and org id, so runs against different APIs or orgs never share either file, and
- * every run against the same org finds them, from any checkout and with any `--journal`
- * (src/config/state-dir.ts). `--journal FILE` only names where a copy goes.
+ * Where an org's journal and lock live: `<state dir>/org-<key>.journal.json` and `org-<key>.lock`, the
+ * key a hash of the org id alone. One API answers at many spellings of its URL (`127.0.0.1` and
+ * `localhost`, an alias, a proxy), so a key made of the URL's text let two runs write the same org at
+ * once; keyed by what names the org, every spelling meets, and the URL recorded inside the files lets
+ * a run under another URL stop and name both (the user decides whether they are one API). Runs against
+ * two different APIs whose orgs share an id use a state directory each. Every run finds the files from
+ * any checkout and with any `--journal` (src/config/state-dir.ts); `--journal FILE` only names where a
+ * copy goes.
  */
 import { createHash } from "node:crypto";
 import { join } from "node:path";
@@ -15,20 +19,29 @@ export interface TargetFiles {
   /** The record every later run looks for. */
   journal: string;
   lock: string;
+  /** The journal as versions that keyed it by URL text kept it in the state directory: still pending. */
+  urlKeyedJournal: string;
   /** The journal of this target as older versions wrote it, relative to the working directory. */
   legacyJournal: string;
 }
 
-export function targetKey(baseUrl: string, orgId: string): string {
+/** The key of an org's files: whatever the URL's spelling, one org id is one key. */
+export function orgKey(orgId: string): string {
+  return `org-${createHash("sha256").update(orgId).digest("hex").slice(0, 16)}`;
+}
+
+/** The key earlier versions used, a hash of the URL's text and the org id. */
+function urlKey(baseUrl: string, orgId: string): string {
   return createHash("sha256").update(`${baseUrl}\n${orgId}`).digest("hex").slice(0, 16);
 }
 
 export function targetFiles(stateDir: string, baseUrl: string, orgId: string): TargetFiles {
-  const key = targetKey(baseUrl, orgId);
+  const key = orgKey(orgId);
   return {
     journal: join(stateDir, `${key}.journal.json`),
     lock: join(stateDir, `${key}.lock`),
-    legacyJournal: join(LEGACY_SAFETY_DIR, `${key}.journal.json`),
+    urlKeyedJournal: join(stateDir, `${urlKey(baseUrl, orgId)}.journal.json`),
+    legacyJournal: join(LEGACY_SAFETY_DIR, `${urlKey(baseUrl, orgId)}.journal.json`),
   };
 }
 
@@ -39,14 +52,19 @@ export interface RestoreCommandOptions {
   stateDirFlag?: string;
   /** A journal file the record is not in (one an older version left in `.conformance/`). */
   journalFile?: string;
+  /** The journal was written under another URL: the command restores it there (TENANT_API_BASE_URL set). */
+  journalUrl?: string;
+  /** The journal was written under another spelling of this API's URL (`--same-api`). */
+  sameApi?: boolean;
 }
 
 /** The exact command that restores the org. */
 export function restoreCommand(orgId: string, options: RestoreCommandOptions): string {
-  const env = options.orgIdConfigured ? "" : `TENANT_API_ORG_ID=${shellWord(orgId)} `;
+  const url = options.journalUrl === undefined ? "" : `TENANT_API_BASE_URL=${shellWord(options.journalUrl)} `;
+  const env = `${url}${options.orgIdConfigured ? "" : `TENANT_API_ORG_ID=${shellWord(orgId)} `}`;
   const stateDir = options.stateDirFlag === undefined ? "" : ` --state-dir ${shellWord(options.stateDirFlag)}`;
   const journal = options.journalFile === undefined ? "" : ` --journal ${shellWord(options.journalFile)}`;
-  return `${env}${CONFORMANCE_COMMAND} --restore${stateDir}${journal}`;
+  return `${env}${CONFORMANCE_COMMAND} --restore${stateDir}${journal}${options.sameApi ? " --same-api" : ""}`;
 }
 
 function shellWord(text: string): string {
