@@ -100,6 +100,9 @@ export function removeJournal(path: string): void {
  * would destroy the user's file. A journal of ours for the same org (a killed run's copy) may be replaced.
  */
 export function checkJournalCopy(path: string, orgId: string): void {
+  // Its directory is made now, bounded, so a path that cannot hold it stops the run before any write.
+  const failed = makeDirs(dirname(path), 0o700);
+  if (failed !== undefined) throw new ToolError("JOURNAL_INVALID", `--journal ${path}: ${failed}`);
   let entry: JournalEntry | undefined;
   try {
     entry = readJournal(path);
