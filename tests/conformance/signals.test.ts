@@ -96,3 +96,23 @@ describe("a signal in the middle of the writes restores the org and says so", ()
     expect(outcome.code).toBe(2);
   });
 });
+
+/**
+ * Issue 25: "A CI runner or a supervisor sends SIGTERM to the step's top process, `npm run conformance`,
+ * alone. The signal never reaches the gate: npm exits within 10 ms while the gate keeps writing; SIGINT
+ * to npm alone is ignored until the run ends." The script execs the gate, so npm's own relay of SIGTERM
+ * and SIGINT reaches it, and npm exits with the gate's code once the org is restored.
+ */
+describe("a signal to npm alone reaches the gate, which restores the org", () => {
+  it.each(["SIGTERM", "SIGINT"] as const)(
+    "%s to npm's process only: restored, and npm exits 2, the gate's own code",
+    {
+      timeout: 120_000,
+    },
+    async (signal) => {
+      const outcome = await gateStoppedMidWrite((run) => process.kill(run.child.pid as number, signal));
+      expectRestoredAfter(signal, outcome);
+      expect(outcome.code).toBe(2);
+    },
+  );
+});

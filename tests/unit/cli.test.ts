@@ -62,11 +62,13 @@ const A_FLAG: Record<string, string> = {
 };
 
 describe("every command", () => {
-  it("has one launcher entry per npm script that calls it", () => {
+  // Issue 25: `exec`, so the gate is the process npm's shell becomes, and npm's relay of SIGTERM and
+  // SIGINT reaches it (tests/conformance/signals.test.ts sends them to npm alone).
+  it("has one launcher entry per npm script that calls it, exec'd by npm's shell", () => {
     const scripts = JSON.parse(readFileSync("package.json", "utf8")).scripts as Record<string, string>;
     const launched = Object.entries(scripts).filter(([, line]) => line.includes("src/cli/main.ts"));
     expect(Object.fromEntries(launched)).toEqual(
-      Object.fromEntries(Object.keys(COMMANDS).map((name) => [name, `node --import tsx src/cli/main.ts ${name}`])),
+      Object.fromEntries(Object.keys(COMMANDS).map((name) => [name, `exec node --import tsx src/cli/main.ts ${name}`])),
     );
     expect(Object.keys(A_FLAG).sort()).toEqual(Object.keys(COMMANDS).sort());
   });
