@@ -11,6 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
+import { parseGithubOutput } from "../support/github-output.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const VERSION = (JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { version: string }).version;
@@ -113,8 +114,13 @@ describe("the packed tarball installed with production dependencies only", () =>
     expect(gate.code).toBe(0);
     expect(gate.stdout).toContain("Verdict: PASS — embedded reference provider: no deployed API was tested");
     expect(gate.stdout).toContain("Replay: npx tenant-api-conformance conformance --seed ");
-    expect(readFileSync(outputs, "utf8")).toBe(`exit-code=0\nverdict=PASS\nreport=${reportDir}/conformance.json\n`);
-    expect(readFileSync(summary, "utf8")).toContain("Tenant API conformance: **PASS** (exit 0)");
+    // Issue 25: outputs in GitHub's delimiter form (tests/unit/action-run.test.ts).
+    expect(parseGithubOutput(readFileSync(outputs, "utf8"))).toEqual({
+      "exit-code": "0",
+      verdict: "PASS",
+      report: `${reportDir}/conformance.json`,
+    });
+    expect(readFileSync(summary, "utf8")).toContain("Tenant API conformance: **PASS** (exit 0");
   }, 300_000);
 
   it("the programmatic API, imported by name from a script, returns the run's verdict and document", async () => {
