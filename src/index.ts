@@ -2,10 +2,16 @@
  * The programmatic API of the installed package (`import { runConformance } from "tenant-api-conformance"`):
  * the same gate as `tenant-api-conformance conformance --json`, run in process, with its exit code and
  * the conformance.json document parsed. A thin wrapper over the command, so a script and the CLI can
- * never disagree on flags, defaults, safety or exit codes.
+ * never disagree on flags, defaults, safety or exit codes. It keeps the bin's promises in process too:
+ * SIGINT, SIGTERM or the caller's AbortSignal restore the org before it resolves; a `log` that throws
+ * loses nothing; relative paths are the `cwd`'s; bad options are one line and exit 2, never a TypeError.
  */
+import { resolve } from "node:path";
+import { cwdProblem, optionsProblem } from "./api/options.js";
+import { stopOn } from "./api/signals.js";
 import { run as conformance } from "./cli/conformance.js";
 import { type CliIo, systemClock, type Writer } from "./cli/io.js";
+import { EXIT_TOOL_ERROR } from "./errors.js";
 import type { Verdict } from "./findings/verdict.js";
 import type { ConformanceReport } from "./report/json.js";
 
@@ -19,10 +25,26 @@ export interface ConformanceOptions {
   args?: string[];
   /** TENANT_API_* and the rest; default `process.env`. No TENANT_API_* variable: the embedded provider. */
   env?: NodeJS.ProcessEnv;
-  /** Where relative paths and `.env` are read from; default `process.cwd()`. */
+  /**
+   * Where `.env` is read from and every relative path is taken from (--report-dir, --journal,
+   * --state-dir, --baseline, --known-issues, --history); default `process.cwd()`. It must exist.
+   */
   cwd?: string;
-  /** Where the progress lines, the summary and error lines go (what the CLI prints to people); default: nowhere. */
+  /**
+   * Where the progress lines, the summary and error lines go (what the CLI prints to people); default:
+   * nowhere. A `write` that throws drops that text, never the run's verdict, exit code or reports.
+   */
   log?: Writer;
+  /**
+   * Aborting it stops the run as SIGINT does: no new request starts, the org is restored, the reports
+   * are written, and the promise resolves with exit 2 (or 3 when the org could not be restored).
+   */
+  signal?: AbortSignal;
+  /**
+   * Whether the process's SIGINT and SIGTERM stop the run that way while it runs (default true); the
+   * handlers are removed when it resolves. Pass false when the script handles them and aborts `signal`.
+   */
+  handleSignals?: boolean;
 }
 
 export interface ConformanceResult {
@@ -32,18 +54,35 @@ export interface ConformanceResult {
   verdict?: Verdict;
   /** The conformance.json document (also written to the report directory), when the run reached a verdict. */
   report?: ConformanceReport;
+  /** Why the options were refused before anything ran (exit 2): one line, also written to `log`. */
+  error?: string;
 }
 
 export async function runConformance(options: ConformanceOptions = {}): Promise<ConformanceResult> {
+  const log = safeLog(typeof options === "object" && options !== null ? options.log : undefined);
+  const refused = optionsProblem(options) ?? cwdProblem(options.cwd ?? process.cwd());
+  if (refused !== undefined) {
+    const error = `runConformance: ${refused}`;
+    log.write(`${error}\n`);
+    return { exitCode: EXIT_TOOL_ERROR, error };
+  }
   let json = "";
+  const stop = new AbortController();
   const io: CliIo = {
     stdout: { write: (text: string) => (json += text) },
-    stderr: options.log ?? { write: () => true },
-    cwd: options.cwd ?? process.cwd(),
+    stderr: log,
+    cwd: resolve(options.cwd ?? process.cwd()),
     isTTY: false,
     clock: systemClock,
+    stop: stop.signal,
   };
-  const exitCode = await conformance([...(options.args ?? []), "--json"], options.env ?? process.env, io);
+  const undo = stopOn(stop, options.signal, options.handleSignals !== false);
+  let exitCode: number;
+  try {
+    exitCode = await conformance([...(options.args ?? []), "--json"], options.env ?? process.env, io);
+  } finally {
+    undo();
+  }
   let report: ConformanceReport;
   try {
     report = JSON.parse(json) as ConformanceReport;
@@ -53,4 +92,18 @@ export async function runConformance(options: ConformanceOptions = {}): Promise<
     return { exitCode };
   }
   return { exitCode, verdict: report.verdict, report };
+}
+
+/** The caller's log, or nowhere; a write that throws is dropped, so it cannot change the run's outcome. */
+function safeLog(log: Writer | undefined): Writer {
+  return {
+    write: (text: string) => {
+      try {
+        log?.write(text);
+      } catch {
+        // the caller's writer failed: the text is lost, the run is not
+      }
+      return true;
+    },
+  };
 }

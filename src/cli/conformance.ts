@@ -9,6 +9,7 @@ import { readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { ensureReportDir } from "../config/report-dir.js";
 import { parseSettings, type Settings, secretsInEnv, withDotEnv } from "../config/settings.js";
+import { inWorkDir } from "../config/work-dir.js";
 import { embeddedSkipFailure } from "../conformance/embedded-gate.js";
 import { prepare, release } from "../conformance/prepare.js";
 import { countOutcomes, freshSeed, type RunResult, runChecks } from "../conformance/runner.js";
@@ -49,7 +50,7 @@ export async function run(commandLine: string[], env: NodeJS.ProcessEnv, outerIo
     }
     const merged = withDotEnv(env, relative(process.cwd(), join(io.cwd, ".env")) || ".env");
     redactor.add(secretsInEnv(merged));
-    const settings = parseSettings(rest, merged);
+    const settings = inWorkDir(parseSettings(rest, merged), io.cwd);
     if (settings.restore) return await restoreOnly(settings, redactor, io);
     settings.seed ??= freshSeed(); // chosen here so the header can print it before the first request
     const gate = new RunConsole(io, redactor, selection.checks, selection.scope);
