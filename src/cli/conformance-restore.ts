@@ -28,7 +28,7 @@ export async function restoreOnly(settings: Settings, redactor: Redactor, io: Cl
   if (orgId === undefined) {
     throw new ToolError("CONFIG_MISSING", `--restore needs ${ENV.orgId}: it restores only the configured organization`);
   }
-  const files = targetFiles(ensureStateDir(settings.stateDir), baseUrl, orgId);
+  const files = targetFiles(ensureStateDir(settings.stateDir), baseUrl, orgId, settings.workDir);
   const lock = await acquireLock(files.lock, { orgId, baseUrl, waitMs: settings.lockWaitMs, sameApi: settings.sameApi, signal: io.stop });
   try {
     const found = findJournal([files.journal, files.urlKeyedJournal], settings.journalPath);

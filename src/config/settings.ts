@@ -66,6 +66,8 @@ export interface Settings {
   maxResponseMs?: number;
   /** Reads and refused probes in flight at once (undefined: the request plan's default; 1: one request at a time). */
   concurrency?: number;
+  /** The working directory relative paths were taken from, when it is not the process's (src/config/work-dir.ts). */
+  workDir?: string;
   /** HTTP_PROXY/HTTPS_PROXY/NO_PROXY of the run's environment (absent: none set). */
   proxy?: ProxySettings;
 }

@@ -7,11 +7,12 @@
 import { isAbsolute, resolve } from "node:path";
 import type { Settings } from "./settings.js";
 
+/** Every setting that names a file or directory; `.conformance/` of older versions goes by `workDir`. */
 const PATH_SETTINGS = ["reportDir", "journalPath", "stateDir", "baselinePath", "knownIssuesPath", "historyPath"] as const;
 
 export function inWorkDir(settings: Settings, cwd: string): Settings {
   if (resolve(cwd) === process.cwd()) return settings;
-  const rebased = { ...settings };
+  const rebased = { ...settings, workDir: resolve(cwd) };
   for (const key of PATH_SETTINGS) {
     const path = settings[key];
     if (path !== undefined && !isAbsolute(path)) rebased[key] = resolve(cwd, path);

@@ -9,6 +9,7 @@ import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { makeDirs } from "../../src/config/make-dirs.js";
+import { parseSettings } from "../../src/config/settings.js";
 import { ensureStateDir } from "../../src/config/state-dir.js";
 import { checkBeforeReading, guardTarget } from "../../src/conformance/safety/guard.js";
 import { checkJournalCopy, journalEntry, writeJournal } from "../../src/conformance/safety/journal.js";
@@ -121,5 +122,14 @@ describe("issue 25: a state path that cannot be made fails at once", () => {
     await checkBeforeReading(options);
     await checkBeforeReading({ ...options, stateDir: "/proc/no-such/state" });
     expect(existsSync(missing)).toBe(false);
+  });
+});
+
+describe("issue 25: spellings of one URL that need no DNS are one URL", () => {
+  it("the host's case, a default port and a trailing slash are normalised before anything is keyed or compared", () => {
+    const settings = (url: string) => parseSettings([], { TENANT_API_BASE_URL: url, TENANT_API_TOKEN: "t" }).baseUrl;
+    expect(settings("HTTP://LocalHost:80/tenant/")).toBe("http://localhost/tenant");
+    expect(settings("https://API.example.com:443/tenant//")).toBe("https://api.example.com/tenant");
+    expect(settings("http://localhost:8080/tenant")).not.toBe(settings("http://127.0.0.1:8080/tenant")); // that one takes the user's word
   });
 });

@@ -5,10 +5,12 @@
  * ignored for relative paths, and a `cwd` that does not exist is accepted"; "bad option types give
  * TypeError: env[name]?.trim…". In process, as a script calls it.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { journalEntry, writeJournal } from "../../src/conformance/safety/journal.js";
+import { targetFiles } from "../../src/conformance/safety/target-files.js";
 import { type ConformanceOptions, runConformance } from "../../src/index.js";
 import { type ProviderHandle, startProvider } from "../../src/provider/server.js";
 import { freshStateDir } from "../support/cli.js";
@@ -96,6 +98,19 @@ describe("issue 25: cwd is honoured and checked", () => {
     expect(result.exitCode).toBe(0);
     expect(existsSync(join(cwd, "rel-reports", "conformance.json"))).toBe(true);
     expect(existsSync("rel-reports")).toBe(false);
+  });
+
+  it("a journal an older version left in the cwd's .conformance/ stops a run that writes, as it does the bin", async () => {
+    const t = await liveTarget();
+    const cwd = tempDir();
+    const legacy = targetFiles(t.env.TENANT_API_STATE_DIR ?? "", t.env.TENANT_API_BASE_URL ?? "", t.provider.orgs.editable, cwd);
+    mkdirSync(dirname(legacy.legacyJournal), { mode: 0o700 });
+    writeJournal(legacy.legacyJournal, journalEntry(t.env.TENANT_API_BASE_URL ?? "", t.provider.orgs.editable, { name: "Before" }));
+    let log = "";
+    const result = await runConformance({ args: WRITES, env: t.env, cwd, log: { write: (text: string) => (log += text) } });
+    expect(result.exitCode).toBe(2);
+    expect(log).toContain(`JOURNAL_PENDING: ${legacy.legacyJournal} holds the snapshot`);
+    expect(t.proxy.log.filter((r) => r.method === "PATCH")).toEqual([]);
   });
 
   it("a cwd that does not exist is one clear error, exit 2, before anything runs", async () => {

@@ -31,6 +31,8 @@ export interface GuardOptions {
   writes: boolean;
   /** Stops a wait for the lock (the run was interrupted). */
   signal?: AbortSignal;
+  /** The run's working directory, when it is not the process's (`runConformance({ cwd })`). */
+  workDir?: string;
 }
 
 export interface Guard {
@@ -44,7 +46,7 @@ export interface Guard {
 }
 
 export async function guardTarget(options: GuardOptions): Promise<Guard> {
-  const files = targetFiles(ensureStateDir(options.stateDir), options.baseUrl, options.orgId);
+  const files = targetFiles(ensureStateDir(options.stateDir), options.baseUrl, options.orgId, options.workDir);
   const command = restoreCommand(options.orgId, options);
   // Before the lock: a file of the user's at --journal stops the run before anything is written.
   if (options.journalCopy !== undefined) checkJournalCopy(options.journalCopy, options.orgId);
@@ -71,7 +73,7 @@ export async function guardTarget(options: GuardOptions): Promise<Guard> {
  */
 export async function checkBeforeReading(options: GuardOptions): Promise<void> {
   if (!isDirectory(options.stateDir)) return;
-  const files = targetFiles(options.stateDir, options.baseUrl, options.orgId);
+  const files = targetFiles(options.stateDir, options.baseUrl, options.orgId, options.workDir);
   await awaitNoWriter(files.lock, lockRequest(options));
   refuseAnyPending(files, options, undefined);
 }
@@ -148,6 +150,7 @@ export async function guardRun(settings: Settings, target: Target, signal?: Abor
     sameApi: settings.sameApi,
     writes: target.writesDenied === undefined,
     signal,
+    workDir: settings.workDir,
   };
   if (options.writes) return guardTarget(options);
   await checkBeforeReading(options);

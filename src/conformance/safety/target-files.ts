@@ -35,13 +35,14 @@ function urlKey(baseUrl: string, orgId: string): string {
   return createHash("sha256").update(`${baseUrl}\n${orgId}`).digest("hex").slice(0, 16);
 }
 
-export function targetFiles(stateDir: string, baseUrl: string, orgId: string): TargetFiles {
+/** `workDir`: where `.conformance/` of older versions is looked for (the run's working directory). */
+export function targetFiles(stateDir: string, baseUrl: string, orgId: string, workDir = "."): TargetFiles {
   const key = orgKey(orgId);
   return {
     journal: join(stateDir, `${key}.journal.json`),
     lock: join(stateDir, `${key}.lock`),
     urlKeyedJournal: join(stateDir, `${urlKey(baseUrl, orgId)}.journal.json`),
-    legacyJournal: join(LEGACY_SAFETY_DIR, `${urlKey(baseUrl, orgId)}.journal.json`),
+    legacyJournal: join(workDir, LEGACY_SAFETY_DIR, `${urlKey(baseUrl, orgId)}.journal.json`),
   };
 }
 
