@@ -39,6 +39,16 @@ describe("issue 25: the lock is the org's, whatever the URL's spelling", () => {
     await expect(second).rejects.toThrow(`this run targets ${AT_NAME}`);
   });
 
+  it("a wait for a live holder ends as soon as the run is stopped (SIGTERM while waiting)", async () => {
+    const lock = join(tempDir(), "org.lock");
+    const held = await acquireLock(lock, request(AT_IP));
+    cleanups.push(() => held.release());
+    const stop = new AbortController();
+    const waiting = acquireLock(lock, request(AT_IP, { waitMs: 3_600_000, signal: stop.signal }));
+    setTimeout(() => stop.abort("SIGTERM"), 50);
+    await expect(waiting).rejects.toThrow(`interrupted while waiting for the lock ${lock}`);
+  });
+
   it("with --same-api waits for that run like any other", async () => {
     const lock = join(tempDir(), "org.lock");
     const held = await acquireLock(lock, request(AT_IP));
