@@ -28,9 +28,14 @@ trap 'rm -f "$document"' EXIT
 code=$?
 verdict="NONE"
 report=""
-if [ -s "$document" ]; then
-  verdict="$(node -e 'const v = JSON.parse(require("node:fs").readFileSync(0, "utf8")).verdict?.outcome; console.log(["PASS", "FAIL", "INCOMPLETE"].includes(v) ? v : "NONE")' <"$document" 2>/dev/null || echo NONE)"
+read_verdict='const v = JSON.parse(require("node:fs").readFileSync(0, "utf8")).verdict?.outcome;
+if (!["PASS", "FAIL", "INCOMPLETE"].includes(v)) process.exit(1);
+console.log(v);'
+if [ -s "$document" ] && verdict="$(node -e "$read_verdict" <"$document" 2>/dev/null)"; then
   report="$REPORT_DIR/conformance.json"
+else
+  verdict="NONE"
+  cat "$document" # not a report (--help, --list-checks): it belongs in the log
 fi
 
 # GitHub's multi-line form with a delimiter nobody can guess, so a newline in a value (a report-dir

@@ -28,6 +28,7 @@ if [ -n "\${FAKE_VERDICT:-}" ]; then
   printf '{"verdict":{"outcome":"%s"}}\\n' "$FAKE_VERDICT" > "$dir/conformance.json"
   cat "$dir/conformance.json"
 fi
+if [ -n "\${FAKE_STDOUT:-}" ]; then cat "$FAKE_STDOUT"; fi
 exit "\${FAKE_EXIT:-0}"
 `;
 
@@ -91,6 +92,14 @@ describe("issue 25: the Action's outputs come only from the report this run wrot
     expect(run.summary).not.toContain("PASS");
     expect(run.summary).toContain("**ORG NOT RESTORED** (exit 3");
     expect(run.outputs["exit-code"]).toBe("3");
+  });
+
+  it("stdout that is not a report (--help) goes to the log, and gives no verdict or report", () => {
+    const dir = workspace();
+    writeFileSync(join(dir, ".tool-bin-stdout"), "Usage: npx tenant-api-conformance conformance [options]\n");
+    const run = runAction(dir, { FAKE_STDOUT: join(dir, ".tool-bin-stdout") });
+    expect(run.outputs).toEqual({ "exit-code": "0", verdict: "NONE" });
+    expect(run.log).toContain("Usage: npx tenant-api-conformance conformance [options]");
   });
 });
 
