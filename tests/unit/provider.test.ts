@@ -258,7 +258,7 @@ describe("updating an organization", () => {
 describe("npm run provider -- --json", () => {
   let child: ChildProcess | undefined;
   afterAll(async () => {
-    // npm starts a shell and tsx below it: end the whole group this test started, by its id.
+    // npm and the provider it runs (its script execs it): end the whole group this test started, by its id.
     if (child?.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise((resolve) => child?.once("exit", resolve));
     process.kill(-child.pid, "SIGTERM");
