@@ -6,7 +6,7 @@ import { rawJson } from "../../http/transport.js";
 import { CheckContext, type RunServices } from "../context.js";
 import { watchAfterWrites, watchBeforeWrites } from "../invariants/watch.js";
 import { Interrupted } from "./interrupt.js";
-import { type JournalEntry, journalEntry, removeJournal, writeJournal } from "./journal.js";
+import { checkJournalCopy, type JournalEntry, journalEntry, removeJournal, writeJournal } from "./journal.js";
 import { organizationFields } from "./org-fields.js";
 import { type RestoreOutcome, restoreOrg } from "./restore.js";
 import { type OrgSnapshot, unrestorableReason } from "./snapshot.js";
@@ -55,7 +55,10 @@ export async function snapshotBeforeWrites(services: RunServices): Promise<Write
  * later runs although nothing was written; a copy without a record stops nobody.
  */
 export function journalled(plan: WritePlan, journalPath: string | undefined, journalCopy?: string): WritePlan {
-  if ("entry" in plan && journalPath && journalCopy) writeJournal(journalCopy, plan.entry);
+  if ("entry" in plan && journalPath && journalCopy) {
+    checkJournalCopy(journalCopy, plan.entry.orgId); // again: a file of the user's may have appeared since the guard looked
+    writeJournal(journalCopy, plan.entry);
+  }
   if ("entry" in plan && journalPath) writeJournal(journalPath, plan.entry);
   return plan;
 }
