@@ -178,6 +178,17 @@ describe("docs whose commands run elsewhere (issue 26)", () => {
     expect(args).toContain("--fail-on-skip");
   });
 
+  it("install.md builds the tarball after npm ci, and installs it in another folder than the clone", () => {
+    const [build, install] = shBlocks("docs/install.md").map((b) => b.code);
+    const lines = (build ?? "").split("\n").map((line) => line.trim().split(/\s+#/)[0]);
+    expect(lines.indexOf("npm ci")).toBeGreaterThanOrEqual(0);
+    expect(lines.indexOf("npm ci")).toBeLessThan(lines.indexOf("npm pack"));
+    // The install goes into a folder the block first moves to, never the clone itself.
+    const moves = (install ?? "").indexOf("cd ../");
+    expect(moves).toBeGreaterThanOrEqual(0);
+    expect(moves).toBeLessThan((install ?? "").indexOf("npm install"));
+  });
+
   it("ci.md's gate step parses when every optional variable the repository does not define arrives empty", () => {
     const ci = readFileSync(join(ROOT, "docs/ci.md"), "utf8");
     const step = ci.slice(ci.indexOf("- name: Conformance gate against staging"), ci.indexOf("- name: Restore"));
