@@ -99,6 +99,7 @@ async function verify(argv: string[], env: NodeJS.ProcessEnv, io: CliIo, git: Gi
   for (const problem of outcome.problems) out(describeProblem(problem));
   const unverified = outcome.consumers.reduce((sum, t) => sum + t.unverified, 0);
   const failed = outcome.consumers.reduce((sum, t) => sum + t.failed, 0);
+  for (const [state, reason] of live?.refusals ?? []) out(`provider state not set up: "${state}": ${reason}`);
   if (unverified > 0 && options.providerStatesSetupUrl === undefined) out(missingStatesLine(live !== undefined));
   const blocking = failed + (values["allow-unverified"] ? 0 : unverified);
   out(describeTallies(outcome.consumers) + (unverified > 0 && values["allow-unverified"] ? " (unverified allowed)" : ""));

@@ -36,6 +36,8 @@ export interface LiveStates {
   requestFilter: RequestFilter;
   /** Restores the test org if anything was written (undefined: nothing was), and lets go of its lock. */
   finish(): Promise<Restored | undefined>;
+  /** Each state that could not be set up, with why (the verifier's own report says only that one failed). */
+  refusals: Map<string, string>;
 }
 
 /** The request the next interaction sends, as the last state set it up. */
@@ -63,6 +65,7 @@ export function liveStates(settings: Settings, baseUrl: string): LiveStates {
     stand.ids = new Map(ids.flatMap(([example, real]) => (typeof example === "string" && real ? [[example, real]] : [])));
   };
   const orgId = () => need(settings.orgId, ENV.orgId);
+  const refusals = new Map<string, string>();
   const handlers: Record<string, StateSetup> = {
     [STATES.belongsToOrganizations]: setup(() => as(settings.token, ENV.token)),
     [STATES.belongsToNone]: setup(() => as(settings.outsiderToken, ENV.outsiderToken)),
@@ -88,8 +91,11 @@ export function liveStates(settings: Settings, baseUrl: string): LiveStates {
       throw new StateRefused(`needs the provider's state set-up endpoint: ${reason}`);
     });
   }
+  // Each handler knows its sentence only here: a refusal is recorded under it.
+  for (const [sentence, handler] of Object.entries(handlers)) handlers[sentence] = recordedAs(sentence, handler, refusals);
   return {
     handlers,
+    refusals,
     requestFilter: (request, _response, next) => {
       // Only requests that carry the placeholder token get a persona's: a 401 interaction sends none.
       if (request.headers.authorization !== undefined && stand.token) request.headers.authorization = `Bearer ${stand.token}`;
@@ -111,6 +117,18 @@ function setup(apply: (params: Record<string, unknown>) => void | Promise<void>)
   return async (params) => {
     await apply(isObject(params) ? params : {});
     return undefined;
+  };
+}
+
+/** The handler, with its refusals (and any other failure) recorded under the state's sentence. */
+function recordedAs(sentence: string, handler: StateSetup, refusals: Map<string, string>): StateSetup {
+  return async (params) => {
+    try {
+      return await handler(params);
+    } catch (error) {
+      refusals.set(sentence, error instanceof Error ? error.message : String(error));
+      throw error;
+    }
   };
 }
 

@@ -78,8 +78,11 @@ describe("contracts:verify on a deploy without a provider-state endpoint (issue 
 
   it("without TENANT_API_ALLOW_MUTATIONS the states that write are not set up, and nothing is written", async () => {
     const before = editable();
-    const { last } = await verify([], { TENANT_API_ALLOW_MUTATIONS: "0" });
+    const { last, stdout } = await verify([], { TENANT_API_ALLOW_MUTATIONS: "0" });
     expect(last).toMatch(/^tenant-console: \d+ verified, \d+ not verified/);
+    expect(stdout).toContain(
+      'provider state not set up: "an organization with id {orgId} exists and the caller is its owner": writes the test org: needs TENANT_API_ALLOW_MUTATIONS=1',
+    );
     expect(editable()).toEqual(before);
   }, 120_000);
 
