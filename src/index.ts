@@ -16,6 +16,21 @@ import type { Verdict } from "./findings/verdict.js";
 import type { ConformanceReport } from "./report/json.js";
 
 export type { Writer } from "./cli/io.js";
+// The consumer team's kit (docs/contracts.md, "In your own repository"): the typed client, the spec's
+// shapes as pact matchers and examples, a check of an example against the spec, and the vocabulary
+// (provider states, placeholder token) the provider's verification sets up.
+export { TenantApiError, TenantClient, type TenantClientOptions, TenantTransportError } from "./client/index.js";
+export {
+  anyStringBut,
+  assertExample,
+  errorMatcher,
+  exampleFor,
+  organizationListMatcher,
+  organizationMatcher,
+  validateExample,
+  withoutKey,
+} from "./contracts/consumer-kit.js";
+export { BEARER_PATTERN, EXAMPLE_TOKEN, STATES, type StateSentence } from "./contracts/states.js";
 export { EXIT_FINDINGS, EXIT_NOT_RESTORED, EXIT_OK, EXIT_TOOL_ERROR } from "./errors.js";
 export type { Verdict, VerdictWord } from "./findings/verdict.js";
 export type { ConformanceReport } from "./report/json.js";

@@ -26,12 +26,16 @@ const VERSIONS = `  PACT_CONSUMER_VERSION, PACT_CONSUMER_BRANCH, PACT_PROVIDER_V
 const EXIT = "Exit codes: 0 done, 2 the command could not be made.";
 
 export const USAGES: Record<BrokerSubcommand, string> = {
-  publish: `Usage: npm run contracts:publish [-- PACT.json ...]
+  publish: `Usage: npm run contracts:publish [-- [--dir DIR] [--consumer NAME] [PACT.json ...]]
 
-Publishes the consumer pacts (default: contracts/) with the consumer's version, branch and build link.
+Publishes the consumer pacts of the working folder (default: ./contracts/*.json) with the consumer's
+version, branch and build link. Every pact must be the named consumer's: another consumer's pact is
+refused (exit 2), never published.
 
 Options:
-  -h, --help   this text
+  --dir DIR        the folder of the pacts (default: ./contracts)
+  --consumer NAME  whose pacts they are (default: PACT_CONSUMER, else tenant-console)
+  -h, --help       this text
 
 ${BROKER_ENV}
 ${VERSIONS}
@@ -102,17 +106,24 @@ async function run(argv: string[], env: NodeJS.ProcessEnv, io: CliIo, name: stri
   const stdout = new SafeLines(io.stdout, redactor);
   const stderr = new SafeLines(io.stderr, redactor);
   try {
-    return await runCommand(argv, env, name, stdout, stderr);
+    return await runCommand(argv, env, name, stdout, stderr, io.cwd);
   } finally {
     stdout.flush();
     stderr.flush();
   }
 }
 
-async function runCommand(argv: string[], env: NodeJS.ProcessEnv, name: string, stdout: SafeLines, stderr: SafeLines): Promise<number> {
+async function runCommand(
+  argv: string[],
+  env: NodeJS.ProcessEnv,
+  name: string,
+  stdout: SafeLines,
+  stderr: SafeLines,
+  cwd: string,
+): Promise<number> {
   const out = (line: string) => stdout.write(`${line}\n`);
   const err = (line: string) => stderr.write(`${line}\n`);
-  const command = buildCommand(argv, env);
+  const command = buildCommand(argv, env, undefined, cwd);
   if (command.note) out(command.note);
   out(describeCommand(command));
   await assertReachable(command.config.baseUrl, "Pact broker");

@@ -10,13 +10,18 @@
  * consumer.
  */
 import { resolve } from "node:path";
+import { ENV, parseSettings } from "../config/settings.js";
+import { notRestoredText } from "../conformance/safety/restore.js";
 import { brokerConfig, buildUrl, type Git, providerBranch, providerVersion, systemGit } from "../contracts/broker-config.js";
+import { type LiveStates, liveStates, NEEDS_ENDPOINT, type Restored } from "../contracts/live-states.js";
 import { CONTRACTS_DIR, committedPactFiles, pactNames } from "../contracts/names.js";
 import { assertReachable } from "../contracts/reachable.js";
 import { describeTallies, type InteractionProblem } from "../contracts/verification-report.js";
-import { type ConsumerVersionSelector, type VerifyOptions, verifyPacts } from "../contracts/verify.js";
-import { EXIT_FINDINGS, EXIT_OK, ToolError } from "../errors.js";
+import { type ConsumerVersionSelector, type VerifyOptions, type VerifyOutcome, verifyPacts } from "../contracts/verify.js";
+import { EXIT_FINDINGS, EXIT_NOT_RESTORED, EXIT_OK, ToolError } from "../errors.js";
+import { CONFORMANCE_COMMAND } from "../launch.js";
 import { command, parseCommandLine } from "./args.js";
+import { PLAIN_CHILD_MARK } from "./colour.js";
 import type { CliIo } from "./io.js";
 
 export const USAGE = `Usage: npm run contracts:verify -- --provider-base-url URL [--provider-states-setup-url URL]
@@ -28,23 +33,28 @@ the pacts the broker selects for it.
 
 Options:
   --provider-base-url URL            the provider to verify (required)
-  --provider-states-setup-url URL    its provider-state set-up endpoint (npm run provider prints it)
+  --provider-states-setup-url URL    its provider-state set-up endpoint (npm run provider prints it); without
+                                     it the states the TENANT_API_* personas and the API can provide are set
+                                     up through the API (the test org's writes journalled and restored)
   --pact FILE                        a pact file to verify (repeatable)
   --provider NAME                    the provider's name (default: PACT_PROVIDER or tenant-api)
   --from-broker                      verify the pacts the broker selects (needs PACT_BROKER_BASE_URL)
-  --publish                          publish the results to the broker (with --from-broker)
+  --publish                          publish the results to the broker (with --from-broker); never when an
+                                     interaction's provider state could not be set up
   --consumer-version-selectors JSON  which consumer versions (default: main branch, deployed or released)
   --include-wip-pacts-since DATE     also verify work-in-progress pacts since YYYY-MM-DD
   --allow-unverified                 interactions whose provider state was not set up do not fail
   -h, --help                         this text
 
 Environment:
+  TENANT_API_BASE_URL (the provider's URL), TENANT_API_TOKEN, TENANT_API_ORG_ID, TENANT_API_MEMBER_TOKEN,
+  TENANT_API_OUTSIDER_TOKEN, TENANT_API_FOREIGN_ORG_ID, TENANT_API_ALLOW_MUTATIONS: the personas of live states
   PACT_BROKER_BASE_URL, PACT_BROKER_TOKEN or PACT_BROKER_USERNAME and PACT_BROKER_PASSWORD
   PACT_PROVIDER, PACT_PROVIDER_VERSION, PACT_PROVIDER_BRANCH (else from git and CI)
   GITHUB_*, CI_JOB_URL, BUILD_URL or BUILDKITE_BUILD_URL (the build link published with results)
 
 Exit codes: 0 every non-pending interaction verified, 1 one failed (or was not set up), 2 the run
-could not be made.`;
+could not be made, 3 the test org written by live states could not be restored.`;
 
 const OPTIONS = {
   "provider-base-url": { type: "string" },
@@ -70,16 +80,71 @@ async function verify(argv: string[], env: NodeJS.ProcessEnv, io: CliIo, git: Gi
   const options = verifyOptions(values, env, git, io.cwd);
   await assertReachable(options.providerBaseUrl, "provider");
   if (options.fromBroker) await assertReachable(options.fromBroker.broker.baseUrl, "Pact broker");
-  const outcome = await verifyPacts(options);
+  // No set-up endpoint: the states the personas and the API can provide are set up through the API.
+  const live = options.providerStatesSetupUrl === undefined ? liveStatesOf(env, options.providerBaseUrl) : undefined;
+  const withStates: VerifyOptions = live ? { ...options, stateHandlers: live.handlers, requestFilter: live.requestFilter } : options;
+  let outcome: VerifyOutcome;
+  let restored: Restored | undefined;
+  try {
+    outcome = await verifyAndPublish(withStates, out);
+  } finally {
+    restored = await live?.finish(); // whatever happened, the org goes back
+  }
+  if (restored && !restored.outcome.verified) {
+    // The journal stays: the gate's own --restore puts the org back from it.
+    io.stderr.write(notRestoredText(restored.outcome.message, restored.before, `${CONFORMANCE_COMMAND} --restore`));
+    return EXIT_NOT_RESTORED;
+  }
+  if (restored) out(`the test org: RESTORED ${restored.outcome.message}`);
   for (const problem of outcome.problems) out(describeProblem(problem));
   const unverified = outcome.consumers.reduce((sum, t) => sum + t.unverified, 0);
   const failed = outcome.consumers.reduce((sum, t) => sum + t.failed, 0);
-  if (unverified > 0 && options.providerStatesSetupUrl === undefined) {
-    out("provider states can only be set up through the provider: pass --provider-states-setup-url URL");
-  }
+  for (const [state, reason] of live?.refusals ?? []) out(`provider state not set up: "${state}": ${reason}`);
+  if (unverified > 0 && options.providerStatesSetupUrl === undefined) out(missingStatesLine(live !== undefined));
   const blocking = failed + (values["allow-unverified"] ? 0 : unverified);
   out(describeTallies(outcome.consumers) + (unverified > 0 && values["allow-unverified"] ? " (unverified allowed)" : ""));
   return blocking > 0 ? EXIT_FINDINGS : EXIT_OK;
+}
+
+/**
+ * Without a set-up endpoint some states may not be set up, and a result the broker gets must not say
+ * "failed" for an interaction that only lacked its state: the run is made without publishing first,
+ * and only when every interaction had its state is it made again, publishing.
+ */
+async function verifyAndPublish(options: VerifyOptions, out: (line: string) => void): Promise<VerifyOutcome> {
+  if (options.publish === undefined || options.providerStatesSetupUrl !== undefined) return verifyPacts(options);
+  const { publish: _publish, ...unpublished } = options;
+  const trial = await verifyPacts(unpublished);
+  const unverified = trial.consumers.reduce((sum, t) => sum + t.unverified, 0);
+  if (unverified === 0) return verifyPacts(options);
+  out(
+    `not published: ${unverified} interaction(s) could not have their provider state set up, and the broker must not record them as failed; ` +
+      "give the provider's set-up endpoint (--provider-states-setup-url URL) to verify and publish them",
+  );
+  return trial;
+}
+
+/** The TENANT_API_* personas, for a verification of that same API; undefined when none is configured. */
+function liveStatesOf(env: NodeJS.ProcessEnv, providerBaseUrl: string): LiveStates | undefined {
+  const configured = Object.values(ENV).some((name) => name !== ENV.stateDir && env[name]?.trim());
+  if (!configured) return undefined;
+  // The launcher's mark of its plain child is its own variable, not a setting of the gate.
+  const { [PLAIN_CHILD_MARK]: _mark, ...settingsEnv } = env;
+  const settings = parseSettings([], settingsEnv);
+  const same = (url: string | undefined) => url?.replace(/\/+$/, "");
+  if (same(settings.baseUrl) !== same(providerBaseUrl)) {
+    throw new ToolError(
+      "CONFIG_INVALID",
+      `the personas (${ENV.baseUrl}) are for ${settings.baseUrl}, but --provider-base-url is ${providerBaseUrl}: they must name the same API`,
+    );
+  }
+  return liveStates(settings, providerBaseUrl);
+}
+
+function missingStatesLine(live: boolean): string {
+  const endpointOnly = Object.entries(NEEDS_ENDPOINT).map(([state, reason]) => `"${state}" (${reason})`);
+  const personas = live ? "" : `, or set ${ENV.baseUrl}, ${ENV.token} and the other personas to set up the states the API can provide`;
+  return `provider states not set up: pass --provider-states-setup-url URL${personas}; only the provider's endpoint can set up ${endpointOnly.join(" and ")}`;
 }
 
 function verifyOptions(values: Values, env: NodeJS.ProcessEnv, git: Git, cwd: string): VerifyOptions {

@@ -113,7 +113,8 @@ export function parseSettings(argv: string[], env: NodeJS.ProcessEnv): Settings 
     const value = env[name]?.trim();
     return value === "" ? undefined : value;
   };
-  const readOrgId = (name: string): string | undefined => (env[name] === undefined ? undefined : checkOrgId(name, env[name]));
+  // An empty id is a missing one, as an empty token is: CI passes an undefined variable as "".
+  const readOrgId = (name: string): string | undefined => (read(name) === undefined ? undefined : checkOrgId(name, env[name] ?? ""));
   const baseUrl = read(ENV.baseUrl);
   const settings: Settings = {
     baseUrl: baseUrl === undefined ? undefined : checkBaseUrl(baseUrl),
@@ -191,7 +192,6 @@ function checkTenantVariables(env: NodeJS.ProcessEnv): void {
  */
 function checkOrgId(name: string, value: string): string {
   const id = value.trim();
-  if (id === "") throw new ToolError("CONFIG_INVALID", `${name} is empty: set an org id or unset the variable`);
   if (id === "." || id === "..") {
     throw new ToolError("CONFIG_INVALID", `${name} must not be ${JSON.stringify(id)}: URL normalisation would turn it into another path`);
   }

@@ -23,7 +23,7 @@ import {
   providerVersion,
   systemGit,
 } from "./broker-config.js";
-import { CONTRACTS_DIR, pactNames } from "./names.js";
+import { assertConsumer, pactFilesOf, pactNames, workingContractsDir } from "./names.js";
 import { DEFAULT_REPORT, selfVerification } from "./provider-contract.js";
 
 export interface BrokerCommand {
@@ -37,13 +37,16 @@ export interface BrokerCommand {
   dryRun?: boolean;
   /** Printed before the command runs (e.g. the evidence a provider contract is published with). */
   note?: string;
+  /** The folder the CLI runs in (the user's working folder): the file arguments are relative to it. */
+  cwd?: string;
 }
 
 const WHICH_VERSION = { pacticipant: { type: "string" }, version: { type: "string" } } as const;
 
 /** Each command's flags, read before the broker's settings so a bad flag is named first. */
 const FLAGS = {
-  publish: {},
+  // The folder of the pacts (default ./contracts) and whose they must be (default PACT_CONSUMER).
+  publish: { dir: { type: "string" }, consumer: { type: "string" } },
   // The official can-i-deploy's own names: polling while results are unknown, and the "break glass" dry run.
   "can-i-deploy": {
     "to-environment": { type: "string" },
@@ -56,7 +59,7 @@ const FLAGS = {
   "publish-provider-contract": { report: { type: "string" }, "provider-app-version": { type: "string" } },
 } as const;
 
-export function buildCommand(argv: string[], env: NodeJS.ProcessEnv, git: Git = systemGit): BrokerCommand {
+export function buildCommand(argv: string[], env: NodeJS.ProcessEnv, git: Git = systemGit, cwd: string = process.cwd()): BrokerCommand {
   const [command, ...rest] = argv;
   if (command !== undefined && command in FLAGS) parseCommandLine(rest, FLAGS[command as keyof typeof FLAGS], command === "publish");
   const config = brokerConfig(env);
@@ -66,15 +69,16 @@ export function buildCommand(argv: string[], env: NodeJS.ProcessEnv, git: Git = 
   const versionOf = (pacticipant: string) => (pacticipant === names.provider ? providerVersion(env, git) : consumerVersion(env, git));
   switch (command) {
     case "publish": {
-      const { positionals } = parseCommandLine(rest, FLAGS.publish, true);
+      const { values, positionals } = parseCommandLine(rest, FLAGS.publish, true);
+      const files = pactFilesOf(positionals, workingContractsDir(cwd, values.dir), cwd);
+      assertConsumer(files, values.consumer ?? names.consumer, consumerSource(values.consumer, env));
       const version = consumerVersion(env, git);
       const branch = consumerBranch(env, git);
       const build = buildUrl(env);
-      const files = positionals.length > 0 ? positionals : [relative(process.cwd(), CONTRACTS_DIR) || "."];
-      const args = ["publish", ...files, "--consumer-app-version", version];
+      const args = ["publish", ...files.map((file) => relative(cwd, file) || file), "--consumer-app-version", version];
       if (branch) args.push("--branch", branch);
       if (build) args.push("--build-url", build);
-      return { tool: "pact-broker", args: [...args, ...base], config };
+      return { tool: "pact-broker", args: [...args, ...base], config, cwd };
     }
     case "can-i-deploy": {
       const { values } = parseCommandLine(rest, FLAGS["can-i-deploy"]);
@@ -153,6 +157,12 @@ export function buildCommand(argv: string[], env: NodeJS.ProcessEnv, git: Git = 
   }
 }
 
+/** Where the consumer's name came from, for the message that refuses another consumer's pact. */
+function consumerSource(flag: string | undefined, env: NodeJS.ProcessEnv): string {
+  if (flag !== undefined) return "--consumer";
+  return env.PACT_CONSUMER?.trim() ? "PACT_CONSUMER" : "the default; set PACT_CONSUMER or --consumer NAME";
+}
+
 /** The command line as a human may see it: the URL carries no credentials (brokerConfig refuses them). */
 export function describeCommand({ tool, args, config }: BrokerCommand): string {
   const auth = config.auth.kind === "token" ? "bearer token" : config.auth.kind === "basic" ? "basic auth" : "no auth";
@@ -180,6 +190,7 @@ export function runBrokerCli(
   const launcher = brokerCliPath(command.tool);
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [launcher, ...command.args], {
+      ...(command.cwd ? { cwd: command.cwd } : {}),
       env: brokerEnv(parentEnv, command.config.auth),
       stdio: ["ignore", "pipe", "pipe"],
     });

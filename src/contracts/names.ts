@@ -1,12 +1,64 @@
 /**
- * Consumer and provider names of the pact and where it is committed. Both names are configurable
+ * Consumer and provider names of the pact and where pacts are found. Both names are configurable
  * (PACT_CONSUMER, PACT_PROVIDER) so another consuming team can reuse the tests under its own name.
+ * A command reads the pacts of the folder it runs in (./contracts): the package's own CONTRACTS_DIR
+ * is the tenant console's pact, bundled for the provider's verification, never a team's to publish.
  */
-import { readdirSync } from "node:fs";
-import { join } from "node:path";
+import { readdirSync, statSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { ToolError } from "../errors.js";
+import { loadPact } from "./pact-model.js";
 
+/** The tenant console's pact as this package ships it (tests and provider verification). */
 export const CONTRACTS_DIR = fileURLToPath(new URL("../../contracts/", import.meta.url));
+
+/** `--dir DIR` resolved against the working folder, else the working folder's contracts/. */
+export function workingContractsDir(cwd: string, dir?: string): string {
+  return resolve(cwd, dir ?? "contracts");
+}
+
+/**
+ * The pact files named (files, or folders whose *.json are taken), else those of `dir`; a tool error
+ * when there are none, naming where it looked.
+ */
+export function pactFilesOf(paths: string[], dir: string, cwd: string): string[] {
+  const files =
+    paths.length > 0
+      ? paths.flatMap((path) => {
+          const full = resolve(cwd, path);
+          return isFolder(full) ? committedPactFiles(full) : [full];
+        })
+      : committedPactFiles(dir);
+  if (files.length === 0) {
+    throw new ToolError(
+      "CONFIG_MISSING",
+      `no pact files given and none in ${dir} (write your pacts there, or pass --dir DIR or PACT.json)`,
+    );
+  }
+  return files;
+}
+
+/** A tool error when any of the pacts is not `consumer`'s: a team must never publish another's pact. */
+export function assertConsumer(files: string[], consumer: string, source: string): void {
+  for (const file of files) {
+    const pact = loadPact(file);
+    if (pact.consumer !== consumer) {
+      throw new ToolError(
+        "CONFIG_INVALID",
+        `${file} is the pact of consumer "${pact.consumer}", not of "${consumer}" (${source}): publish only your own pacts`,
+      );
+    }
+  }
+}
+
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
 
 export interface PactNames {
   consumer: string;

@@ -4,16 +4,17 @@
  * result. Pact does the fetching, the verifying and the publishing; this module only chooses the
  * options and reads the core's report into counts per consumer.
  *
- * Provider states are set up by in-process handlers (tests), by the provider's own set-up URL
- * (passed to the core as is, so a set-up that fails fails the interaction), or, with neither, by
- * a stand-in that refuses every named state: those interactions come back "not verified" instead
- * of passing without their state.
+ * Provider states are set up by the provider's own set-up URL, or by handlers (the reference
+ * provider's in tests, the live states of src/contracts/live-states.ts) served over the same
+ * protocol; with neither, a stand-in refuses every named state. Either way a set-up that fails
+ * leaves its interaction "not verified" instead of passing without its state.
  */
 import { Verifier, type VerifierOptions } from "@pact-foundation/pact";
 import { ToolError } from "../errors.js";
 import { readJsonFile } from "../json-file.js";
 import { isObject } from "../spec/assemble.js";
 import type { BrokerConfig } from "./broker-config.js";
+import type { RequestFilter } from "./live-states.js";
 import type { StateSetup } from "./provider-states.js";
 import { startStateSetupServer } from "./state-setup.js";
 import { readCoreReport, type VerificationReport } from "./verification-report.js";
@@ -49,6 +50,8 @@ export interface VerifyOptions {
   stateHandlers?: Record<string, StateSetup>;
   /** A running provider's own state set-up endpoint (pact's {state, params, action} POST). */
   providerStatesSetupUrl?: string;
+  /** Sees each request on its way to the provider (pact-js's proxy): the personas of live states. */
+  requestFilter?: RequestFilter;
   logLevel?: "trace" | "debug" | "info" | "warn" | "error";
 }
 
@@ -56,17 +59,20 @@ export type VerifyOutcome = VerificationReport;
 
 export async function verifyPacts(options: VerifyOptions): Promise<VerifyOutcome> {
   const source = sourceOptions(options);
-  const refuser = options.stateHandlers || options.providerStatesSetupUrl ? undefined : await startStateSetupServer();
-  const setupUrl = options.providerStatesSetupUrl ?? refuser?.url;
+  // Handlers are served over pact's set-up protocol, not run by pact-js in process: pact-js logs a
+  // handler that throws and verifies the interaction anyway, without its state. Over HTTP a refusal
+  // (4xx) makes the core report the interaction as not set up. No handlers: every named state is refused.
+  const stateServer = options.providerStatesSetupUrl ? undefined : await startStateSetupServer(options.stateHandlers ?? {});
+  const setupUrl = options.providerStatesSetupUrl ?? stateServer?.url;
   try {
     const verifier = new Verifier({
       provider: options.provider ?? providerOf(options.pactFiles ?? []),
       providerBaseUrl: options.providerBaseUrl,
       ...source,
       ...publishOptions(options),
-      ...(options.stateHandlers ? { stateHandlers: options.stateHandlers } : {}),
-      // Given to the core as is, it replaces pact-js's own proxy (so it must be absent, not undefined,
-      // for in-process handlers): a set-up that does not answer 2xx fails the interaction.
+      ...(options.requestFilter ? { requestFilter: options.requestFilter as VerifierOptions["requestFilter"] } : {}),
+      // Given to the core as is, it replaces pact-js's own state proxy: a set-up that does not answer 2xx
+      // leaves the interaction not verified. Requests still go through pact-js's proxy (requestFilter).
       ...(setupUrl === undefined ? {} : { providerStatesSetupUrl: setupUrl }),
       logLevel: options.logLevel ?? "error",
     });
@@ -78,7 +84,7 @@ export async function verifyPacts(options: VerifyOptions): Promise<VerifyOutcome
     );
     return readCoreReport(text);
   } finally {
-    await refuser?.close();
+    await stateServer?.close();
   }
 }
 

@@ -74,7 +74,14 @@ export async function startProvider(options: ProviderOptions = {}): Promise<Prov
     serve(request, response, deps).catch(() => sendJson(response, 500, errorReply(rules, 500).body, rules.contentType));
   });
   server.keepAliveTimeout = 1000;
-  await new Promise<void>((resolve) => server.listen(options.port ?? 0, options.host ?? "127.0.0.1", resolve));
+  // A port in use (EADDRINUSE) or not ours to take (EACCES) rejects, instead of an unhandled 'error' event.
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
   const { port } = server.address() as AddressInfo;
   const host = options.host ?? "127.0.0.1";
   const seed = state.seed;

@@ -4,7 +4,8 @@
  * can prove a secret appears nowhere in it.
  */
 import { spawn } from "node:child_process";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
@@ -25,10 +26,17 @@ export function pactFreeEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   return { ...env, ...extra };
 }
 
-/** Runs `npm run <command> -- <args>` through the launcher, as the package.json scripts do. */
-export function runPactCli(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<PactCliRun> {
+/** The tsx loader and the launcher by absolute path: a run from another folder (a team's repository) finds both. */
+const TSX_LOADER = join(ROOT, "node_modules/tsx/dist/loader.mjs");
+const LAUNCHER = join(ROOT, "src/cli/main.ts");
+
+/**
+ * Runs `npm run <command> -- <args>` through the launcher, as the package.json scripts do, in the
+ * repository or (`cwd`) in another folder, as the installed tool runs in a team's repository.
+ */
+export function runPactCli(command: string, args: string[], env: NodeJS.ProcessEnv, cwd: string = ROOT): Promise<PactCliRun> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "src/cli/main.ts", command, ...args], { cwd: ROOT, env });
+    const child = spawn(process.execPath, ["--import", pathToFileURL(TSX_LOADER).href, LAUNCHER, command, ...args], { cwd, env });
     const run = { stdout: "", stderr: "", output: "" };
     child.stdout.on("data", (chunk: Buffer) => {
       run.stdout += chunk.toString("utf8");

@@ -16,7 +16,7 @@ import { checkJournalCopy, journalEntry, writeJournal } from "../../src/conforma
 import { acquireLock, type LockRequest } from "../../src/conformance/safety/lock.js";
 import { targetFiles } from "../../src/conformance/safety/target-files.js";
 
-const tempDir = () => mkdtempSync(join(tmpdir(), "issue-25-"));
+const tempDir = () => mkdtempSync(join(tmpdir(), "one-writer-"));
 const cleanups: (() => void)[] = [];
 afterEach(() => {
   for (const cleanup of cleanups.splice(0)) cleanup();

@@ -67,11 +67,22 @@ describe("org ids that URL normalisation would turn into another path", () => {
     );
   });
 
-  it.each(orgIdVariables.flatMap((name) => [".", "..", "", " .. "].map((id) => [name, id] as const)))("refuses %s=%j", (name, id) => {
+  it.each(orgIdVariables.flatMap((name) => [".", "..", " .. "].map((id) => [name, id] as const)))("refuses %s=%j", (name, id) => {
     const error = refusal({ ...LIVE, [name]: id });
     expect(error.code).toBe("CONFIG_INVALID");
     expect(error.message).toContain(name);
   });
+
+  // Updated for issue 26 (this test refused "" before): CI passes an undefined variable as "", as
+  // docs/ci.md's example does for every optional id; like an empty token, it is a missing one.
+  it.each(orgIdVariables.flatMap((name) => ["", "  "].map((id) => [name, id] as const)))(
+    "reads %s=%j as not set (issue 26)",
+    (name, id) => {
+      const settings = parseSettings([], { ...LIVE, [name]: id });
+      expect(Object.values(settings)).not.toContain(id);
+      expect(settings.orgId).toBeUndefined();
+    },
+  );
 
   it.each([
     ["a slash, which encodeURIComponent turns into %2F", "a/b"],

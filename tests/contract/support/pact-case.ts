@@ -7,6 +7,7 @@
 import { MatchersV3, type PactV4 } from "@pact-foundation/pact";
 import { expect } from "vitest";
 import { TenantClient } from "../../../src/client/index.js";
+import { validateExample } from "../../../src/contracts/consumer-kit.js";
 import { BEARER_PATTERN, EXAMPLE_TOKEN, type StateSentence } from "../../../src/contracts/states.js";
 import { findingsFromValidation, renderFinding } from "../../../src/findings/finding.js";
 import { operation } from "../../../src/spec/document.js";
@@ -36,19 +37,13 @@ export interface PactCase {
 
 /** Spec problems of the case's example response and (2xx PATCH) request body, rendered. */
 export function specProblems(c: PactCase): string[] {
-  const validators = specValidators();
-  const response = validators.validateResponse({
-    operationId: c.operationId,
-    status: c.status,
-    contentType: "application/json",
-    body: MatchersV3.reify(c.responseBody),
-  });
-  const findings = findingsFromValidation(response);
+  // The response through the consumer kit, the very check a team's own tests make (src/contracts/consumer-kit.ts).
+  const problems = validateExample(c.operationId, c.status, c.responseBody);
   if (c.requestBody !== undefined && c.status >= 200 && c.status < 300) {
-    const request = validators.validateRequestBody({ operationId: c.operationId, body: c.requestBody });
-    findings.push(...findingsFromValidation(request, "request-schema"));
+    const request = specValidators().validateRequestBody({ operationId: c.operationId, body: c.requestBody });
+    problems.push(...findingsFromValidation(request, "request-schema").map(renderFinding));
   }
-  return findings.map(renderFinding);
+  return problems;
 }
 
 export async function verifyCase(pact: PactV4, c: PactCase): Promise<void> {

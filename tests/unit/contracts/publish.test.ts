@@ -4,7 +4,8 @@
  * branch, the build URL and the bearer token, and the token must never appear in the output.
  */
 import { randomBytes } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { buildCommand, describeCommand } from "../../../src/contracts/broker-command.js";
@@ -120,6 +121,76 @@ describe("contracts:publish / can-i-deploy / record-deployment against a broker 
       "contracts:publish: CONFIG_MISSING: PACT_BROKER_BASE_URL is not set (the Pact broker to talk to)",
     ]);
     expect(run.output).not.toContain(token);
+  }, 30_000);
+});
+
+/** A temporary folder holding ./contracts/<consumer>-tenant-api.json: the committed pact under `consumer`'s name. */
+function teamFolder(consumer: string): string {
+  const folder = mkdtempSync(join(tmpdir(), "team-"));
+  mkdirSync(join(folder, "contracts"));
+  const pact = JSON.parse(readFileSync(join(CONTRACTS_DIR, pactNames({}).fileName), "utf8"));
+  pact.consumer = { name: consumer };
+  writeFileSync(join(folder, "contracts", `${consumer}-tenant-api.json`), JSON.stringify(pact));
+  return folder;
+}
+
+describe("issue 26: the pacts of the working folder, never the bundled one", () => {
+  let broker: BrokerStandIn;
+  const folders: string[] = [];
+  beforeEach(async () => {
+    broker = await startBrokerStandIn();
+  });
+  afterEach(async () => {
+    await broker.close();
+    for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true });
+  });
+
+  it("contracts:publish in a team's folder publishes ./contracts (tenant-mobile), not the package's tenant-console pact", async () => {
+    const folder = teamFolder("tenant-mobile");
+    folders.push(folder);
+    const env = cleanEnv({ PACT_BROKER_BASE_URL: broker.baseUrl, PACT_CONSUMER: "tenant-mobile", PACT_CONSUMER_VERSION: "2.0.0" });
+    const run = await runPactCli("contracts:publish", [], env, folder);
+    expect(run.code, run.output).toBe(0);
+    const publish = broker.requests.find((r) => r.method === "POST" && r.url === "/contracts/publish");
+    const body = JSON.parse(publish?.body ?? "{}") as { pacticipantName: string; contracts: { consumerName: string }[] };
+    expect(body.pacticipantName).toBe("tenant-mobile");
+    expect(body.contracts.map((c) => c.consumerName)).toEqual(["tenant-mobile"]);
+  }, 30_000);
+
+  it("contracts:publish refuses a pact of another consumer than the one named: one line naming both, exit 2, nothing sent", async () => {
+    const folder = teamFolder("tenant-console");
+    folders.push(folder);
+    const env = cleanEnv({ PACT_BROKER_BASE_URL: broker.baseUrl, PACT_CONSUMER: "tenant-mobile", PACT_CONSUMER_VERSION: "2.0.0" });
+    const run = await runPactCli("contracts:publish", [], env, folder);
+    expect(run.code).toBe(2);
+    const lines = run.stderr.trim().split("\n");
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^contracts:publish: CONFIG_INVALID: .*"tenant-console".*"tenant-mobile" \(PACT_CONSUMER\)/);
+    expect(broker.requests).toEqual([]);
+  }, 30_000);
+
+  it("contracts:publish in a folder without contracts/ says where it looked (exit 2), instead of publishing the bundled pact", async () => {
+    const folder = mkdtempSync(join(tmpdir(), "empty-team-"));
+    folders.push(folder);
+    const env = cleanEnv({ PACT_BROKER_BASE_URL: broker.baseUrl, PACT_CONSUMER_VERSION: "2.0.0" });
+    const run = await runPactCli("contracts:publish", [], env, folder);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(`none in ${join(folder, "contracts")}`);
+    expect(broker.requests).toEqual([]);
+  }, 30_000);
+
+  it("contracts:check checks the working folder's pacts (--dir too), not the package's", async () => {
+    const folder = teamFolder("tenant-mobile");
+    folders.push(folder);
+    const own = await runPactCli("contracts:check", [], cleanEnv({}), folder);
+    expect(own.code, own.output).toBe(0);
+    expect(own.stdout).toContain("contracts/tenant-mobile-tenant-api.json");
+    renameSync(join(folder, "contracts"), join(folder, "pacts"));
+    const elsewhere = await runPactCli("contracts:check", ["--dir", "pacts"], cleanEnv({}), folder);
+    expect(elsewhere.code, elsewhere.output).toBe(0);
+    expect(elsewhere.stdout).toMatch(/20 interaction\(s\) in 1 pact\(s\) \(pacts\/tenant-mobile-tenant-api.json\)/);
+    const none = await runPactCli("contracts:check", [], cleanEnv({}), folder);
+    expect(none.code).toBe(2);
   }, 30_000);
 });
 
