@@ -89,7 +89,12 @@ export interface ForwardProxy {
   close(): Promise<void>;
 }
 
-export async function forwardProxy(): Promise<ForwardProxy> {
+export interface ForwardProxyOptions {
+  /** Answer every CONNECT with this status instead of opening the tunnel (407: wrong credentials, 403: denied). */
+  refuseConnect?: number;
+}
+
+export async function forwardProxy(options: ForwardProxyOptions = {}): Promise<ForwardProxy> {
   const requests: string[] = [];
   const headerNames: string[][] = [];
   const sockets = new Set<Socket>();
@@ -110,6 +115,11 @@ export async function forwardProxy(): Promise<ForwardProxy> {
   server.on("connect", (req: IncomingMessage, client: Socket, head: Buffer) => {
     requests.push(`CONNECT ${req.url}`);
     headerNames.push(Object.keys(req.headers));
+    if (options.refuseConnect !== undefined) {
+      const challenge = options.refuseConnect === 407 ? 'Proxy-Authenticate: Basic realm="proxy"\r\n' : "";
+      client.end(`HTTP/1.1 ${options.refuseConnect} Refused\r\n${challenge}Content-Length: 0\r\n\r\n`);
+      return;
+    }
     const [host = "", port = ""] = (req.url ?? "").split(":");
     const upstream = connect(Number(port), host, () => {
       client.write("HTTP/1.1 200 Connection Established\r\n\r\n");
