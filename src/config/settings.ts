@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { closest } from "fastest-levenshtein";
 import { ToolError } from "../errors.js";
-import type { ProxySettings } from "../http/transport.js";
+import { DEFAULT_MAX_RETRY_AFTER_MS, type ProxySettings } from "../http/transport.js";
 import { parseDotEnv } from "./dotenv.js";
 import { flagError, joinNegativeNumbers, parseInteger } from "./flags.js";
 import { defaultStateDir } from "./state-dir.js";
@@ -31,6 +31,8 @@ export interface Settings {
   restore: boolean;
   reportDir: string;
   timeoutMs: number;
+  /** --max-retry-after-ms: the longest Retry-After a request waits for; a longer one is not (the answer is the infrastructure's). */
+  maxRetryAfterMs: number;
   /** `--journal FILE`: where a copy of the journal goes (the record itself is always in `stateDir`). */
   journalPath?: string;
   /** The host-wide directory of every target's lock and journal (src/config/state-dir.ts). */
@@ -125,6 +127,8 @@ export function parseSettings(argv: string[], env: NodeJS.ProcessEnv): Settings 
     restore: flags.restore === true,
     reportDir: (flags["report-dir"] as string | undefined) ?? "reports",
     timeoutMs: parseTimeout(flags["timeout-ms"] as string | undefined),
+    maxRetryAfterMs:
+      parseInteger(flags["max-retry-after-ms"] as string | undefined, "--max-retry-after-ms", 0, 600_000) ?? DEFAULT_MAX_RETRY_AFTER_MS,
     journalPath: flags.journal as string | undefined,
     stateDir: (flags["state-dir"] as string | undefined) ?? read(ENV.stateDir) ?? defaultStateDir(env),
     stateDirFlag: flags["state-dir"] as string | undefined,
@@ -196,6 +200,7 @@ export const SETTINGS_FLAGS = {
   "read-only": { type: "boolean" },
   restore: { type: "boolean" },
   "timeout-ms": { type: "string" },
+  "max-retry-after-ms": { type: "string" },
   journal: { type: "string" },
   "state-dir": { type: "string" },
   "lock-wait-ms": { type: "string" },
