@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { retryAfterMs } from "../../src/http/rate-limit-headers.js";
 import { HttpTransport } from "../../src/http/transport.js";
+import { keepAliveCloser } from "../support/keep-alive-closer.js";
 
 const closers: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -196,5 +197,45 @@ describe("retryAfterMs", () => {
   ])("%s", (_name, header, expected) => {
     const headers: Record<string, string> = header === undefined ? {} : { "retry-after": header };
     expect(retryAfterMs(headers, now)).toBe(expected);
+  });
+});
+
+describe("a keep-alive connection the peer closed before answering", () => {
+  it.each([
+    ["closed (other side closed)", false],
+    ["reset (ECONNRESET)", true],
+  ])("is resent once on a fresh connection for a GET: %s", async (_name, reset) => {
+    const server = await keepAliveCloser({ reset });
+    closers.push(() => server.close());
+    const transport = new HttpTransport({ baseUrl: server.baseUrl, timeoutMs: 2_000, connections: 1 });
+    closers.push(() => transport.close());
+    expect((await transport.send({ method: "GET", path: "/" })).status).toBe(200);
+    const second = await transport.send({ method: "GET", path: "/" }); // on the reused connection, which the server closes
+    expect(second.failure).toBeUndefined();
+    expect(second.status).toBe(200);
+    expect(second.attempts).toBe(2);
+    expect(server.closed).toBe(1);
+  });
+
+  it("is not resent for a PATCH: the failure stays what it is", async () => {
+    const server = await keepAliveCloser();
+    closers.push(() => server.close());
+    const transport = new HttpTransport({ baseUrl: server.baseUrl, timeoutMs: 2_000, connections: 1 });
+    closers.push(() => transport.close());
+    await transport.send({ method: "GET", path: "/" });
+    const patch = await transport.send({ method: "PATCH", path: "/", body: "{}" });
+    expect(patch.failure?.kind).toBe("connection");
+    expect(patch.attempts).toBe(1);
+  });
+
+  it("is resent only once: a server that drops every request is still reported", async () => {
+    const server = await keepAliveCloser({ everyRequest: true });
+    closers.push(() => server.close());
+    const transport = new HttpTransport({ baseUrl: server.baseUrl, timeoutMs: 2_000 });
+    closers.push(() => transport.close());
+    const exchange = await transport.send({ method: "GET", path: "/" });
+    expect(exchange.failure?.kind).toBe("connection");
+    expect(exchange.attempts).toBe(2);
+    expect(server.closed).toBe(2);
   });
 });
