@@ -316,7 +316,22 @@ function proxySettings(env: NodeJS.ProcessEnv): ProxySettings | undefined {
 
 /** The secrets as the environment holds them, before any parsing, so even a config error is redacted. */
 export function secretsInEnv(env: NodeJS.ProcessEnv): string[] {
-  return [ENV.token, ENV.memberToken, ENV.outsiderToken, ENV.adminToken, ENV.foreignToken, ENV.inferenceKey].flatMap(
+  const tokens = [ENV.token, ENV.memberToken, ENV.outsiderToken, ENV.adminToken, ENV.foreignToken, ENV.inferenceKey].flatMap(
     (name) => env[name]?.trim() || [],
   );
+  return [...tokens, ...proxyPasswords(env)];
+}
+
+/** The password of a proxy URL (`http://user:pass@host:port`), as written and decoded: never printed either. */
+function proxyPasswords(env: NodeJS.ProcessEnv): string[] {
+  const urls = ["http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY"].flatMap((name) => URL.parse(env[name]?.trim() ?? "") ?? []);
+  return urls.flatMap((url) => (url.password === "" ? [] : [url.password, decoded(url.password)]));
+}
+
+function decoded(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text; // a stray % is taken as written
+  }
 }
