@@ -12,8 +12,9 @@
  *   rest is its rate); answers while requests queue for tokens raise it additively (AIMD), so the run
  *   finds the limit again if it was cut too far, and a bucket's burst absorbs the small overshoot.
  *   Rate-limit headers (rate-limit-headers.ts) cap it where a server advertises its quota.
- * - a `Retry-After` within the run's bound (the transport decides) holds every request until then:
- *   the gateway said when to come back, and asking sooner only buys more refusals.
+ * - a `Retry-After` within the run's bound (--max-retry-after-ms) holds every request until then:
+ *   the gateway said when to come back, and asking sooner only buys more refusals. `Retry-After: 0`
+ *   says no wait is needed (a limit of requests in flight, a momentary refusal): it cuts no rate.
  *
  * A refusal is a 429, or a gateway's 503 (load shedding: nginx's limit_req answers 503 by default).
  */
@@ -42,8 +43,8 @@ export interface PacedAnswer {
   /** A 429 or a gateway's 503: the request was turned away before the API. */
   refused: boolean;
   status?: number;
-  /** A Retry-After the transport will honour: every request waits this long. */
-  holdMs?: number;
+  /** The wait its Retry-After asked for, in ms. */
+  retryAfterMs?: number;
   hint?: RateLimitHint;
 }
 
@@ -73,7 +74,14 @@ export class Pacer {
   private firstSentAt: number | undefined;
   private report?: RateLimitReport;
 
-  constructor(private readonly now: () => number = Date.now) {
+  /**
+   * @param maxHoldMs the longest Retry-After honoured (a longer one holds nothing: the request comes back).
+   * @param now the clock (tests give a fake one).
+   */
+  constructor(
+    private readonly maxHoldMs = Number.POSITIVE_INFINITY,
+    private readonly now: () => number = Date.now,
+  ) {
     this.refilledAt = now();
   }
 
@@ -88,10 +96,12 @@ export class Pacer {
   /** The request's answer came back (or it failed): frees its slot and learns from the answer. */
   release(ticket: PacerTicket, answer: PacedAnswer): void {
     const now = this.now();
-    if (answer.refused) this.refused(ticket, answer.status, now);
+    if (answer.refused) this.refused(ticket, answer, now);
     else this.served(now);
     this.inFlight -= 1;
-    if (answer.holdMs !== undefined && answer.holdMs > 0) this.holdUntil = Math.max(this.holdUntil, now + answer.holdMs);
+    const asked = answer.retryAfterMs;
+    if (answer.refused && asked !== undefined && asked > 0 && asked <= this.maxHoldMs)
+      this.holdUntil = Math.max(this.holdUntil, now + asked);
     this.learnFrom(answer.hint, now);
     this.pump();
   }
@@ -107,14 +117,14 @@ export class Pacer {
     return { ...this.report, ...(Number.isFinite(rate) ? { ratePerSecond: Math.round(rate * 100) / 100 } : {}) };
   }
 
-  private refused(ticket: PacerTicket, status: number | undefined, now: number): void {
+  private refused(ticket: PacerTicket, answer: PacedAnswer, now: number): void {
     this.report ??= { responses429: 0, unresolved: 0, inFlightAtFirst: this.inFlight, concurrency: this.inFlight };
-    if (status === 429) this.report.responses429 += 1;
+    if (answer.status === 429) this.report.responses429 += 1;
     if (ticket.round !== this.round) return;
     this.round += 1;
     this.limit = Math.max(1, Math.floor(Math.min(this.limit, this.inFlight) / 2));
     this.report.concurrency = this.limit;
-    this.cutRate(now);
+    if (answer.retryAfterMs !== 0) this.cutRate(now);
   }
 
   /** Multiplicative decrease, to under what the gateway served lately (when it served anything). */

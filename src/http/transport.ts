@@ -120,13 +120,14 @@ export class HttpTransport {
   private readonly dispatcher: Dispatcher;
   private readonly ownsDispatcher: boolean;
   private redactor: ExchangeRedactor | undefined;
-  private readonly pacer = new Pacer();
+  private readonly pacer: Pacer;
   private readonly tally = new InfrastructureTally();
   /** Since when the infrastructure has answered every request (undefined: the API answered the last one). */
   private refusingSince: number | undefined;
 
   constructor(private readonly options: TransportOptions) {
     this.ownsDispatcher = options.dispatcher === undefined;
+    this.pacer = new Pacer(options.maxRetryAfterMs ?? DEFAULT_MAX_RETRY_AFTER_MS);
     // Explicit values (empty: none), so undici never falls back to this process's own environment.
     const { httpProxy = "", httpsProxy = "", noProxy = "" } = options.proxy ?? {};
     this.dispatcher =
@@ -173,7 +174,7 @@ export class HttpTransport {
     const met: InfrastructureAnswer[] = [];
     for (;;) {
       state.attempts += 1;
-      const exchange = await this.pacedAttempt(req, limits.maxRetryAfterMs);
+      const exchange = await this.pacedAttempt(req);
       const answer = this.whoAnswered(exchange);
       if (answer) met.push(answer);
       state.elapsedMs = performance.now() - started;
@@ -202,7 +203,7 @@ export class HttpTransport {
   }
 
   /** One attempt, let go by the pacer, which then learns from its answer. */
-  private async pacedAttempt(req: HttpRequest, maxRetryAfterMs: number): Promise<Exchange> {
+  private async pacedAttempt(req: HttpRequest): Promise<Exchange> {
     const ticket = await this.pacer.acquire();
     const started = performance.now();
     let exchange: Exchange | undefined;
@@ -210,7 +211,7 @@ export class HttpTransport {
       exchange = { ...(await this.attempt(req)), durationMs: performance.now() - started };
       return exchange;
     } finally {
-      this.pacer.release(ticket, pacedAnswer(exchange, maxRetryAfterMs));
+      this.pacer.release(ticket, pacedAnswer(exchange));
     }
   }
 
@@ -415,8 +416,8 @@ function flattenHeaders(headers: Record<string, string | string[] | undefined>):
   return result;
 }
 
-/** What the pacer learns from an attempt: refused or not, and a Retry-After it may hold every request for. */
-function pacedAnswer(exchange: Exchange | undefined, maxRetryAfterMs: number): PacedAnswer {
+/** What the pacer learns from an attempt: refused or not, the Retry-After asked, the rate-limit headers. */
+function pacedAnswer(exchange: Exchange | undefined): PacedAnswer {
   if (exchange === undefined) return { refused: false };
   const answer = infrastructureAnswer(exchange);
   const refused = exchange.status === 429 || (answer?.source === "gateway" && exchange.status === 503);
@@ -424,7 +425,7 @@ function pacedAnswer(exchange: Exchange | undefined, maxRetryAfterMs: number): P
   return {
     refused,
     status: exchange.status,
-    ...(asked !== undefined && asked <= maxRetryAfterMs ? { holdMs: asked } : {}),
+    ...(asked === undefined ? {} : { retryAfterMs: asked }),
     hint: rateLimitHint(exchange.headers),
   };
 }

@@ -67,11 +67,23 @@ describe("the pacer", () => {
 
   it("holds every request for a Retry-After the transport honours", async () => {
     const pacer = new Pacer();
-    pacer.release(await pacer.acquire(), { ...refused, holdMs: 1_000 });
+    pacer.release(await pacer.acquire(), { ...refused, retryAfterMs: 1_000 });
     const times = inSequence(pacer, 2);
     await vi.advanceTimersByTimeAsync(999);
     await vi.advanceTimersByTimeAsync(1);
     expect(await times).toEqual([1_000, 1_000]); // nothing got through before, so no rate was learnt: both go
+  });
+
+  it("holds nothing for a Retry-After over its bound (the request comes back), and cuts no rate for Retry-After: 0", async () => {
+    const pacer = new Pacer(30_000);
+    const first = await Promise.all(Array.from({ length: 6 }, () => pacer.acquire()));
+    for (const ticket of first.slice(0, 5)) pacer.release(ticket, served);
+    pacer.release(first[5] as PacerTicket, { ...refused, retryAfterMs: 0 });
+    expect(pacer.summary()?.ratePerSecond).toBeUndefined(); // a concurrency limit, not a rate: only in flight is cut
+    pacer.release(await pacer.acquire(), { ...refused, retryAfterMs: 120_000 });
+    const times = inSequence(pacer, 1);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(await times).toEqual([0]);
   });
 
   it("keeps to a quota the server advertises, and waits out a window with nothing left", async () => {
