@@ -8,6 +8,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { run } from "../../src/cli/conformance.js";
+import { catalog } from "../../src/conformance/catalog.js";
+import { GENERATED_CHECK_ID } from "../../src/conformance/generated/check.js";
+import { MODEL_CHECK_ID } from "../../src/conformance/model/check.js";
 import { targetFromProvider } from "../../src/conformance/prepare.js";
 import { type RunResult, runChecks } from "../../src/conformance/runner.js";
 import { HttpTransport, type TransportOptions } from "../../src/http/transport.js";
@@ -101,10 +104,11 @@ describe("a gateway that allows few requests in flight", () => {
 describe("a token-bucket rate limiter (R requests/s, a burst, Retry-After: 1) in front of a correct API", () => {
   it("costs time, never a finding or the org: every write is resent through its 429s and the org is restored", async () => {
     // issue 24: behind 5 requests/s, 7 of 8 runs exited 3 with the org changed and about 60 findings.
-    // A faster bucket here keeps the test short; bench/gateway.bench.ts measures 5 requests/s against the bound.
+    // The hand-written checks only (no model run, no generated bodies) keep the test short; bench/gateway.bench.ts
+    // measures the whole gate at 5 requests/s against the bound.
     const provider = await startProvider();
     closers.push(() => provider.close());
-    const gateway = await tokenBucketGateway(provider.baseUrl, { ratePerSecond: 100, burst: 10, retryAfter: "1" });
+    const gateway = await tokenBucketGateway(provider.baseUrl, { ratePerSecond: 5, burst: 10, retryAfter: "1" });
     closers.push(() => gateway.close());
     const transport = new HttpTransport({ baseUrl: gateway.baseUrl, timeoutMs: 10_000, connections: 64 });
     closers.push(() => transport.close());
@@ -114,17 +118,19 @@ describe("a token-bucket rate limiter (R requests/s, a burst, Retry-After: 1) in
       transport,
       validators,
       spec: validators.spec,
+      checks: catalog.filter((check) => check.id !== MODEL_CHECK_ID && check.id !== GENERATED_CHECK_ID),
       generated: { seed: GALLERY_SEED, runs: 30 },
     });
     expect(gateway.refused).toBeGreaterThan(0);
+    // Paced by rate: few requests meet the limit (by requests in flight alone, more were refused than served).
+    expect(gateway.refused).toBeLessThan(gateway.served / 4);
     expect(findingLines(result)).toEqual([]);
     expect(result.restore?.verified).toBe(true);
     expect(result.rateLimit?.unresolved).toBe(0);
-    expect(result.rateLimit?.ratePerSecond).toBeGreaterThan(0);
     expect(result.infrastructure?.counts).toEqual([
       { source: "rate-limiter", status: 429, answers: gateway.refused, requests: expect.any(Number), unresolved: 0 },
     ]);
-  }, 120_000);
+  }, 240_000);
 });
 
 describe("the gate run through a rate-limiting gateway", () => {
