@@ -214,3 +214,44 @@ function readLog(path: string): string {
     return "(no log)";
   }
 }
+
+export interface Relay {
+  baseUrl: string;
+  close(): Promise<void>;
+}
+
+/**
+ * A TCP relay that delays everything, both ways, by `delayMs` (a network between the client and the
+ * gateway): a FIN the gateway sends reaches the client late, so a request sent meanwhile meets a
+ * connection the gateway already closed, as on a real network. On loopback the FIN is read at once.
+ */
+export async function delayingRelay(targetPort: number, delayMs: number, path = ""): Promise<Relay> {
+  const sockets = new Set<import("node:net").Socket>();
+  const server = createServer((client) => {
+    const upstream = connect(targetPort, "127.0.0.1");
+    for (const [from, to] of [
+      [client, upstream],
+      [upstream, client],
+    ] as const) {
+      sockets.add(from);
+      from.on("data", (chunk: Buffer) => setTimeout(() => to.writable && to.write(chunk), delayMs));
+      from.on("end", () => setTimeout(() => to.end(), delayMs));
+      from.on("error", () => setTimeout(() => to.destroy(), delayMs));
+      from.on("close", () => {
+        sockets.delete(from);
+        setTimeout(() => to.destroy(), delayMs);
+      });
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : 0;
+  return {
+    baseUrl: `http://127.0.0.1:${port}${path}`,
+    close: () =>
+      new Promise((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
