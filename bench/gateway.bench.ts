@@ -1,5 +1,5 @@
 /**
- * `npm run bench:gateway -- [--rate 5] [--burst 10] [--retry-after 1] [--status 429] [--runs N] [--seed S]`
+ * `npm run bench:gateway -- [--rate 5] [--burst 10] [--retry-after 1|none] [--status 429|503] [--runs N] [--seed S]`
  *
  * The whole default gate against the embedded provider behind a token-bucket rate limiter on
  * 127.0.0.1 (tests/support/gateways.ts: `burst` at once, then `rate` requests/s, a refusal with
@@ -31,7 +31,8 @@ const DEFAULT_SEED = 20261129;
 interface GatewayBenchOptions {
   rate: number;
   burst: number;
-  retryAfter: string;
+  /** Seconds, or undefined: no Retry-After (nginx's limit_req sends none). */
+  retryAfter?: string;
   status: number;
   runs: number;
   seed: number;
@@ -53,7 +54,7 @@ export function parseGatewayBenchArgs(argv: string[]): GatewayBenchOptions {
   return {
     rate: integer(values.rate ?? "5", "--rate", 1, 10_000),
     burst: integer(values.burst ?? "10", "--burst", 1, 10_000),
-    retryAfter: String(integer(values["retry-after"] ?? "1", "--retry-after", 0, 600)),
+    retryAfter: values["retry-after"] === "none" ? undefined : String(integer(values["retry-after"] ?? "1", "--retry-after", 0, 600)),
     status: refusalStatus(values.status ?? "429"),
     runs: integer(values.runs ?? "100", "--runs", 0, 100_000),
     seed: integer(values.seed ?? String(DEFAULT_SEED), "--seed", 0, 2 ** 31 - 1),
@@ -143,7 +144,7 @@ async function readOrg(provider: ProviderHandle): Promise<string> {
 export function renderGatewayFigures(options: GatewayBenchOptions, figures: GatewayFigures): string {
   const ratio = figures.wallMs / figures.boundMs;
   return [
-    `gate behind a token bucket of ${options.rate} requests/s (burst ${options.burst}, ${options.status} with Retry-After: ${options.retryAfter}), ${options.runs} generated bodies, seed ${options.seed}`,
+    `gate behind a token bucket of ${options.rate} requests/s (burst ${options.burst}, ${options.status} ${options.retryAfter === undefined ? "without Retry-After" : `with Retry-After: ${options.retryAfter}`}), ${options.runs} generated bodies, seed ${options.seed}`,
     `time ${(figures.wallMs / 1000).toFixed(1)} s; the API served ${figures.served} requests, ${figures.refused} refused before it`,
     `bound 1.25 × ${figures.served} / ${options.rate} = ${(figures.boundMs / 1000).toFixed(1)} s; ratio time / bound = ${ratio.toFixed(2)} (${ratio <= 1 ? "within" : "OVER"} the bound)`,
     `findings ${figures.findings}; org ${figures.orgIntact ? "intact" : "CHANGED"}; verdict: ${figures.verdict}`,
