@@ -54,6 +54,8 @@ const MIN_RATE = 0.1;
 const DECREASE = 0.9;
 /** How far back "the rate the gateway serves" is measured. */
 const WINDOW_MS = 2_000;
+/** The shortest span it is measured over: a burst served at once says little about the rate. */
+const MIN_SPAN_MS = 250;
 /** Additive increase: this share of the rate at the last cut, per second of answers while requests queue. */
 const INCREASE_PER_SECOND = 0.05;
 
@@ -146,10 +148,10 @@ export class Pacer {
     if (Number.isFinite(this.rate) && this.queue.length > 0) this.rate += (INCREASE_PER_SECOND * this.rateAtCut) / this.rate;
   }
 
-  /** Answers let through per second over the last WINDOW_MS (or since the first request, at least 1 s). */
+  /** Answers let through per second over the last WINDOW_MS (or since the first request, at least MIN_SPAN_MS). */
   private servedRate(now: number): number {
     this.accepted = this.accepted.filter((at) => at > now - WINDOW_MS);
-    const span = Math.max(1_000, Math.min(WINDOW_MS, now - (this.firstSentAt ?? now)));
+    const span = Math.max(MIN_SPAN_MS, Math.min(WINDOW_MS, now - (this.firstSentAt ?? now)));
     return (this.accepted.length * 1_000) / span;
   }
 

@@ -42,17 +42,19 @@ describe("the pacer", () => {
     // A token bucket of burst 10 lets 10 through at once and refuses the 11th.
     const first = await Promise.all(Array.from({ length: 11 }, () => pacer.acquire()));
     for (const ticket of first.slice(0, 10)) pacer.release(ticket, served);
+    await vi.advanceTimersByTimeAsync(1_000); // the 11th is refused a second later: 10 served in 1 s
     pacer.release(first[10] as PacerTicket, refused);
-    expect(pacer.summary()?.ratePerSecond).toBe(9); // 10 served in the first second, cut to 90%
+    expect(pacer.summary()?.ratePerSecond).toBe(9); // cut to 90% of what was served
     const times = inSequence(pacer, 4);
     await vi.advanceTimersByTimeAsync(1_000);
-    expect(await times).toEqual([0, 112, 224, 336]); // one token at a time, never a burst (ms rounded up)
+    expect(await times).toEqual([1_000, 1_112, 1_224, 1_336]); // one token at a time, never a burst (ms rounded up)
   });
 
   it("raises the rate additively while requests wait for tokens, and cuts it again on the next refusal", async () => {
     const pacer = new Pacer();
     const first = await Promise.all(Array.from({ length: 6 }, () => pacer.acquire()));
     for (const ticket of first.slice(0, 5)) pacer.release(ticket, served);
+    await vi.advanceTimersByTimeAsync(1_000);
     pacer.release(first[5] as PacerTicket, refused);
     expect(pacer.summary()?.ratePerSecond).toBe(4.5);
     // Two callers, so one always waits for a token while the other's answer comes back.
@@ -63,6 +65,14 @@ describe("the pacer", () => {
     expect(raised).toBeGreaterThan(4.5);
     pacer.release(await pacer.acquire(), refused);
     expect(pacer.summary()?.ratePerSecond).toBeLessThan(raised);
+  });
+
+  it("measures a burst served at once over at least a quarter second, not as an endless rate", async () => {
+    const pacer = new Pacer();
+    const first = await Promise.all(Array.from({ length: 11 }, () => pacer.acquire()));
+    for (const ticket of first.slice(0, 10)) pacer.release(ticket, served);
+    pacer.release(first[10] as PacerTicket, refused);
+    expect(pacer.summary()?.ratePerSecond).toBe(36); // 10 in 250 ms, cut to 90%: later refusals bring it down
   });
 
   it("holds every request for a Retry-After the transport honours", async () => {
