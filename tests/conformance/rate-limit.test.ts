@@ -157,5 +157,11 @@ describe("the gate run through a rate-limiting gateway", () => {
     );
     const report = JSON.parse(readFileSync(join(dir, "conformance.json"), "utf8"));
     expect(report.rateLimit).toMatchObject({ responses429: gateway.refused.length, unresolved: 0 });
+    expect(report.infrastructure.counts).toEqual([
+      { source: "rate-limiter", status: 429, answers: gateway.refused.length, requests: expect.any(Number), unresolved: 0 },
+    ]);
+    expect(stdout()).toMatch(
+      /\nINFRASTRUCTURE answered in place of the API: a rate limiter answered 429 to \d+ requests? \(\d+ answers?; every one resent and answered by the API\)\n/,
+    );
   }, 120_000);
 });
