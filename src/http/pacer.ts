@@ -155,9 +155,16 @@ export class Pacer {
     return (this.accepted.length * 1_000) / span;
   }
 
+  /**
+   * Only windows the run would wait out count: an hourly quota of 5000 says nothing about a run of 500
+   * requests (pacing to 1.4 a second would only slow it), and a reset an hour away is not waited for.
+   */
   private learnFrom(hint: RateLimitHint | undefined, now: number): void {
-    if (hint?.ratePerSecond !== undefined && hint.ratePerSecond > 0) this.advertised = Math.max(MIN_RATE, hint.ratePerSecond);
-    if (hint?.exhaustedForMs !== undefined) this.holdUntil = Math.max(this.holdUntil, now + hint.exhaustedForMs);
+    const { ratePerSecond, windowMs, exhaustedForMs } = hint ?? {};
+    if (ratePerSecond !== undefined && ratePerSecond > 0 && (windowMs ?? 0) <= this.maxHoldMs) {
+      this.advertised = Math.max(MIN_RATE, ratePerSecond);
+    }
+    if (exhaustedForMs !== undefined && exhaustedForMs <= this.maxHoldMs) this.holdUntil = Math.max(this.holdUntil, now + exhaustedForMs);
   }
 
   private effectiveRate(): number {

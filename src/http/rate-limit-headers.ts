@@ -16,6 +16,8 @@
 export interface RateLimitHint {
   /** Requests per second the server advertises (quota ÷ window, or what is left ÷ time to the reset). */
   ratePerSecond?: number;
+  /** The window that rate is over, in ms: an hourly quota says nothing about a run of a minute. */
+  windowMs?: number;
   /** Nothing is left in this window: wait this long before the next request. */
   exhaustedForMs?: number;
 }
@@ -34,11 +36,15 @@ export function rateLimitHint(headers: Record<string, string>, now = Date.now())
   const quota = policyOf(headers);
   const left = remainingOf(headers, now);
   const hint: RateLimitHint = {};
-  if (quota !== undefined) hint.ratePerSecond = quota.limit / quota.windowSeconds;
+  if (quota !== undefined) {
+    hint.ratePerSecond = quota.limit / quota.windowSeconds;
+    hint.windowMs = quota.windowSeconds * 1000;
+  }
   if (left !== undefined) {
     if (left.remaining === 0 && left.resetSeconds > 0) hint.exhaustedForMs = left.resetSeconds * 1000;
     else if (left.remaining > 0 && left.resetSeconds > 0 && hint.ratePerSecond === undefined) {
       hint.ratePerSecond = left.remaining / left.resetSeconds;
+      hint.windowMs = left.resetSeconds * 1000;
     }
   }
   return hint;

@@ -84,6 +84,15 @@ describe("the pacer", () => {
     expect(await times).toEqual([1_000, 1_000]); // nothing got through before, so no rate was learnt: both go
   });
 
+  it("ignores a quota over a window longer than it would wait (an hourly one), and a reset beyond its bound", async () => {
+    const pacer = new Pacer(30_000);
+    const hourly = { "ratelimit-policy": "5000;w=3600", "x-ratelimit-remaining": "0", "x-ratelimit-reset": "3000" };
+    pacer.release(await pacer.acquire(), { ...served, hint: rateLimitHint(hourly) });
+    const times = inSequence(pacer, 3);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(await times).toEqual([0, 0, 0]);
+  });
+
   it("holds nothing for a Retry-After over its bound (the request comes back), and cuts no rate for Retry-After: 0", async () => {
     const pacer = new Pacer(30_000);
     const first = await Promise.all(Array.from({ length: 6 }, () => pacer.acquire()));
@@ -126,14 +135,14 @@ async function inSequence(pacer: Pacer, count: number): Promise<number[]> {
 
 describe("rate-limit headers", () => {
   it.each([
-    ["the IETF draft's policy", { "ratelimit-policy": "10;w=1" }, { ratePerSecond: 10 }],
-    ["the newer draft's policy", { "ratelimit-policy": '"default";q=100;w=60' }, { ratePerSecond: 100 / 60 }],
+    ["the IETF draft's policy", { "ratelimit-policy": "10;w=1" }, { ratePerSecond: 10, windowMs: 1_000 }],
+    ["the newer draft's policy", { "ratelimit-policy": '"default";q=100;w=60' }, { ratePerSecond: 100 / 60, windowMs: 60_000 }],
     ["the draft's combined field, nothing left", { ratelimit: "limit=10, remaining=0, reset=2" }, { exhaustedForMs: 2_000 }],
     ["the newer draft's field", { ratelimit: '"default";r=0;t=5' }, { exhaustedForMs: 5_000 }],
     [
       "X-RateLimit with a delta reset",
       { "x-ratelimit-limit": "60", "x-ratelimit-remaining": "30", "x-ratelimit-reset": "10" },
-      { ratePerSecond: 3 },
+      { ratePerSecond: 3, windowMs: 10_000 },
     ],
     [
       "X-RateLimit with a Unix-time reset",
