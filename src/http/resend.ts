@@ -4,7 +4,9 @@
  * - A 429 is resent whatever the method: a rate limiter turned it away before the API (RFC 6585 §4).
  * - A gateway's 502/503/504 page (src/http/gateway.ts) is resent for a GET only: a PATCH it answered may
  *   have reached the API and may still land, so it is never sent twice (the write safety waits for it).
- * - The API's own 503 (a JSON ErrorResponse) is resent for a GET, at most `maxApiRetries` times.
+ * - The API's own 503 (a JSON ErrorResponse) is resent for a GET, at most `maxApiRetries` times, and only
+ *   when its Retry-After is at most API_503_MAX_WAIT_MS: an API that says it is down is a finding to report,
+ *   not a wait of the infrastructure's.
  * - A GET whose reused keep-alive connection the peer closed before any status line (haproxy closes idle
  *   ones after `timeout http-keep-alive`) is resent once, at once, on a fresh connection.
  * Each wait honours `Retry-After` (RFC 9110 §10.2.3) up to `maxRetryAfterMs`; a longer one is not waited
@@ -39,6 +41,9 @@ export type ResendDecision =
   | { resend: true; waitMs: number; why: "closed-connection" | "infrastructure" | "api-503"; retryAfterMs?: number }
   | { resend: false; gaveUp?: string };
 
+/** The longest Retry-After of the API's own 503 waited for (the infrastructure's get --max-retry-after-ms). */
+export const API_503_MAX_WAIT_MS = 3_000;
+
 /** Undici's "other side closed" and the kernel's resets: the peer dropped the connection before answering. */
 const CLOSED_CONNECTION = /^(UND_ERR_SOCKET|ECONNRESET|EPIPE):/;
 
@@ -55,6 +60,7 @@ export function resendDecision(
   const api503 = method === "GET" && exchange.status === 503 && infrastructure === undefined;
   if (!resendable && !(api503 && state.apiRetries < limits.maxApiRetries)) return { resend: false };
   const asked = retryAfterMs(exchange.headers, now);
+  if (api503 && asked !== undefined && asked > Math.min(API_503_MAX_WAIT_MS, limits.maxRetryAfterMs)) return { resend: false };
   if (asked !== undefined && asked > limits.maxRetryAfterMs) {
     return {
       resend: false,

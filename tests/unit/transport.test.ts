@@ -239,3 +239,14 @@ describe("a keep-alive connection the peer closed before answering", () => {
     expect(server.closed).toBe(2);
   });
 });
+
+describe("the API's own 503 (a JSON ErrorResponse)", () => {
+  it("is resent for a GET only when its Retry-After is short (3 s at most): an API that says it is down is a finding", async () => {
+    const server = await answeringServer(() => ({ status: 503, headers: { "retry-after": "20" } }));
+    const transport = new HttpTransport({ baseUrl: server.baseUrl, timeoutMs: 2_000 });
+    closers.push(() => transport.close());
+    const exchange = await transport.send({ method: "GET", path: "/" });
+    expect(server.hits()).toBe(1);
+    expect(exchange.infrastructure).toBeUndefined();
+  });
+});
