@@ -40,7 +40,12 @@ export async function restoreOnly(settings: Settings, redactor: Redactor, io: Cl
     const { path, entry } = found;
     refuseOtherTarget(path, entry, settings);
     if (lock.tookOverFrom) io.stdout.write(`conformance: the run of ${describeOwner(lock.tookOverFrom)} was interrupted\n`);
-    const transport = new HttpTransport({ baseUrl, timeoutMs: settings.timeoutMs, proxy: settings.proxy });
+    const transport = new HttpTransport({
+      baseUrl,
+      timeoutMs: settings.timeoutMs,
+      maxRetryAfterMs: settings.maxRetryAfterMs,
+      proxy: settings.proxy,
+    });
     transport.redactWith(redactor);
     try {
       const outcome = await restoreFromJournal(transport, settings.token ?? "", entry, specValidators());

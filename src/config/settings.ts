@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { closest } from "fastest-levenshtein";
 import { ToolError } from "../errors.js";
-import type { ProxySettings } from "../http/transport.js";
+import { DEFAULT_MAX_RETRY_AFTER_MS, type ProxySettings } from "../http/transport.js";
 import { parseDotEnv } from "./dotenv.js";
 import { flagError, joinNegativeNumbers, parseInteger } from "./flags.js";
 import { defaultStateDir } from "./state-dir.js";
@@ -31,6 +31,8 @@ export interface Settings {
   restore: boolean;
   reportDir: string;
   timeoutMs: number;
+  /** --max-retry-after-ms: the longest Retry-After a request waits for; a longer one is not (the answer is the infrastructure's). */
+  maxRetryAfterMs: number;
   /** `--journal FILE`: where a copy of the journal goes (the record itself is always in `stateDir`). */
   journalPath?: string;
   /** The host-wide directory of every target's lock and journal (src/config/state-dir.ts). */
@@ -133,6 +135,8 @@ export function parseSettings(argv: string[], env: NodeJS.ProcessEnv): Settings 
     restore: flags.restore === true,
     reportDir: (flags["report-dir"] as string | undefined) ?? "reports",
     timeoutMs: parseTimeout(flags["timeout-ms"] as string | undefined),
+    maxRetryAfterMs:
+      parseInteger(flags["max-retry-after-ms"] as string | undefined, "--max-retry-after-ms", 0, 600_000) ?? DEFAULT_MAX_RETRY_AFTER_MS,
     journalPath: flags.journal as string | undefined,
     stateDir: (flags["state-dir"] as string | undefined) ?? read(ENV.stateDir) ?? defaultStateDir(env),
     stateDirFlag: flags["state-dir"] as string | undefined,
@@ -204,6 +208,7 @@ export const SETTINGS_FLAGS = {
   "read-only": { type: "boolean" },
   restore: { type: "boolean" },
   "timeout-ms": { type: "string" },
+  "max-retry-after-ms": { type: "string" },
   journal: { type: "string" },
   "state-dir": { type: "string" },
   "lock-wait-ms": { type: "string" },
@@ -320,7 +325,22 @@ function proxySettings(env: NodeJS.ProcessEnv): ProxySettings | undefined {
 
 /** The secrets as the environment holds them, before any parsing, so even a config error is redacted. */
 export function secretsInEnv(env: NodeJS.ProcessEnv): string[] {
-  return [ENV.token, ENV.memberToken, ENV.outsiderToken, ENV.adminToken, ENV.foreignToken, ENV.inferenceKey].flatMap(
+  const tokens = [ENV.token, ENV.memberToken, ENV.outsiderToken, ENV.adminToken, ENV.foreignToken, ENV.inferenceKey].flatMap(
     (name) => env[name]?.trim() || [],
   );
+  return [...tokens, ...proxyPasswords(env)];
+}
+
+/** The password of a proxy URL (`http://user:pass@host:port`), as written and decoded: never printed either. */
+function proxyPasswords(env: NodeJS.ProcessEnv): string[] {
+  const urls = ["http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY"].flatMap((name) => URL.parse(env[name]?.trim() ?? "") ?? []);
+  return urls.flatMap((url) => (url.password === "" ? [] : [url.password, decoded(url.password)]));
+}
+
+function decoded(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text; // a stray % is taken as written
+  }
 }

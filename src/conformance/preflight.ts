@@ -36,10 +36,20 @@ export async function preflightList(transport: HttpTransport, authorization: str
   const retriedAfter: string[] = [];
   for (;;) {
     const probe = await transport.send({ method: "GET", path: LIST_PATH, authorization });
+    refuseProxyRefusal(probe);
     if (!mayBeTransient(probe) || retriedAfter.length + 1 >= PREFLIGHT_ATTEMPTS) return { probe, retriedAfter };
     retriedAfter.push(describeAnswer(probe));
     await sleep(pauseMs * retriedAfter.length);
   }
+}
+
+/**
+ * A proxy that refuses the tunnel (407: its credentials; 403: a denied CONNECT; a 5xx) lets no request
+ * through: exit 2 naming it by host:port (the transport never names it by URL, which may hold a password).
+ */
+function refuseProxyRefusal(probe: Exchange): void {
+  if (probe.infrastructure?.source !== "proxy") return;
+  throw new ToolError("PROXY_REFUSED", `${probe.infrastructure.reason}; check HTTPS_PROXY, HTTP_PROXY and NO_PROXY`);
 }
 
 function mayBeTransient(probe: Exchange): boolean {

@@ -31,12 +31,18 @@ export async function prepare(settings: Settings): Promise<Prepared> {
     return {
       target,
       provider,
-      transport: new HttpTransport({ baseUrl: provider.baseUrl, timeoutMs: settings.timeoutMs, connections: connectionsFor(settings) }),
+      transport: new HttpTransport({
+        baseUrl: provider.baseUrl,
+        timeoutMs: settings.timeoutMs,
+        maxRetryAfterMs: settings.maxRetryAfterMs,
+        connections: connectionsFor(settings),
+      }),
     };
   }
   const transport = new HttpTransport({
     baseUrl: settings.baseUrl,
     timeoutMs: settings.timeoutMs,
+    maxRetryAfterMs: settings.maxRetryAfterMs,
     connections: connectionsFor(settings),
     proxy: settings.proxy,
   });

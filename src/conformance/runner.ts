@@ -5,7 +5,8 @@
  */
 import { type Finding, finding } from "../findings/finding.js";
 import { LatencyLog, type LatencyRow } from "../findings/latency.js";
-import type { RateLimitReport } from "../http/rate-limit.js";
+import type { InfrastructureReport } from "../http/infrastructure-report.js";
+import type { RateLimitReport } from "../http/pacer.js";
 import type { HttpTransport } from "../http/transport.js";
 import { Redactor } from "../redaction.js";
 import type { SpecDocument } from "../spec/document.js";
@@ -56,8 +57,10 @@ export interface RunResult {
   latency: LatencyRow[];
   /** Seed and counts of the generated bodies and the model run's sequences, to replay the run. */
   generated: GeneratedRun;
-  /** The gateway's rate limit, when a request was answered 429 (src/http/rate-limit.ts). */
+  /** The gateway's limits, when a request was refused (429, a gateway's 503; src/http/pacer.ts). */
   rateLimit?: RateLimitReport;
+  /** What the infrastructure answered in place of the API, by source and status (src/http/infrastructure-report.ts). */
+  infrastructure?: InfrastructureReport;
   /** Set when --checks/--exclude-checks chose part of the catalog: the verdict holds for that part only. */
   selection?: Selection;
 }
@@ -242,9 +245,10 @@ export async function runChecks(options: RunOptions): Promise<RunResult> {
   };
 }
 
-function rateLimitOf(transport: HttpTransport): Pick<RunResult, "rateLimit"> {
+function rateLimitOf(transport: HttpTransport): Pick<RunResult, "rateLimit" | "infrastructure"> {
   const rateLimit = transport.rateLimit();
-  return rateLimit ? { rateLimit } : {};
+  const infrastructure = transport.infrastructure();
+  return { ...(rateLimit ? { rateLimit } : {}), ...(infrastructure ? { infrastructure } : {}) };
 }
 
 async function runWrites(
@@ -384,8 +388,8 @@ function skipped(check: Check, reason: string): CheckResult {
 /** The same transport, calling `then` after each completed request (for progress only). */
 function afterEachSend(transport: HttpTransport, then: () => void): HttpTransport {
   const counting: HttpTransport = Object.create(transport);
-  counting.send = async (request) => {
-    const exchange = await transport.send(request);
+  counting.send = async (request, options) => {
+    const exchange = await transport.send(request, options);
     then();
     return exchange;
   };

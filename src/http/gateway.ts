@@ -57,3 +57,24 @@ function bodyKind(exchange: { headers: Record<string, string>; bodyText?: string
   if (type === "text/html" || /^\s*<(!doctype|html)/i.test(exchange.bodyText)) return " (an HTML page)";
   return type === "" ? "" : ` (${type})`;
 }
+
+/**
+ * A proxy that refused the CONNECT tunnel: undici's ProxyAgent fails the request with
+ * `Proxy response (407) !== 200 when HTTP Tunneling` (a RequestAbortedError), and no origin answered.
+ * `proxy` is the proxy's host:port, never its URL: the URL may carry credentials.
+ */
+export function proxyRefusal(message: string, proxy: string | undefined): InfrastructureAnswer | undefined {
+  const match = /Proxy response \((\d{3})\) !== 200 when HTTP Tunneling/.exec(message);
+  if (!match) return undefined;
+  const status = Number(match[1]);
+  const which = proxy === undefined ? "the proxy" : `the proxy ${proxy}`;
+  return { source: "proxy", status, reason: `${which} refused the tunnel with ${status}${PROXY_STATUS_MEANING[status] ?? ""}` };
+}
+
+const PROXY_STATUS_MEANING: Record<number, string> = {
+  407: " (Proxy Authentication Required: the user or password in the proxy variable is wrong or missing)",
+  403: " (Forbidden: the proxy does not allow a tunnel to this host and port)",
+  502: " (Bad Gateway: the proxy could not reach the API)",
+  503: " (Service Unavailable)",
+  504: " (Gateway Timeout: the proxy could not reach the API in time)",
+};

@@ -6,8 +6,10 @@
  * Safety rules: requests only ever go to the configured origin (URLs are built here from the base
  * URL and a path, never taken from a response); redirects are not followed (undici's `request`
  * follows none without the redirect interceptor), so the token cannot travel to another origin;
- * GETs are retried on 503, and any request on 429 (it was not processed, RFC 6585 §4), honouring a
- * bounded Retry-After; a 429 also lowers the requests in flight for the rest of the run (rate-limit.ts).
+ * every request goes through one pacer (pacer.ts: by requests in flight and by rate, learnt from 429s,
+ * gateways' 503s and rate-limit headers) and is resent through the infrastructure's answers as resend.ts
+ * says (a GET through 429 and a gateway's 502/503/504, a PATCH through 429 only), within its patience and
+ * a bounded Retry-After; gateway.ts says who answered.
  * HTTP_PROXY/HTTPS_PROXY/NO_PROXY, as given in `proxy`, are honoured by undici's EnvHttpProxyAgent: it
  * reaches every target through a CONNECT tunnel, so the proxy itself reads only `host:port`; inside the
  * tunnel an https:// request is encrypted, an http:// one is plain text (docs/ci.md).
@@ -19,8 +21,11 @@
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import { type Dispatcher, EnvHttpProxyAgent, request } from "undici";
-import { type InfrastructureAnswer, infrastructureAnswer } from "./gateway.js";
-import { RateLimitGate, type RateLimitReport } from "./rate-limit.js";
+import { type InfrastructureAnswer, infrastructureAnswer, proxyRefusal } from "./gateway.js";
+import { type InfrastructureReport, InfrastructureTally } from "./infrastructure-report.js";
+import { type PacedAnswer, Pacer, type RateLimitReport } from "./pacer.js";
+import { rateLimitHint, retryAfterMs } from "./rate-limit-headers.js";
+import { type ResendLimits, resendDecision } from "./resend.js";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 /** The default depth limit of System.Text.Json; an organization body is 3 levels deep. */
@@ -71,11 +76,12 @@ export interface TransportOptions {
   /** Deadline for one attempt, from connect to the last body byte. */
   timeoutMs: number;
   maxBodyBytes?: number;
-  /** GET retries on 503; waits are capped by maxRetryWaitMs (a longer Retry-After is not awaited). */
+  /** Resends of a GET answered 503 by the API itself (a JSON ErrorResponse; default 2). */
   maxRetries?: number;
-  /** Retries of a request answered 429, any method (default 6: enough to halve 64 in flight down to 1). */
-  maxRateLimitRetries?: number;
-  maxRetryWaitMs?: number;
+  /** The longest Retry-After waited for (--max-retry-after-ms; default DEFAULT_MAX_RETRY_AFTER_MS): a longer one is not. */
+  maxRetryAfterMs?: number;
+  /** A request's patience when it brings none of its own (default DEFAULT_PATIENCE_MS). */
+  patienceMs?: number;
   /** Connections to the origin, so that many requests can be in flight at once (default 8). */
   connections?: number;
   dispatcher?: Dispatcher;
@@ -89,15 +95,17 @@ export interface ProxySettings {
   noProxy?: string;
 }
 
-/** After this many requests gave up on a 429, the gateway is not clearing: later ones are not resent. */
-const UNRESOLVED_BEFORE_GIVING_UP = 2;
+/** The longest Retry-After waited for unless --max-retry-after-ms says otherwise: a fixed window of a minute's quota fits half. */
+export const DEFAULT_MAX_RETRY_AFTER_MS = 30_000;
+/** How long a request of the run may spend on resends through the infrastructure's answers, by default. */
+export const DEFAULT_PATIENCE_MS = 45_000;
 
 /** How one request may be resent. */
 export interface SendOptions {
   /**
    * The longest the transport may spend resending this request through the infrastructure's answers
-   * (429, a gateway's 502/503/504, a closed connection): the restore passes a longer one than the checks.
-   * Not yet honoured: the pacer (src/http/) implements it.
+   * (429, a gateway's 502/503/504): the restore passes a longer one than the checks. Default: the
+   * transport's `patienceMs`, or none while the infrastructure has refused every request for that long.
    */
   patienceMs?: number;
 }
@@ -112,10 +120,14 @@ export class HttpTransport {
   private readonly dispatcher: Dispatcher;
   private readonly ownsDispatcher: boolean;
   private redactor: ExchangeRedactor | undefined;
-  private readonly gate = new RateLimitGate();
+  private readonly pacer: Pacer;
+  private readonly tally = new InfrastructureTally();
+  /** Since when the infrastructure has answered every request (undefined: the API answered the last one). */
+  private refusingSince: number | undefined;
 
   constructor(private readonly options: TransportOptions) {
     this.ownsDispatcher = options.dispatcher === undefined;
+    this.pacer = new Pacer(options.maxRetryAfterMs ?? DEFAULT_MAX_RETRY_AFTER_MS);
     // Explicit values (empty: none), so undici never falls back to this process's own environment.
     const { httpProxy = "", httpsProxy = "", noProxy = "" } = options.proxy ?? {};
     this.dispatcher =
@@ -136,9 +148,14 @@ export class HttpTransport {
     return this.options.timeoutMs;
   }
 
-  /** The gateway's rate limit as met in this run; undefined when no request was answered 429. */
+  /** The gateway's limits as met in this run; undefined when no request was refused (429, a gateway's 503). */
   rateLimit(): RateLimitReport | undefined {
-    return this.gate.summary();
+    return this.pacer.summary();
+  }
+
+  /** Every answer of the infrastructure in place of the API, by source and status; undefined when none came. */
+  infrastructure(): InfrastructureReport | undefined {
+    return this.tally.report();
   }
 
   /** Redacts every exchange from now on (the redactor may learn more secrets later). */
@@ -146,38 +163,90 @@ export class HttpTransport {
     this.redactor = redactor;
   }
 
-  async send(req: HttpRequest, _options: SendOptions = {}): Promise<Exchange> {
-    const maxRetries = req.method === "GET" ? (this.options.maxRetries ?? 2) : 0; // a PATCH is never retried blindly
-    let attempts = 0;
-    let rateLimited = 0;
+  /**
+   * Sends the request through the pacer, resending it through the infrastructure's answers as
+   * src/http/resend.ts decides, within its patience; the final exchange says who answered.
+   */
+  async send(req: HttpRequest, options: SendOptions = {}): Promise<Exchange> {
+    const started = performance.now();
+    const limits = this.limitsFor(options);
+    const state = { attempts: 0, elapsedMs: 0, reconnects: 0, apiRetries: 0 };
+    const met: InfrastructureAnswer[] = [];
     for (;;) {
-      attempts += 1;
-      const round = await this.gate.acquire();
-      const started = performance.now();
-      let exchange: Exchange;
-      try {
-        exchange = { ...(await this.attempt(req)), durationMs: performance.now() - started };
-        if (exchange.status === 429) this.gate.rateLimited(round);
-      } finally {
-        this.gate.release();
-      }
-      const wait = retryWait(exchange, this.options.maxRetryWaitMs ?? 3_000);
-      const retry = exchange.status === 429 ? rateLimited++ < this.rateLimitRetries() : attempts <= maxRetries;
-      if (!retry || wait === undefined) {
-        if (exchange.status === 429) this.gate.unresolved();
-        const infrastructure = infrastructureAnswer(exchange);
-        const done = { ...exchange, attempts, ...(infrastructure ? { infrastructure } : {}) };
-        const shown = this.redactor ? redactExchange(done, this.redactor) : done;
-        if (done.bodyText !== undefined) rawBodies.set(shown, done.bodyText);
-        return shown;
-      }
-      await sleep(exchange.status === 429 ? Math.max(wait, backoff(rateLimited)) : wait);
+      state.attempts += 1;
+      const exchange = await this.pacedAttempt(req);
+      const answer = this.whoAnswered(exchange);
+      if (answer) met.push(answer);
+      state.elapsedMs = performance.now() - started;
+      const decision = resendDecision(req.method, exchange, state, limits);
+      if (!decision.resend) return this.finish(exchange, state.attempts, answer, decision.gaveUp, met);
+      if (decision.why === "closed-connection") state.reconnects += 1;
+      if (decision.why === "api-503") state.apiRetries += 1;
+      if (decision.waitMs > 0) await sleep(decision.waitMs);
     }
   }
 
-  /** Retries left for a 429: none once the gateway has shown it does not clear. */
-  private rateLimitRetries(): number {
-    return this.gate.unresolvedCount >= UNRESOLVED_BEFORE_GIVING_UP ? 0 : (this.options.maxRateLimitRetries ?? 6);
+  /**
+   * The request's bounds. Without a patience of its own, a request gets the run's default, except while
+   * the infrastructure has refused everything for longer than that: then each request is sent once, so
+   * a gateway that never clears costs one patience, not one per request. The first answer of the API
+   * ends that; a caller's own patience (the restore's) is always waited out.
+   */
+  private limitsFor(options: SendOptions): ResendLimits {
+    const patience = this.options.patienceMs ?? DEFAULT_PATIENCE_MS;
+    const outage = this.refusingSince !== undefined && performance.now() - this.refusingSince > patience;
+    return {
+      maxRetryAfterMs: this.options.maxRetryAfterMs ?? DEFAULT_MAX_RETRY_AFTER_MS,
+      patienceMs: options.patienceMs ?? (outage ? 0 : patience),
+      maxApiRetries: this.options.maxRetries ?? 2,
+    };
+  }
+
+  /** One attempt, let go by the pacer, which then learns from its answer. */
+  private async pacedAttempt(req: HttpRequest): Promise<Exchange> {
+    const ticket = await this.pacer.acquire();
+    const started = performance.now();
+    let exchange: Exchange | undefined;
+    try {
+      exchange = { ...(await this.attempt(req)), durationMs: performance.now() - started };
+      return exchange;
+    } finally {
+      this.pacer.release(ticket, pacedAnswer(exchange));
+    }
+  }
+
+  /** The infrastructure's answer (a gateway's page, a rate limiter, a proxy's refusal), or undefined for the API's. */
+  private whoAnswered(exchange: Exchange): InfrastructureAnswer | undefined {
+    const answer =
+      infrastructureAnswer(exchange) ?? (exchange.failure ? proxyRefusal(exchange.failure.message, this.proxyHost()) : undefined);
+    if (answer) this.refusingSince ??= performance.now();
+    else if (exchange.status !== undefined) this.refusingSince = undefined;
+    return answer;
+  }
+
+  /** The final exchange: attempts, who answered and, when resends gave up, why; counted and redacted. */
+  private finish(
+    exchange: Exchange,
+    attempts: number,
+    answer: InfrastructureAnswer | undefined,
+    gaveUp: string | undefined,
+    met: readonly InfrastructureAnswer[],
+  ): Exchange {
+    const infrastructure = answer && gaveUp ? { ...answer, reason: `${answer.reason}: ${gaveUp}` } : answer;
+    if (exchange.status === 429) this.pacer.unresolved();
+    if (met.length > 0) this.tally.record(met, infrastructure);
+    const done = { ...exchange, attempts, ...(infrastructure ? { infrastructure } : {}) };
+    const shown = this.redactor ? redactExchange(done, this.redactor) : done;
+    if (done.bodyText !== undefined) rawBodies.set(shown, done.bodyText);
+    return shown;
+  }
+
+  /** The proxy this transport's requests go through, as host:port (its URL may carry credentials). */
+  private proxyHost(): string | undefined {
+    const { httpProxy, httpsProxy } = this.options.proxy ?? {};
+    const https = this.options.baseUrl.startsWith("https:");
+    const url = URL.parse((https ? httpsProxy || httpProxy : httpProxy) || "");
+    return url ? url.host : undefined;
   }
 
   async close(): Promise<void> {
@@ -332,6 +401,8 @@ function classify(error: unknown, timeoutMs: number | undefined): NonNullable<Ex
     const phase = code.startsWith("UND_ERR_") ? ` (${code})` : "";
     return { kind: "timeout", message: `no complete response${limit}${phase}` };
   }
+  // undici's ProxyAgent fails a refused CONNECT as an abort; its message carries the proxy's status (gateway.ts).
+  if (/Proxy response \(\d{3}\) !== 200/.test(err.message ?? "")) return { kind: "connection", message: `${code}: ${err.message}` };
   if (err.name === "AbortError") return { kind: "aborted", message: "the request was aborted" };
   if (UNREACHABLE_CODES.has(code)) return { kind: "unreachable", message: `${code}: ${err.message ?? "no connection"}` };
   return { kind: "connection", message: `${code || "error"}: ${err.message ?? String(error)}`.split("\n")[0] ?? "connection error" };
@@ -345,22 +416,16 @@ function flattenHeaders(headers: Record<string, string | string[] | undefined>):
   return result;
 }
 
-/**
- * The least wait before the n-th resend of a 429 (n from 1): 0, 50, 100, 200… ms. A gateway saying
- * `Retry-After: 0` is taken at its word for the first resend; later ones spread out, so that a resend
- * does not meet the same full window while the lowered limit takes hold.
- */
-function backoff(n: number): number {
-  return n <= 1 ? 0 : Math.min(25 * 2 ** n, 1_000);
-}
-
-/** Milliseconds to wait before retrying, or undefined when this exchange must not be retried. */
-export function retryWait(exchange: Pick<Exchange, "status" | "headers">, capMs: number, now = Date.now()): number | undefined {
-  if (exchange.status !== 429 && exchange.status !== 503) return undefined;
-  const header = exchange.headers["retry-after"];
-  if (header === undefined) return Math.min(500, capMs);
-  const seconds = Number(header);
-  const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(header) - now;
-  if (!Number.isFinite(ms) || ms > capMs) return undefined; // RFC 9110 §10.2.3: too long to wait in a gate
-  return Math.max(0, ms);
+/** What the pacer learns from an attempt: refused or not, the Retry-After asked, the rate-limit headers. */
+function pacedAnswer(exchange: Exchange | undefined): PacedAnswer {
+  if (exchange === undefined) return { refused: false };
+  const answer = infrastructureAnswer(exchange);
+  const refused = exchange.status === 429 || (answer?.source === "gateway" && exchange.status === 503);
+  const asked = refused ? retryAfterMs(exchange.headers) : undefined;
+  return {
+    refused,
+    status: exchange.status,
+    ...(asked === undefined ? {} : { retryAfterMs: asked }),
+    hint: rateLimitHint(exchange.headers),
+  };
 }

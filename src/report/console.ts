@@ -8,6 +8,7 @@ import { countOutcomes, type RunResult } from "../conformance/runner.js";
 import type { GroupedFinding } from "../findings/fingerprint.js";
 import { describeComparison, type TriagedFinding, type TriagedRun } from "../findings/triage.js";
 import { describeVerdict } from "../findings/verdict.js";
+import { describeInfrastructure } from "../http/infrastructure-report.js";
 import { replayCommand } from "./replay.js";
 import { terminalLine } from "./terminal-text.js";
 
@@ -36,6 +37,7 @@ export function renderSummary(run: TriagedRun, reportFiles: string[]): string {
     ...(run.restore && !run.restore.verified ? notRestoredLines(run.restore) : []),
     ...(run.interrupted ? [`INTERRUPTED by ${run.interrupted}: checks it did not reach are skipped`] : []),
     ...(run.rateLimit ? [rateLimitLine(run.rateLimit)] : []),
+    ...(run.infrastructure ? [`INFRASTRUCTURE answered in place of the API: ${describeInfrastructure(run.infrastructure)}`] : []),
     ...(run.latency.length > 0
       ? [
           `Latency p50/p95/max: ${run.latency.map((l) => `${l.operationId} ${l.p50Ms}/${l.p95Ms}/${l.maxMs} ms (${l.requests})`).join(", ")}`,
@@ -51,11 +53,13 @@ export function renderSummary(run: TriagedRun, reportFiles: string[]): string {
   return `${lines.map(terminalLine).join("\n")}\n`;
 }
 
-/** The gateway's limit met: not a finding unless a 429 never cleared (those the checks report). */
+/** The gateway's limit met (429s, or a gateway's 503s shedding load): what the pacer kept to. */
 function rateLimitLine(limit: NonNullable<RunResult["rateLimit"]>): string {
   const outcome =
     limit.unresolved === 0 ? "every request was resent and answered" : `${limit.unresolved} still answered 429 after their retries`;
-  return `RATE LIMIT met: the gateway answered 429 ${limit.responses429}× (first with ${limit.inFlightAtFirst} requests in flight); the rest of the run kept to ${limit.concurrency} in flight; ${outcome}`;
+  const refused = limit.responses429 > 0 ? `the gateway answered 429 ${limit.responses429}×` : "the gateway shed load (503)";
+  const pace = limit.ratePerSecond === undefined ? "" : `; paced at ${limit.ratePerSecond} requests/s at the end`;
+  return `RATE LIMIT met: ${refused} (first with ${limit.inFlightAtFirst} requests in flight); the rest of the run kept to ${limit.concurrency} in flight; ${outcome}${pace}`;
 }
 
 function notRestoredLines(restore: NonNullable<RunResult["restore"]>): string[] {

@@ -9,16 +9,16 @@ import { afterEach, describe, expect, it } from "vitest";
 import { run } from "../../src/cli/conformance.js";
 import { type ProviderHandle, startProvider } from "../../src/provider/server.js";
 import { memoryIo } from "../support/cli-io.js";
-import { type ForwardProxy, forwardProxy } from "../support/gateways.js";
+import { type ForwardProxy, type ForwardProxyOptions, forwardProxy } from "../support/gateways.js";
 
 const closers: (() => Promise<void>)[] = [];
 afterEach(async () => {
   await Promise.all(closers.splice(0).map((close) => close()));
 });
 
-async function setUp(): Promise<{ provider: ProviderHandle; proxy: ForwardProxy }> {
+async function setUp(options: ForwardProxyOptions = {}): Promise<{ provider: ProviderHandle; proxy: ForwardProxy }> {
   const provider = await startProvider();
-  const proxy = await forwardProxy();
+  const proxy = await forwardProxy(options);
   closers.push(
     () => provider.close(),
     () => proxy.close(),
@@ -86,4 +86,33 @@ describe("a proxy from the environment", () => {
     expect(outcome.code).toBe(2);
     expect(outcome.stderr.trim()).toBe("conformance: CONFIG_INVALID: HTTPS_PROXY is not an http:// or https:// URL");
   });
+
+  it.each([
+    [407, "Proxy Authentication Required"],
+    [403, "Forbidden"],
+    [502, "Bad Gateway"],
+  ])(
+    "that refuses the tunnel with %i is exit 2 in one line naming the proxy and its status, never its credentials",
+    async (status, meaning) => {
+      // issue 24: this was exit 1 with "request was aborted" findings and 76 skips.
+      const { provider, proxy } = await setUp({ refuseConnect: status });
+      const hostPort = new URL(proxy.url).host;
+      const outcome = await conformance({
+        TENANT_API_BASE_URL: provider.baseUrl,
+        TENANT_API_TOKEN: provider.tokens.owner,
+        HTTP_PROXY: `http://ci-user:s3cret-Pa55@${hostPort}`,
+      });
+      expect(outcome.code).toBe(2);
+      expect(outcome.stdout).not.toMatch(/s3cret|ci-user/);
+      expect(outcome.stderr).not.toMatch(/s3cret|ci-user/);
+      expect(outcome.stderr.trim().split("\n")).toEqual([
+        expect.stringMatching(
+          new RegExp(
+            `^conformance: PROXY_REFUSED: the proxy ${hostPort.replace(/\./g, "\\.")} refused the tunnel with ${status} \\(${meaning}`,
+          ),
+        ),
+      ]);
+      expect(proxy.requests.length).toBe(1); // not asked again: nothing gets through a refusing proxy
+    },
+  );
 });

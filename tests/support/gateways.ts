@@ -80,6 +80,67 @@ export async function rateLimitingGateway(upstreamBaseUrl: string, options: Gate
   return gateway;
 }
 
+export interface TokenBucketOptions {
+  ratePerSecond: number;
+  burst: number;
+  /** The Retry-After it sends with a refusal (absent: none, as nginx's limit_req). */
+  retryAfter?: string;
+  /** 429 (default) or 503 (nginx's limit_req default); a refusal is an HTML page, as a gateway's is. */
+  status?: number;
+}
+
+export interface TokenBucketGateway {
+  baseUrl: string;
+  /** Requests forwarded to the API (what it served), and requests refused before it. */
+  served: number;
+  refused: number;
+  close(): Promise<void>;
+}
+
+/**
+ * A token-bucket rate limiter in front of an upstream, as API gateways and nginx's `limit_req` (with
+ * `nodelay`) are: `burst` requests at once, then `ratePerSecond`; a request finding the bucket empty is
+ * refused before it reaches the API, and the refusal costs no token.
+ */
+export async function tokenBucketGateway(upstreamBaseUrl: string, options: TokenBucketOptions): Promise<TokenBucketGateway> {
+  const upstream = new URL(upstreamBaseUrl);
+  let tokens = options.burst;
+  let refilledAt = performance.now();
+  const take = (): boolean => {
+    const now = performance.now();
+    tokens = Math.min(options.burst, tokens + ((now - refilledAt) * options.ratePerSecond) / 1_000);
+    refilledAt = now;
+    if (tokens < 1) return false;
+    tokens -= 1;
+    return true;
+  };
+  const gateway: TokenBucketGateway = { baseUrl: "", served: 0, refused: 0, close: async () => {} };
+  const server = createServer(async (req, res) => {
+    const body = await readAll(req);
+    if (!take()) {
+      gateway.refused += 1;
+      const status = options.status ?? 429;
+      res.writeHead(status, { "content-type": "text/html", ...(options.retryAfter ? { "retry-after": options.retryAfter } : {}) });
+      res.end(`<html><head><title>${status}</title></head><body><center><h1>${status}</h1></center></body></html>\n`);
+      return;
+    }
+    gateway.served += 1;
+    const out = forward(
+      { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
+    out.on("error", () => res.destroy());
+    out.end(body);
+  });
+  await listen(server);
+  gateway.baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}${upstream.pathname}`;
+  gateway.close = () => closeServer(server);
+  return gateway;
+}
+
 export interface ForwardProxy {
   url: string;
   /** `CONNECT host:port` per tunnel opened, `GET http://…` per plain request. */
@@ -89,7 +150,12 @@ export interface ForwardProxy {
   close(): Promise<void>;
 }
 
-export async function forwardProxy(): Promise<ForwardProxy> {
+export interface ForwardProxyOptions {
+  /** Answer every CONNECT with this status instead of opening the tunnel (407: wrong credentials, 403: denied). */
+  refuseConnect?: number;
+}
+
+export async function forwardProxy(options: ForwardProxyOptions = {}): Promise<ForwardProxy> {
   const requests: string[] = [];
   const headerNames: string[][] = [];
   const sockets = new Set<Socket>();
@@ -110,6 +176,11 @@ export async function forwardProxy(): Promise<ForwardProxy> {
   server.on("connect", (req: IncomingMessage, client: Socket, head: Buffer) => {
     requests.push(`CONNECT ${req.url}`);
     headerNames.push(Object.keys(req.headers));
+    if (options.refuseConnect !== undefined) {
+      const challenge = options.refuseConnect === 407 ? 'Proxy-Authenticate: Basic realm="proxy"\r\n' : "";
+      client.end(`HTTP/1.1 ${options.refuseConnect} Refused\r\n${challenge}Content-Length: 0\r\n\r\n`);
+      return;
+    }
     const [host = "", port = ""] = (req.url ?? "").split(":");
     const upstream = connect(Number(port), host, () => {
       client.write("HTTP/1.1 200 Connection Established\r\n\r\n");

@@ -137,3 +137,16 @@ describe("the proxy variables", () => {
     expect(error.message).toBe("HTTP_PROXY is not an http:// or https:// URL");
   });
 });
+
+describe("--max-retry-after-ms", () => {
+  it("bounds the Retry-After a request waits for: 30 s unless given", () => {
+    expect(parseSettings([], LIVE).maxRetryAfterMs).toBe(30_000);
+    expect(parseSettings(["--max-retry-after-ms", "120000"], LIVE).maxRetryAfterMs).toBe(120_000);
+    expect(parseSettings(["--max-retry-after-ms", "0"], LIVE).maxRetryAfterMs).toBe(0);
+  });
+
+  it("refuses what is not a whole number of ms up to 10 minutes, in one line", () => {
+    expect(refusal(LIVE, ["--max-retry-after-ms", "soon"]).message).toMatch(/^--max-retry-after-ms must be/);
+    expect(refusal(LIVE, ["--max-retry-after-ms", "600001"]).message).toMatch(/^--max-retry-after-ms must be/);
+  });
+});
