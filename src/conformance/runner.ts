@@ -14,6 +14,7 @@ import { catalog } from "./catalog.js";
 import { type Check, CheckSkipped, skipReason } from "./check.js";
 import { CheckContext, type GeneratedRun, RESPONSE_TIME_RULE, type RunServices } from "./context.js";
 import { Coverage, type CoverageCell } from "./coverage.js";
+import { InfrastructureAnswered, type InfrastructureCount, InfrastructureLog } from "./infrastructure.js";
 import { Observations } from "./invariants/observations.js";
 import { concurrencyOf, runWriteChecks } from "./plan.js";
 import { TargetHistory } from "./safety/history.js";
@@ -60,6 +61,11 @@ export interface RunResult {
   rateLimit?: RateLimitReport;
   /** Set when --checks/--exclude-checks chose part of the catalog: the verdict holds for that part only. */
   selection?: Selection;
+  /**
+   * Set when the infrastructure (a gateway, a rate limiter, a proxy) answered in place of the API: how
+   * often, by source and status. The checks it answered were not run; the run is incomplete (exit 2).
+   */
+  infrastructure?: InfrastructureCount[];
 }
 
 /** What --checks/--exclude-checks chose out of the catalog. */
@@ -194,6 +200,7 @@ export async function runChecks(options: RunOptions): Promise<RunResult> {
     everyResponse: [],
     latency,
     observations: new Observations(options.target.tokens),
+    infrastructure: new InfrastructureLog(),
     ...(options.target.orgId === undefined ? {} : { history: new TargetHistory(options.target.orgId, organizationFields(options.spec)) }),
     redactor:
       options.redactor ?? new Redactor(Object.values(options.target.tokens).filter((token): token is string => token !== undefined)),
@@ -239,7 +246,13 @@ export async function runChecks(options: RunOptions): Promise<RunResult> {
     ...(options.signal?.aborted ? { interrupted: interruptionOf(options.signal) } : {}),
     ...(options.selection ? { selection: options.selection } : {}),
     ...rateLimitOf(options.transport),
+    ...infrastructureOf(services),
   };
+}
+
+function infrastructureOf(services: RunServices): Pick<RunResult, "infrastructure"> {
+  const counts = services.infrastructure?.all() ?? [];
+  return counts.length > 0 ? { infrastructure: counts } : {};
 }
 
 function rateLimitOf(transport: HttpTransport): Pick<RunResult, "rateLimit"> {
@@ -288,7 +301,12 @@ async function runOne(check: Check, services: RunServices, signal: AbortSignal |
   try {
     await check.run(ctx);
   } catch (error) {
-    if (error instanceof CheckSkipped) return skipped(check, error.message);
+    if (error instanceof InfrastructureAnswered && ctx.findings.length > 0) {
+      // What the API answered before the gateway took over is real; the rest of the check did not run.
+      const reason = error.message;
+      return { ...base, outcome: "fail", reason, findings: ctx.findings, requests: ctx.requests, durationMs: performance.now() - started };
+    }
+    if (error instanceof CheckSkipped) return { ...skipped(check, error.message), requests: ctx.requests };
     if (error instanceof Interrupted) {
       // Findings made before the signal are real; an interrupted check without any proves nothing.
       const outcome = ctx.findings.length > 0 ? "fail" : "skip";
@@ -384,8 +402,8 @@ function skipped(check: Check, reason: string): CheckResult {
 /** The same transport, calling `then` after each completed request (for progress only). */
 function afterEachSend(transport: HttpTransport, then: () => void): HttpTransport {
   const counting: HttpTransport = Object.create(transport);
-  counting.send = async (request) => {
-    const exchange = await transport.send(request);
+  counting.send = async (request, options) => {
+    const exchange = await transport.send(request, options);
     then();
     return exchange;
   };

@@ -4,6 +4,7 @@
  * operation, the counts, the comparison ("2 new, 1 fixed, 5 unchanged"), the verdict and the replay.
  */
 
+import { describeInfrastructure } from "../conformance/infrastructure.js";
 import { countOutcomes, type RunResult } from "../conformance/runner.js";
 import type { GroupedFinding } from "../findings/fingerprint.js";
 import { describeComparison, type TriagedFinding, type TriagedRun } from "../findings/triage.js";
@@ -36,6 +37,7 @@ export function renderSummary(run: TriagedRun, reportFiles: string[]): string {
     ...(run.restore && !run.restore.verified ? notRestoredLines(run.restore) : []),
     ...(run.interrupted ? [`INTERRUPTED by ${run.interrupted}: checks it did not reach are skipped`] : []),
     ...(run.rateLimit ? [rateLimitLine(run.rateLimit)] : []),
+    ...(run.infrastructure ? [infrastructureLine(run.infrastructure)] : []),
     ...(run.latency.length > 0
       ? [
           `Latency p50/p95/max: ${run.latency.map((l) => `${l.operationId} ${l.p50Ms}/${l.p95Ms}/${l.maxMs} ms (${l.requests})`).join(", ")}`,
@@ -49,6 +51,11 @@ export function renderSummary(run: TriagedRun, reportFiles: string[]): string {
   if (reportFiles.length > 0) lines.push(`Reports: ${reportFiles.join(", ")}`);
   // Each line is made inert on its own: a line break inside server text is escaped, not obeyed.
   return `${lines.map(terminalLine).join("\n")}\n`;
+}
+
+/** The infrastructure's answers, which no check judged: `INFRASTRUCTURE answered in place of the API: the gateway answered 503 to 14 requests`. */
+function infrastructureLine(counts: NonNullable<RunResult["infrastructure"]>): string {
+  return `INFRASTRUCTURE answered in place of the API: ${counts.map(describeInfrastructure).join(", ")}; the checks it answered were not run`;
 }
 
 /** The gateway's limit met: not a finding unless a 429 never cleared (those the checks report). */

@@ -6,6 +6,7 @@
  * history, the coverage matrix (operation × documented status), and every check with its outcome.
  */
 
+import { describeInfrastructure } from "../conformance/infrastructure.js";
 import { countOutcomes } from "../conformance/runner.js";
 import { describeComparison, type TriagedFinding, type TriagedRun } from "../findings/triage.js";
 import { NO_DEPLOYED_API, verdictTitle } from "../findings/verdict.js";
@@ -57,6 +58,10 @@ ${result.checks.map((c) => `<tr class="${c.outcome}" data-check="${esc(c.id)}"><
 function renderRunState(result: TriagedRun): string {
   const lines: string[] = [];
   if (result.interrupted) lines.push(`<strong>Interrupted by ${esc(result.interrupted)}</strong>: checks it did not reach are skipped.`);
+  if (result.infrastructure) {
+    const said = result.infrastructure.map(describeInfrastructure).join(", ");
+    lines.push(`<strong>The infrastructure answered in place of the API</strong>: ${esc(said)}; the checks it answered were not run.`);
+  }
   const restore = result.restore;
   if (restore && !restore.verified) {
     const command = restore.command ? ` Restore it with: <code>${esc(restore.command)}</code>` : "";
