@@ -29,7 +29,11 @@ export class InfrastructureLog {
 
   record(answer: InfrastructureAnswer): void {
     const key = `${answer.source} ${answer.status ?? ""}`;
-    const count = this.counts.get(key) ?? { source: answer.source, ...(answer.status === undefined ? {} : { status: answer.status }), requests: 0 };
+    const count = this.counts.get(key) ?? {
+      source: answer.source,
+      ...(answer.status === undefined ? {} : { status: answer.status }),
+      requests: 0,
+    };
     count.requests += 1;
     this.counts.set(key, count);
   }

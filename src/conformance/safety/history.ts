@@ -3,7 +3,8 @@
  * every value a response of the org showed, and the PATCHes whose answer never came. The restore reads
  * it for two questions a live deployment raises:
  *
- * - May a write still land? A PATCH that timed out may be applied later; the restore waits for it
+ * - May a write still land? A PATCH that timed out, or that a gateway answered 502/503/504 in the API's
+ *   place, may be applied later; the restore waits for it
  *   first, and reads again after (restore.ts).
  * - Did somebody else write? A documented field whose value no PATCH of this run sent, and no answer
  *   to one showed, was written by another writer (a colleague, a job): the restore must not overwrite it
@@ -37,7 +38,7 @@ export class TargetHistory {
    */
   record(_operationId: OperationId, request: HttpRequest, orgId: string | undefined, exchange: Exchange): void {
     if (request.method !== "PATCH") return;
-    if (exchange.status === undefined) {
+    if (mayStillLand(exchange)) {
       this.unanswered += 1; // any org's: a write that may still land anywhere
       this.lastUnansweredAt = performance.now();
     }
@@ -63,6 +64,15 @@ export class TargetHistory {
       ({ field, now }) => !(this.values.get(field) ?? []).some((value) => sameValue(field, value, now)),
     );
   }
+}
+
+/**
+ * A PATCH without the API's own answer may still be applied: no status at all, or a gateway's 502/503/504
+ * page (its read time-out fired, or it lost the connection, while the API may have had the request).
+ * A rate limiter's 429 and a proxy's 407 refused it before it reached the API (RFC 6585 §4).
+ */
+export function mayStillLand(exchange: Exchange): boolean {
+  return exchange.status === undefined || exchange.infrastructure?.source === "gateway";
 }
 
 function parse(text: string): unknown {

@@ -119,10 +119,10 @@ async function restore(
   if (later.left !== undefined) {
     return {
       verified: false,
-      message: `a PATCH that got no answer may have landed after the restore: ${later.left}; the organization may still change: read it later and restore it again`,
+      message: `a PATCH that got no answer from the API may have landed after the restore: ${later.left}; the organization may still change: read it later and restore it again`,
     };
   }
-  const note = `${history?.unanswered} PATCH(es) got no answer, so the restore waited ${waited} ms for them to land before restoring and again before reading it a last time`;
+  const note = `${history?.unanswered} PATCH(es) got no answer from the API (none, or a gateway's 502/503/504), so the restore waited ${waited} ms for them to land before restoring and again before reading it a last time`;
   return { verified: true, message: `${restored(orgId, sent, checked.unlisted)}; ${note}` };
 }
 

@@ -26,7 +26,8 @@ export async function snapshotBeforeWrites(services: RunServices): Promise<Write
     got = await ctx.get(ctx.orgId);
   } catch (error) {
     if (error instanceof Interrupted) return { skip: "the run was interrupted before the writes" };
-    if (error instanceof InfrastructureAnswered) return { skip: `the organization could not be read before writing (${error.answer.reason}), so nothing is written` };
+    if (error instanceof InfrastructureAnswered)
+      return { skip: `the organization could not be read before writing (${error.answer.reason}), so nothing is written` };
     throw error;
   }
   // The raw body, never the redacted one: a piece of a token in the org's name must be written back as it was.
@@ -46,7 +47,8 @@ export async function snapshotBeforeWrites(services: RunServices): Promise<Write
     if (services.observations) await watchBeforeWrites(ctx, services.observations); // every other org, as each persona sees it
   } catch (error) {
     if (error instanceof Interrupted) return { skip: "the run was interrupted before the writes" };
-    if (error instanceof InfrastructureAnswered) return { skip: `the organizations could not be read before writing (${error.answer.reason}), so nothing is written` };
+    if (error instanceof InfrastructureAnswered)
+      return { skip: `the organizations could not be read before writing (${error.answer.reason}), so nothing is written` };
     throw error;
   }
   return { entry: journalEntry(services.target.baseUrl, ctx.orgId, snapshot) };

@@ -1,0 +1,111 @@
+/**
+ * Node stand-ins for what stands in front of a real API (nginx, haproxy, an API gateway), for the gate's
+ * half of issue 24: what the run does with the infrastructure's answers. Each test says which real
+ * gateway its rule stands for. A rule sees every request (with its body) and either lets it through to
+ * the upstream (the reference provider) or answers for the gateway, optionally forwarding the request
+ * later anyway (a gateway whose read time-out fired while the API still had the request).
+ */
+import { createServer, request as forward, type IncomingMessage } from "node:http";
+import type { AddressInfo } from "node:net";
+
+export interface Arrival {
+  method: string;
+  url: string;
+  authorization?: string;
+  body: string;
+  /** How many requests arrived before this one. */
+  index: number;
+}
+
+export interface GatewayAnswer {
+  status: number;
+  headers?: Record<string, string>;
+  body?: string;
+  /** The gateway answers at once, and the API gets the request this much later (and applies it). */
+  forwardAfterMs?: number;
+}
+
+/** `undefined`: forward to the API and pass its answer on. */
+export type GatewayRule = (arrival: Arrival) => GatewayAnswer | undefined;
+
+export interface StandInGateway {
+  baseUrl: string;
+  /** What arrived, and who answered it (`api`, or the gateway's status), in order. */
+  log: { arrival: Arrival; answeredBy: "api" | number; at: number }[];
+  /** When each late request reached the API and what it answered (for the late PATCH). */
+  late: { arrival: Arrival; at: number; status: number }[];
+  close(): Promise<void>;
+}
+
+/** nginx's default error page, as `limit_req` (503) and a read time-out (504) send it. */
+export function nginxPage(status: number, title: string): GatewayAnswer {
+  const body = `<html>\r\n<head><title>${status} ${title}</title></head>\r\n<body>\r\n<center><h1>${status} ${title}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n`;
+  return { status, headers: { "content-type": "text/html" }, body };
+}
+
+export async function standInGateway(upstreamBaseUrl: string, rule: GatewayRule): Promise<StandInGateway> {
+  const upstream = new URL(upstreamBaseUrl);
+  const gateway: StandInGateway = { baseUrl: "", log: [], late: [], close: async () => {} };
+  let index = 0;
+  const send = (arrival: Arrival, headers: IncomingMessage["headers"]) =>
+    new Promise<{ status: number; headers: IncomingMessage["headers"]; body: Buffer }>((resolve, reject) => {
+      const out = forward(
+        { host: upstream.hostname, port: upstream.port, method: arrival.method, path: arrival.url, headers },
+        (answer) => {
+          const chunks: Buffer[] = [];
+          answer.on("data", (chunk: Buffer) => chunks.push(chunk));
+          answer.on("end", () => resolve({ status: answer.statusCode ?? 502, headers: answer.headers, body: Buffer.concat(chunks) }));
+        },
+      );
+      out.on("error", reject);
+      out.end(arrival.body);
+    });
+  const server = createServer(async (req, res) => {
+    const body = await readAll(req);
+    const arrival: Arrival = {
+      method: req.method ?? "",
+      url: req.url ?? "",
+      authorization: req.headers.authorization,
+      body,
+      index: index++,
+    };
+    const answer = rule(arrival);
+    if (answer !== undefined) {
+      gateway.log.push({ arrival, answeredBy: answer.status, at: performance.now() });
+      res.writeHead(answer.status, answer.headers ?? {});
+      res.end(answer.body ?? "");
+      if (answer.forwardAfterMs !== undefined) {
+        setTimeout(() => {
+          send(arrival, req.headers)
+            .then((late) => gateway.late.push({ arrival, at: performance.now(), status: late.status }))
+            .catch(() => {});
+        }, answer.forwardAfterMs);
+      }
+      return;
+    }
+    gateway.log.push({ arrival, answeredBy: "api", at: performance.now() });
+    try {
+      const answered = await send(arrival, req.headers);
+      res.writeHead(answered.status, answered.headers);
+      res.end(answered.body);
+    } catch {
+      res.destroy();
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  gateway.baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}${upstream.pathname}`;
+  gateway.close = () =>
+    new Promise((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    });
+  return gateway;
+}
+
+function readAll(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+  });
+}
