@@ -6,49 +6,20 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { catalog } from "../../src/conformance/catalog.js";
-import type { Check } from "../../src/conformance/check.js";
 import { generatedBodiesCheck } from "../../src/conformance/generated/check.js";
-import { targetFromProvider } from "../../src/conformance/prepare.js";
-import { type RunResult, runChecks } from "../../src/conformance/runner.js";
 import { gateExitCode } from "../../src/findings/gate.js";
 import { triaged } from "../../src/findings/triage.js";
-import { HttpTransport } from "../../src/http/transport.js";
-import { type ProviderHandle, startProvider } from "../../src/provider/server.js";
 import { renderSummary } from "../../src/report/console.js";
-import { specValidators } from "../../src/validation/validators.js";
-import { type GatewayRule, nginxPage, type StandInGateway, standInGateway } from "../support/gateway-stand-ins.js";
-import { findingLines, GALLERY_SEED } from "../support/run-against.js";
+import { type GatewayRule, nginxPage, type RunBehindOptions, runBehindGateway } from "../support/gateway-stand-ins.js";
+import { findingLines } from "../support/run-against.js";
 
 const closers: (() => Promise<void>)[] = [];
 afterEach(async () => {
   await Promise.all(closers.splice(0).map((close) => close()));
 });
 
-export interface Behind {
-  provider: ProviderHandle;
-  gateway: StandInGateway;
-  result: RunResult;
-}
-
-/** The whole catalog (or `checks`) in process, against the reference provider behind a gateway following `rule`. */
-export async function runBehind(rule: GatewayRule, options: { checks?: readonly Check[]; timeoutMs?: number } = {}): Promise<Behind> {
-  const provider = await startProvider();
-  closers.push(() => provider.close());
-  const gateway = await standInGateway(provider.baseUrl, rule);
-  closers.push(() => gateway.close());
-  const transport = new HttpTransport({ baseUrl: gateway.baseUrl, timeoutMs: options.timeoutMs ?? 5_000, connections: 16 });
-  closers.push(() => transport.close());
-  const validators = specValidators();
-  const result = await runChecks({
-    target: { ...targetFromProvider(provider), baseUrl: gateway.baseUrl },
-    transport,
-    validators,
-    spec: validators.spec,
-    checks: options.checks,
-    generated: { seed: GALLERY_SEED, runs: 20 },
-  });
-  return { provider, gateway, result };
-}
+/** The catalog (or `checks`) in process behind a gateway following `rule`; closed after each test. */
+const runBehind = (rule: GatewayRule, options: RunBehindOptions = {}) => runBehindGateway(rule, options, closers);
 
 const unknownToken = (authorization: string | undefined) => authorization?.includes("nc-unknown-") === true;
 

@@ -7,6 +7,13 @@
  */
 import { createServer, request as forward, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { Check } from "../../src/conformance/check.js";
+import { targetFromProvider } from "../../src/conformance/prepare.js";
+import { type RunResult, runChecks } from "../../src/conformance/runner.js";
+import { HttpTransport } from "../../src/http/transport.js";
+import { type ProviderHandle, startProvider } from "../../src/provider/server.js";
+import { specValidators } from "../../src/validation/validators.js";
+import { GALLERY_SEED } from "./run-against.js";
 
 export interface Arrival {
   method: string;
@@ -108,4 +115,35 @@ function readAll(req: IncomingMessage): Promise<string> {
     req.on("data", (chunk: Buffer) => chunks.push(chunk));
     req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
   });
+}
+
+export interface RunBehindOptions {
+  checks?: readonly Check[];
+  timeoutMs?: number;
+}
+
+export interface Behind {
+  provider: ProviderHandle;
+  gateway: StandInGateway;
+  result: RunResult;
+}
+
+/** The whole catalog (or `checks`) in process, against the reference provider behind a gateway following `rule`. */
+export async function runBehindGateway(rule: GatewayRule, options: RunBehindOptions, closers: (() => Promise<void>)[]): Promise<Behind> {
+  const provider = await startProvider();
+  closers.push(() => provider.close());
+  const gateway = await standInGateway(provider.baseUrl, rule);
+  closers.push(() => gateway.close());
+  const transport = new HttpTransport({ baseUrl: gateway.baseUrl, timeoutMs: options.timeoutMs ?? 5_000, connections: 16 });
+  closers.push(() => transport.close());
+  const validators = specValidators();
+  const result = await runChecks({
+    target: { ...targetFromProvider(provider), baseUrl: gateway.baseUrl },
+    transport,
+    validators,
+    spec: validators.spec,
+    checks: options.checks,
+    generated: { seed: GALLERY_SEED, runs: 20 },
+  });
+  return { provider, gateway, result };
 }
