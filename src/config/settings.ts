@@ -29,6 +29,8 @@ export interface Settings {
   allowMutations: boolean;
   readOnly: boolean;
   restore: boolean;
+  /** `--restore --accept-current`: take the org as it now reads and clear its journal (a value the API now stores differently). */
+  acceptCurrent: boolean;
   reportDir: string;
   timeoutMs: number;
   /** `--journal FILE`: where a copy of the journal goes (the record itself is always in `stateDir`). */
@@ -123,6 +125,7 @@ export function parseSettings(argv: string[], env: NodeJS.ProcessEnv): Settings 
     allowMutations: parseFlag(read(ENV.allowMutations), ENV.allowMutations),
     readOnly: flags["read-only"] === true,
     restore: flags.restore === true,
+    acceptCurrent: flags["accept-current"] === true,
     reportDir: (flags["report-dir"] as string | undefined) ?? "reports",
     timeoutMs: parseTimeout(flags["timeout-ms"] as string | undefined),
     journalPath: flags.journal as string | undefined,
@@ -145,6 +148,9 @@ export function parseSettings(argv: string[], env: NodeJS.ProcessEnv): Settings 
   checkTokens(settings);
   if (settings.baseUrl !== undefined && settings.token === undefined) {
     throw new ToolError("CONFIG_MISSING", `${ENV.token} is required when ${ENV.baseUrl} is set`);
+  }
+  if (settings.acceptCurrent && !settings.restore) {
+    throw new ToolError("CONFIG_INVALID", "--accept-current goes with --restore: it accepts the org as it reads instead of restoring it");
   }
   if (settings.restore && settings.baseUrl === undefined) {
     throw new ToolError("CONFIG_MISSING", `--restore needs ${ENV.baseUrl} (the embedded provider keeps nothing to restore)`);
@@ -195,6 +201,7 @@ export const SETTINGS_FLAGS = {
   "report-dir": { type: "string" },
   "read-only": { type: "boolean" },
   restore: { type: "boolean" },
+  "accept-current": { type: "boolean" },
   "timeout-ms": { type: "string" },
   journal: { type: "string" },
   "state-dir": { type: "string" },

@@ -82,10 +82,12 @@ describe("a gateway that allows few requests in flight", () => {
     for (let i = 1; i < applied.length; i += 1) expect(applied[i]?.start).toBeGreaterThanOrEqual(applied[i - 1]?.end ?? 0);
   }, 120_000);
 
-  it("reports a 429 that never clears as a finding, without hanging", async () => {
+  it("reports a 429 that never clears as the rate limiter's answer (checks not run, no finding), without hanging", async () => {
     const limited = await runThrough({}, { maxInFlight: 0, neverClears: true }, 1);
-    const statuses = limited.result.checks.flatMap((check) => check.findings).filter((f) => f.status === 429);
-    expect(statuses.length).toBeGreaterThan(0);
+    // Issue 24: a 429 is the rate limiter's, never the API's: no finding, the checks it answered are not run.
+    expect(findingLines(limited.result)).toEqual([]);
+    expect(limited.result.infrastructure).toEqual([{ source: "rate-limiter", status: 429, requests: expect.any(Number) }]);
+    expect(limited.result.checks.filter((c) => c.outcome === "pass" && c.requests > 0)).toEqual([]);
     expect(limited.result.rateLimit?.unresolved).toBeGreaterThan(0);
     // Once two requests gave up, no later one is resent: only those in flight until then (one at a
     // time, two when a check reads twice at once) were resent, 6 times each.

@@ -24,6 +24,8 @@ export class TargetHistory {
   /** When the last PATCH without an answer gave up (performance.now()); undefined: every PATCH was answered. */
   lastUnansweredAt?: number;
   unanswered = 0;
+  /** The target as the last PATCH answered 200 showed it: what this run's last applied write left. */
+  private lastWritten?: Record<string, unknown>;
 
   constructor(
     readonly orgId: string,
@@ -44,7 +46,19 @@ export class TargetHistory {
     }
     if (orgId !== this.orgId) return;
     if (request.body !== undefined) this.saw(parse(request.body), false);
-    if (exchange.status === 200 && exchange.encodingError === undefined) this.saw(rawJson(exchange), true);
+    if (exchange.status === 200 && exchange.encodingError === undefined) {
+      const answer = rawJson(exchange);
+      this.saw(answer, true);
+      if (isRecord(answer)) this.lastWritten = answer;
+    }
+  }
+
+  /**
+   * Whether the last write this run saw applied left the org other than the snapshot: then an org that
+   * reads as the snapshot may be a lagging read, and the restore PATCHes anyway.
+   */
+  lastWriteDiffers(snapshot: OrgSnapshot): boolean {
+    return this.lastWritten !== undefined && documentedDifferences(snapshot, this.lastWritten, this.fields).length > 0;
   }
 
   /** Keeps every documented field's value of a body sent, or received (`whole`: a field it lacks was seen absent). */
