@@ -50,7 +50,13 @@ export function nginxPage(status: number, title: string): GatewayAnswer {
   return { status, headers: { "content-type": "text/html" }, body };
 }
 
-export async function standInGateway(upstreamBaseUrl: string, rule: GatewayRule): Promise<StandInGateway> {
+/** Called around each request the gateway forwards (a replica stand-in reads the org before a PATCH). */
+export interface ForwardHooks {
+  beforeForward?(arrival: Arrival, headers: IncomingMessage["headers"]): Promise<void>;
+  afterForward?(arrival: Arrival): void;
+}
+
+export async function standInGateway(upstreamBaseUrl: string, rule: GatewayRule, hooks: ForwardHooks = {}): Promise<StandInGateway> {
   const upstream = new URL(upstreamBaseUrl);
   const gateway: StandInGateway = { baseUrl: "", log: [], late: [], close: async () => {} };
   let index = 0;
@@ -92,7 +98,9 @@ export async function standInGateway(upstreamBaseUrl: string, rule: GatewayRule)
     }
     gateway.log.push({ arrival, answeredBy: "api", at: performance.now() });
     try {
+      await hooks.beforeForward?.(arrival, req.headers);
       const answered = await send(arrival, req.headers);
+      hooks.afterForward?.(arrival);
       res.writeHead(answered.status, answered.headers);
       res.end(answered.body);
     } catch {
@@ -146,4 +154,42 @@ export async function runBehindGateway(rule: GatewayRule, options: RunBehindOpti
     generated: { seed: GALLERY_SEED, runs: 20 },
   });
   return { provider, gateway, result };
+}
+
+/**
+ * Reads that lag writes by `lagMs`, as behind a read replica (a PostgreSQL streaming replica, a cache in
+ * front of the reads): for `lagMs` after a PATCH was answered, a GET of that org answers what the org
+ * was before the PATCH. Before forwarding a PATCH, the stand-in reads the org itself.
+ */
+export async function laggingReplica(upstreamBaseUrl: string, lagMs: number): Promise<StandInGateway> {
+  const stale = new Map<string, { body: string; until: number }>();
+  const upstream = new URL(upstreamBaseUrl);
+  const read = (path: string, headers: IncomingMessage["headers"]) =>
+    new Promise<string>((resolve, reject) => {
+      const get = { host: upstream.hostname, port: upstream.port, method: "GET", path, headers: { authorization: headers.authorization } };
+      const out = forward(get, (answer) => {
+        const chunks: Buffer[] = [];
+        answer.on("data", (chunk: Buffer) => chunks.push(chunk));
+        answer.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+      });
+      out.on("error", reject);
+      out.end();
+    });
+  return standInGateway(
+    upstreamBaseUrl,
+    ({ method, url }) => {
+      const old = stale.get(url);
+      if (method !== "GET" || old === undefined || performance.now() > old.until) return undefined;
+      return { status: 200, headers: { "content-type": "application/json" }, body: old.body };
+    },
+    {
+      async beforeForward(arrival, headers) {
+        if (arrival.method === "PATCH") stale.set(arrival.url, { body: await read(arrival.url, headers), until: Number.POSITIVE_INFINITY });
+      },
+      afterForward(arrival) {
+        const old = stale.get(arrival.url);
+        if (arrival.method === "PATCH" && old) old.until = performance.now() + lagMs;
+      },
+    },
+  );
 }

@@ -184,7 +184,10 @@ describe("interruption is prompt", () => {
     );
     // The restore: its read, its PATCH (none when the org already reads as the snapshot and this run's last
     // applied write agrees: the request plan may have put it back already), its read back.
-    expect([["GET", "PATCH", "GET"], ["GET", "GET"]]).toContainEqual(startedLate);
+    expect([
+      ["GET", "PATCH", "GET"],
+      ["GET", "GET"],
+    ]).toContainEqual(startedLate);
     const arrivedLate = log.filter((r) => r.late).map((r) => r.method);
     expect(arrivedLate.slice(-startedLate.length)).toEqual(startedLate);
     if (concurrency === 1) expect(arrivedLate).toEqual(["GET", "PATCH", "GET"]);

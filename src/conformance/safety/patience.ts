@@ -93,5 +93,7 @@ export async function rereadForLag<T>(read: () => Promise<T>, settled: (value: T
 function pauseAfter(exchange: Exchange, attempt: number): number {
   const retryAfter = Number(exchange.headers["retry-after"]);
   const backoff = Math.min(MAX_PAUSE_MS, FIRST_PAUSE_MS * 2 ** attempt);
-  return Number.isFinite(retryAfter) && retryAfter >= 0 && exchange.headers["retry-after"] !== "" ? Math.max(retryAfter * 1000, 50) : backoff;
+  return Number.isFinite(retryAfter) && retryAfter >= 0 && exchange.headers["retry-after"] !== ""
+    ? Math.max(retryAfter * 1000, 50)
+    : backoff;
 }

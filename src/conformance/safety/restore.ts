@@ -138,7 +138,8 @@ async function restore(
 
 /** What an exchange got, for a message: its status (and who answered it, when not the API), or why none came. */
 export function answerOf(exchange: Exchange): string {
-  if (exchange.infrastructure !== undefined) return `${exchange.status ?? "nothing"} (${exchange.infrastructure.reason}, until the restore's patience ran out)`;
+  if (exchange.infrastructure !== undefined)
+    return `${exchange.status ?? "nothing"} (${exchange.infrastructure.reason}, until the restore's patience ran out)`;
   return String(exchange.status ?? exchange.failure?.message ?? "nothing");
 }
 
