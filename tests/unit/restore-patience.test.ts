@@ -42,12 +42,6 @@ async function behind(make: (upstream: string) => Promise<StandInGateway>) {
 const current = (provider: ProviderHandle) => provider.state.organizations.get(provider.orgs.editable);
 const patches = (gateway: StandInGateway) => gateway.log.filter((entry) => entry.arrival.method === "PATCH");
 
-/** Answers the first `times` requests of `method` with `answer`, then lets everything through. */
-function firstAnswered(method: string, times: number, answer: () => ReturnType<GatewayRule>): GatewayRule {
-  let seen = 0;
-  return (arrival) => (arrival.method === method && seen++ < times ? answer() : undefined);
-}
-
 const tooMany = () => ({ status: 429, headers: { "retry-after": "0", "content-type": "text/plain" }, body: "Too Many Requests" });
 
 describe("the restore resends through the infrastructure's answers", () => {
