@@ -10,6 +10,7 @@ import type { HttpTransport } from "../http/transport.js";
 import { Redactor } from "../redaction.js";
 import type { SpecDocument } from "../spec/document.js";
 import type { SpecValidators } from "../validation/validators.js";
+import { runBadCredentialProbes } from "./bad-credentials.js";
 import { catalog } from "./catalog.js";
 import { type Check, CheckSkipped, skipReason } from "./check.js";
 import { CheckContext, type GeneratedRun, RESPONSE_TIME_RULE, type RunServices } from "./context.js";
@@ -207,12 +208,15 @@ export async function runChecks(options: RunOptions): Promise<RunResult> {
   };
   const runnable = (check: Check) => !results.has(check);
   for (const [check, reason] of plannedSkips(checks, options.target)) results.set(check, { ...skipped(check, reason), planned: true });
-  const writes = checks.filter((c) => c.phase === "write" && runnable(c));
+  // Bad-credential probes may lock an account: sent after the restore and the invariants (bad-credentials.ts).
+  const probes = checks.filter((c) => c.badCredentials === true && c.phase !== "final" && runnable(c));
+  const probing = new Set(probes);
+  const writes = checks.filter((c) => c.phase === "write" && runnable(c) && !probing.has(c));
   // The snapshot before the writes is reads only, so it is sent alongside the read checks (one fewer wait on a live API).
   const snapshot = writes.length > 0 && !options.signal?.aborted ? snapshotBeforeWrites(services) : undefined;
   snapshot?.catch(() => {}); // awaited after the reads; handled now so an early rejection is not "unhandled"
   await runConcurrently(
-    checks.filter((c) => c.phase === "read" && runnable(c)),
+    checks.filter((c) => c.phase === "read" && runnable(c) && !probing.has(c)),
     concurrencyOf(options),
     async (check) => {
       results.set(check, await runOne(check, services, options.signal));
@@ -225,6 +229,18 @@ export async function runChecks(options: RunOptions): Promise<RunResult> {
     results.set(check, await runOne(check, services, options.signal));
     progress();
   }
+  const probed = await runBadCredentialProbes({
+    probes,
+    services,
+    runOne: async (check) => {
+      const result = await runOne(check, services, options.signal);
+      results.set(check, result);
+      progress();
+      return result;
+    },
+    concurrently: (some, work) => runConcurrently(some, concurrencyOf(options), work),
+  });
+  for (const [check, result] of probed) results.set(check, result);
   return {
     target: {
       baseUrl: options.target.baseUrl,
@@ -238,6 +254,7 @@ export async function runChecks(options: RunOptions): Promise<RunResult> {
       ...checks.map((check) => results.get(check) ?? skipped(check, "not run")),
       ...everyResponseResults(services.everyResponse, options.maxResponseMs !== undefined),
       ...(restore ? [restoreResult(restore)] : []),
+      ...(probed.lockout ? [probed.lockout as CheckResult] : []),
     ],
     coverage: coverage.all(),
     latency: latency.summary(),

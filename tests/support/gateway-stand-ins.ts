@@ -193,3 +193,39 @@ export async function laggingReplica(upstreamBaseUrl: string, lagMs: number): Pr
     },
   );
 }
+
+export interface LockoutGateway extends StandInGateway {
+  /** Bad tokens of the account seen, and when the account was locked (performance.now()). */
+  badTokens: number;
+  lockedAt?: number;
+}
+
+/**
+ * A gateway that locks an account for `lockMs` after `after` bad tokens, as API gateways with brute-force
+ * protection do (Kong's and Apigee's lockout policies, an identity provider in front). The account is known
+ * by the first 12 characters of the token (tokens that carry their account id as a prefix); a bad token is
+ * any Authorization header holding that prefix, in any letter case, that is not `Bearer <token>` (nor the
+ * lowercase scheme, which some servers accept). While locked, even the good token is answered 401, in the
+ * API's own ErrorResponse shape, so nothing but the order of the requests tells it from the API's 401.
+ */
+export async function lockoutGateway(upstreamBaseUrl: string, token: string, after = 3, lockMs = 60_000): Promise<LockoutGateway> {
+  const prefix = token.slice(0, 12).toLowerCase();
+  const account: { badTokens: number; lockedAt?: number } = { badTokens: 0 };
+  const gateway = await standInGateway(upstreamBaseUrl, ({ authorization = "" }) => {
+    if (!authorization.toLowerCase().includes(prefix)) return undefined;
+    const locked = account.lockedAt !== undefined && performance.now() - account.lockedAt < lockMs;
+    const good = authorization === `Bearer ${token}` || authorization === `bearer ${token}`;
+    if (!good && !locked && ++account.badTokens >= after) account.lockedAt = performance.now();
+    if (!locked) return undefined;
+    return {
+      status: 401,
+      headers: { "content-type": "application/json" },
+      body: '{"code":"unauthorized","message":"Missing or invalid authentication token."}',
+    };
+  });
+  // Read live: the counts change as requests arrive.
+  return Object.defineProperties(gateway, {
+    badTokens: { get: () => account.badTokens },
+    lockedAt: { get: () => account.lockedAt },
+  }) as LockoutGateway;
+}

@@ -97,6 +97,8 @@ export const authChecks: Check[] = operations.flatMap((op) =>
       // with the org's own name; so all of them join the batch of refusals, whose read after proves it.
       refusedOnly: op.operationId === "updateOrganization",
       mayBeApplied: op.operationId === "updateOrganization" && variant.allowed !== undefined,
+      // A gateway may lock the account after a few bad tokens: sent after the restore, never mid-write.
+      badCredentials: true,
       run: (ctx) => op.send(ctx, variant.authorization(ctx), variant.allowed ?? [401]),
     }),
   ),
