@@ -209,7 +209,11 @@ export async function runChecks(options: RunOptions): Promise<RunResult> {
   const runnable = (check: Check) => !results.has(check);
   for (const [check, reason] of plannedSkips(checks, options.target)) results.set(check, { ...skipped(check, reason), planned: true });
   // Bad-credential probes may lock an account: sent after the restore and the invariants (bad-credentials.ts).
-  const probes = checks.filter((c) => c.badCredentials === true && c.phase !== "final" && runnable(c));
+  // Their PATCHes go there only behind a write phase of other checks (whose snapshot proved the org may be
+  // written); alone, they are the write phase, between snapshot and restore as before.
+  const badCredentials = checks.filter((c) => c.badCredentials === true && c.phase !== "final" && runnable(c));
+  const otherWrites = checks.filter((c) => c.phase === "write" && runnable(c) && c.badCredentials !== true);
+  const probes = otherWrites.length > 0 ? badCredentials : badCredentials.filter((c) => c.phase === "read");
   const probing = new Set(probes);
   const writes = checks.filter((c) => c.phase === "write" && runnable(c) && !probing.has(c));
   // The snapshot before the writes is reads only, so it is sent alongside the read checks (one fewer wait on a live API).
@@ -223,14 +227,16 @@ export async function runChecks(options: RunOptions): Promise<RunResult> {
       progress();
     },
   );
-  const restore = snapshot ? await runWrites(writes, await snapshot, services, options, results, progress) : undefined;
+  // Whatever keeps the writes from starting (an org whose snapshot is not exact, an interruption) keeps their probes too.
+  const heldWith = [...writes, ...probes.filter((c) => c.phase === "write")];
+  const restore = snapshot ? await runWrites(writes, await snapshot, services, options, results, progress, heldWith) : undefined;
   // The invariants judge every answer collected, so they run after everything else.
   for (const check of checks.filter((c) => c.phase === "final" && runnable(c))) {
     results.set(check, await runOne(check, services, options.signal));
     progress();
   }
   const probed = await runBadCredentialProbes({
-    probes,
+    probes: probes.filter(runnable),
     services,
     runOne: async (check) => {
       const result = await runOne(check, services, options.signal);
@@ -284,14 +290,15 @@ async function runWrites(
   options: RunOptions,
   results: Map<Check, CheckResult>,
   checkEnded: () => void,
+  skippedWith: readonly Check[] = writes,
 ): Promise<RunResult["restore"]> {
   if (options.signal?.aborted) {
-    for (const check of writes) results.set(check, skipped(check, "the run was interrupted before the writes"));
+    for (const check of skippedWith) results.set(check, skipped(check, "the run was interrupted before the writes"));
     return undefined;
   }
   const plan = journalled(snapshot, options.journalPath, options.journalCopy);
   if ("skip" in plan) {
-    for (const check of writes) results.set(check, skipped(check, plan.skip));
+    for (const check of skippedWith) results.set(check, skipped(check, plan.skip));
     return undefined;
   }
   // runOne never throws (a crashing check is an "error" result), so restoration always follows.
