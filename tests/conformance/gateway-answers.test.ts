@@ -4,13 +4,19 @@
  * check it answered is not run (never passed, never a finding), and the run says plainly that the
  * infrastructure answered (INCOMPLETE, exit 2). A 5xx JSON ErrorResponse is still the API's own answer.
  */
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { run } from "../../src/cli/conformance.js";
 import { catalog } from "../../src/conformance/catalog.js";
 import { generatedBodiesCheck } from "../../src/conformance/generated/check.js";
 import { gateExitCode } from "../../src/findings/gate.js";
 import { triaged } from "../../src/findings/triage.js";
+import { startProvider } from "../../src/provider/server.js";
 import { renderSummary } from "../../src/report/console.js";
-import { type GatewayRule, nginxPage, type RunBehindOptions, runBehindGateway } from "../support/gateway-stand-ins.js";
+import { memoryIo } from "../support/cli-io.js";
+import { type GatewayRule, nginxPage, type RunBehindOptions, runBehindGateway, standInGateway } from "../support/gateway-stand-ins.js";
 import { findingLines } from "../support/run-against.js";
 
 const closers: (() => Promise<void>)[] = [];
@@ -115,5 +121,40 @@ describe("a PATCH the gateway answered for may still land", () => {
     expect(result.restore?.message).toContain("got no answer from the API");
     expect(provider.state.organizations.get(provider.orgs.editable)?.name).toBe(before?.name);
     expect(result.checks.find((c) => c.id === rename.id)?.reason).toContain("the gateway answered 504");
+  });
+});
+
+describe("the gate behind nginx's limit_req, through the command line", () => {
+  it("exits 2 with the infrastructure line on the console, in conformance.json and in report.html", async () => {
+    const provider = await startProvider();
+    closers.push(() => provider.close());
+    const gateway = await standInGateway(provider.baseUrl, ({ authorization }) =>
+      unknownToken(authorization) ? nginxPage(503, "Service Temporarily Unavailable") : undefined,
+    );
+    closers.push(() => gateway.close());
+    const dir = mkdtempSync(join(tmpdir(), "gateway-answers-"));
+    const { io, stdout, stderr } = memoryIo({ cwd: dir });
+    const env = {
+      TENANT_API_BASE_URL: gateway.baseUrl,
+      TENANT_API_TOKEN: provider.tokens.owner,
+      TENANT_API_ORG_ID: provider.orgs.editable,
+    };
+    const code = await run(["--read-only", "--report-dir", dir, "--runs", "5"], env, io);
+    expect(stderr()).toBe("");
+    expect(code).toBe(2);
+    const line = /INFRASTRUCTURE answered in place of the API: the gateway answered 503 to (\d+) requests?/;
+    expect(stdout()).toMatch(line);
+    expect(stdout()).toMatch(
+      /Verdict: INCOMPLETE \(.*incomplete because of the infrastructure, not the API: the gateway answered 503 to \d+ requests?/,
+    );
+    const report = JSON.parse(readFileSync(join(dir, "conformance.json"), "utf8")) as {
+      infrastructure?: unknown;
+      verdict: { outcome: string };
+    };
+    expect(report.verdict.outcome).toBe("INCOMPLETE");
+    expect(report.infrastructure).toEqual([{ source: "gateway", status: 503, requests: Number(line.exec(stdout())?.[1]) }]);
+    expect(readFileSync(join(dir, "report.html"), "utf8")).toContain(
+      "The infrastructure answered in place of the API</strong>: the gateway answered 503",
+    );
   });
 });
