@@ -1,6 +1,8 @@
 /**
  * Runs the catalog against a target: read checks concurrently, then write checks in order (plan.ts
- * batches consecutive refusal checks) between a snapshot of the org (journalled) and its restoration.
+ * batches consecutive refusal checks) between a snapshot of the org (journalled) and its restoration,
+ * then the invariants, then the bad-credential probes, which may lock an account (bad-credentials.ts).
+ * A check the infrastructure answered (a gateway's page, a 429) is not run (infrastructure.ts).
  * Produces a RunResult: data that every reporter renders.
  */
 import { type Finding, finding } from "../findings/finding.js";
