@@ -37,20 +37,17 @@ export interface ProbeRun<R extends Result> {
 }
 
 /**
- * Sends the probes (reads together; PATCH probes one at a time, in catalog order, so the one a correct API
- * may apply goes last), then reads the list with the owner's good token. Returns the results, with the
- * lockout's result last when the good token was refused.
+ * Sends the probes, then reads the list with the owner's good token. Returns the results, with the
+ * lockout's result when the good token was refused.
  */
 export async function runBadCredentialProbes<R extends Result>(run: ProbeRun<R>): Promise<Map<Check, R> & { lockout?: Result }> {
   const results: Map<Check, R> & { lockout?: Result } = new Map();
   const record = async (check: Check) => {
     results.set(check, await run.runOne(check));
   };
-  await run.concurrently(
-    run.probes.filter((check) => check.phase === "read"),
-    record,
-  );
-  for (const check of run.probes.filter((check) => check.phase !== "read")) await record(check);
+  // All together, up to --concurrency: every probe must be refused, and a PATCH probe a faulty API applies
+  // carries the org's own name, so none changes anything (at most one applied PATCH in flight still holds).
+  await run.concurrently([...run.probes], record);
   const sent = [...results.values()].filter((result) => result.requests > 0).length;
   if (sent === 0) return results;
   const refused = await goodTokenRefused(run.services);
