@@ -48,7 +48,9 @@ export async function restoreOnly(settings: Settings, redactor: Redactor, io: Cl
     });
     transport.redactWith(redactor);
     try {
-      const outcome = await restoreFromJournal(transport, settings.token ?? "", entry, specValidators());
+      const outcome = await restoreFromJournal(transport, settings.token ?? "", entry, specValidators(), {
+        acceptCurrent: settings.acceptCurrent,
+      });
       if (!outcome.verified) {
         const command = restoreCommand(orgId, {
           orgIdConfigured: true,
@@ -57,9 +59,19 @@ export async function restoreOnly(settings: Settings, redactor: Redactor, io: Cl
           sameApi: entry.baseUrl !== baseUrl,
         });
         io.stderr.write(redactor.redact(consoleText(notRestoredText(outcome.message, summaryOf(entry.snapshot), command))));
+        // The way out of a journal no PATCH can satisfy (the API now trims or normalises the value): said, never taken silently.
+        io.stderr.write(
+          redactor.redact(
+            consoleText(
+              `conformance: if the API now stores these values differently, accept the organization as it reads and clear the journal with: ${command} --accept-current\n`,
+            ),
+          ),
+        );
         return EXIT_NOT_RESTORED;
       }
-      io.stdout.write(redactor.redact(`${terminalLine(`RESTORED ${outcome.message}`)}\n`));
+      const word = outcome.accepted ? "ACCEPTED" : "RESTORED";
+      const cleared = outcome.accepted ? "; the journal is cleared, so later runs are not stopped by it" : "";
+      io.stdout.write(redactor.redact(`${terminalLine(`${word} ${outcome.message}${cleared}`)}\n`));
       removeJournal(path);
       if (settings.journalPath !== undefined && settings.journalPath !== path) removeCopyOf(settings.journalPath, entry);
       return EXIT_OK;

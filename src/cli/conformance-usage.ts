@@ -8,6 +8,8 @@ Options:
   --report-dir DIR       where the reports go (default reports/)
   --read-only            send no PATCH, whatever TENANT_API_ALLOW_MUTATIONS says
   --restore              put TENANT_API_ORG_ID back from the journal of an interrupted run, then stop
+  --accept-current       with --restore: send nothing, accept the org as it reads now (saying what differs from
+                         the snapshot) and clear the journal; for a value the API now stores differently
   --timeout-ms N         deadline of one request in ms, an integer of at least 100 (default 10000)
   --max-retry-after-ms N the longest Retry-After (of a 429 or a gateway's 503) a request waits for, 0 to 600000
                          (default 30000); a longer one is not waited for and the check is not run
@@ -55,6 +57,7 @@ Environment (also read from .env in the working directory; real variables win):
 
 Exit codes: 0 the verdict does not fail the gate (PASS, or INCOMPLETE without --fail-on-skip);
 1 findings fail it (FAIL, or INCOMPLETE with --fail-on-skip); 2 the run could not be made (bad config
-or input file, a crashed check, an interrupted run, a run without a verdict, or a skip against the
-embedded provider); 3 the org could not be restored or its restoration not verified.
+or input file, a crashed check, an interrupted run, a run without a verdict, a skip against the
+embedded provider, or a run left INCOMPLETE because a gateway, rate limiter or proxy answered in place
+of the API); 3 the org could not be restored or its restoration not verified.
 `;

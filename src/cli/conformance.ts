@@ -2,8 +2,8 @@
  * `npm run conformance -- [options]` (`--help` lists them: src/cli/conformance-usage.ts).
  * Exit codes: 0 the verdict does not fail the gate; 1 findings fail it (or, with --fail-on-skip, a
  * check was skipped); 2 the run could not be made (or was interrupted, or a check crashed, or it ended
- * without a verdict, or it skipped a check against the embedded provider); 3 the org could not be
- * restored or its restoration not verified.
+ * without a verdict, or it skipped a check against the embedded provider, or the infrastructure answered
+ * in place of the API and nothing failed); 3 the org could not be restored or its restoration not verified.
  */
 import { readFileSync } from "node:fs";
 import { join, relative } from "node:path";

@@ -29,6 +29,8 @@ export interface Settings {
   allowMutations: boolean;
   readOnly: boolean;
   restore: boolean;
+  /** `--restore --accept-current`: take the org as it now reads and clear its journal (a value the API now stores differently). */
+  acceptCurrent: boolean;
   reportDir: string;
   timeoutMs: number;
   /** --max-retry-after-ms: the longest Retry-After a request waits for; a longer one is not (the answer is the infrastructure's). */
@@ -133,6 +135,7 @@ export function parseSettings(argv: string[], env: NodeJS.ProcessEnv): Settings 
     allowMutations: parseFlag(read(ENV.allowMutations), ENV.allowMutations),
     readOnly: flags["read-only"] === true,
     restore: flags.restore === true,
+    acceptCurrent: flags["accept-current"] === true,
     reportDir: (flags["report-dir"] as string | undefined) ?? "reports",
     timeoutMs: parseTimeout(flags["timeout-ms"] as string | undefined),
     maxRetryAfterMs:
@@ -158,6 +161,9 @@ export function parseSettings(argv: string[], env: NodeJS.ProcessEnv): Settings 
   checkTokens(settings);
   if (settings.baseUrl !== undefined && settings.token === undefined) {
     throw new ToolError("CONFIG_MISSING", `${ENV.token} is required when ${ENV.baseUrl} is set`);
+  }
+  if (settings.acceptCurrent && !settings.restore) {
+    throw new ToolError("CONFIG_INVALID", "--accept-current goes with --restore: it accepts the org as it reads instead of restoring it");
   }
   if (settings.restore && settings.baseUrl === undefined) {
     throw new ToolError("CONFIG_MISSING", `--restore needs ${ENV.baseUrl} (the embedded provider keeps nothing to restore)`);
@@ -207,6 +213,7 @@ export const SETTINGS_FLAGS = {
   "report-dir": { type: "string" },
   "read-only": { type: "boolean" },
   restore: { type: "boolean" },
+  "accept-current": { type: "boolean" },
   "timeout-ms": { type: "string" },
   "max-retry-after-ms": { type: "string" },
   journal: { type: "string" },

@@ -29,6 +29,12 @@ export interface Check {
    * caller's permission decision answers alike).
    */
   mayBeApplied?: boolean;
+  /**
+   * It sends credentials the API must refuse (a near-token, a broken header). Some gateways lock an
+   * account after a few of those, so the runner sends these probes when nothing is left to restore: after
+   * the restore and the invariants, then checks a good token again (runner.ts, badCredentialProbes).
+   */
+  badCredentials?: boolean;
   run(ctx: CheckContext): Promise<void>;
 }
 

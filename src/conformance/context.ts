@@ -7,6 +7,8 @@
  * documented status, media type, slowness) goes to the run-level results of those rules, naming
  * the check that sent the request; only a request that got no whole response at all (timeout,
  * reset, oversized body) is the check's own finding, because then it could not assert anything.
+ * An answer of the infrastructure (a gateway's page, a 429: src/http/gateway.ts) is no answer of the API:
+ * it is judged under no rule and throws InfrastructureAnswered, so the check is reported not run.
  */
 import { isDeepStrictEqual } from "node:util";
 import { ENV } from "../config/settings.js";
@@ -20,6 +22,7 @@ import type { OperationId } from "../spec/types.js";
 import { preview, typeName } from "../validation/problems.js";
 import type { SpecValidators } from "../validation/validators.js";
 import type { Coverage } from "./coverage.js";
+import { InfrastructureAnswered } from "./infrastructure.js";
 import { inspectExchange } from "./inspect.js";
 import type { Observations } from "./invariants/observations.js";
 import type { TargetHistory } from "./safety/history.js";
@@ -205,9 +208,14 @@ export class CheckContext {
     const sent: HttpRequest = { ...request, authorization: request.authorization ?? undefined };
     const exchange = await this.services.transport.send(sent);
     const { health } = this.services;
-    health.consecutiveFailures = exchange.failure ? health.consecutiveFailures + 1 : 0;
     if (request.method === "PATCH") health.patchesSent += 1;
     this.services.history?.record(operationId, sent, orgId, exchange);
+    if (exchange.infrastructure !== undefined) {
+      // Not the API's answer: judged under no rule, kept for no invariant, and the check is not run.
+      if (pending) observations?.abandon(pending);
+      throw new InfrastructureAnswered(exchange.infrastructure);
+    }
+    health.consecutiveFailures = exchange.failure ? health.consecutiveFailures + 1 : 0;
     const op = operation(this.services.spec, operationId);
     const reproduce = reproduction(sent, exchange, secretVariables(this.target), this.services.redactor);
     const found = inspectExchange(exchange, op, this.services.validators).map((f) => ({ ...f, check: this.checkId, reproduce }));

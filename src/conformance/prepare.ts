@@ -11,6 +11,7 @@ import { ENV, type Settings } from "../config/settings.js";
 import { ToolError } from "../errors.js";
 import { type Exchange, HttpTransport } from "../http/transport.js";
 import { type ProviderHandle, type ProviderInfo, startProvider } from "../provider/server.js";
+import { specValidators } from "../validation/validators.js";
 import { DEFAULT_CONCURRENCY } from "./plan.js";
 import { checkPersonas, describeAnswer, listedIds, PREFLIGHT_ATTEMPTS, preflightList, tlsProblem } from "./preflight.js";
 import { DEFAULT_INVALID_ORG_ID, deriveMissingId, type Target } from "./target.js";
@@ -115,8 +116,14 @@ async function liveTarget(settings: Settings, baseUrl: string, transport: HttpTr
   const tls = tlsProblem(probe);
   if (tls !== undefined) throw new ToolError("CONFIG_INVALID", `${ENV.baseUrl} ${baseUrl}: ${tls}`);
   if (probe.status === 401) throw new ToolError("CONFIG_INVALID", `${ENV.token} was rejected by ${baseUrl} (401)`);
-  const orgId = orgFromPreflight(probe, settings.orgId);
+  const broken = listSchemaProblems(probe);
+  const orgId = orgFromPreflight(probe, settings.orgId, broken);
   notes.push(...preflightNotes(probe, retriedAfter, orgId));
+  if (broken !== undefined && settings.orgId !== undefined) {
+    notes.push(
+      `the owner's list breaks the documented schema (${broken}), so ${ENV.orgId} was not looked up in it: the checks report the list`,
+    );
+  }
   await checkPersonas(transport, settings, orgId);
   return liveTargetOf(settings, baseUrl, orgId);
 }
@@ -165,9 +172,10 @@ const PREFIX_HINT = `${ENV.baseUrl} must be the API's URL including its /tenant 
  * HTML page, JSON that is not a list), a base URL that redirects (Location: the URL to configure) or a
  * list without the org. Anything an API bug could explain (a 5xx, a broken body labelled JSON, a
  * time-out, a bare array instead of `{data}`, numeric ids, an item that breaks the schema) passes
- * through with the configured org, for the checks to report as findings.
+ * through with the configured org, for the checks to report as findings: with `listBreaksSchema` set (the
+ * list's schema problems), a configured org missing from the list is not refused either.
  */
-export function orgFromPreflight(probe: Exchange, orgId: string | undefined): string | undefined {
+export function orgFromPreflight(probe: Exchange, orgId: string | undefined, listBreaksSchema?: string): string | undefined {
   const answered = `GET ${probe.url} answered ${probe.status}`;
   if (probe.status === 404 && probe.json === undefined) {
     throw new ToolError("CONFIG_INVALID", `${answered} with no JSON, so it is not the list endpoint: ${PREFIX_HINT}`);
@@ -201,13 +209,31 @@ export function orgFromPreflight(probe: Exchange, orgId: string | undefined): st
     }
     return ids[0];
   }
-  if (!ids.includes(orgId)) {
+  // A list that breaks the schema (ids as numbers, items without an id) is the API's bug, which the checks
+  // report with its schema problems (exit 1): that the org is missing from it says nothing of the configuration.
+  if (!ids.includes(orgId) && listBreaksSchema === undefined) {
     throw new ToolError(
       "CONFIG_INVALID",
       `${ENV.orgId} ${orgId} is not among the ${ids.length} organizations ${ENV.token} lists: name an org that token's user owns or administers`,
     );
   }
   return orgId;
+}
+
+/** The schema problems of a 200 list answer (`/data/0/id: expected type string, …`), or undefined when it has none. */
+export function listSchemaProblems(probe: Exchange): string | undefined {
+  if (probe.status !== 200 || probe.json === undefined || probe.failure !== undefined) return undefined;
+  const result = specValidators().validateResponse({
+    operationId: "listUserOrganizations",
+    status: 200,
+    contentType: probe.headers["content-type"],
+    body: probe.json,
+  });
+  if (result.valid) return undefined;
+  return result.problems
+    .slice(0, 3)
+    .map((problem) => `${problem.instancePath || "/"}: ${problem.message}`)
+    .join("; ");
 }
 
 export function writesDeniedReason(settings: Settings): string | undefined {

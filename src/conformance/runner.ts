@@ -1,6 +1,8 @@
 /**
  * Runs the catalog against a target: read checks concurrently, then write checks in order (plan.ts
- * batches consecutive refusal checks) between a snapshot of the org (journalled) and its restoration.
+ * batches consecutive refusal checks) between a snapshot of the org (journalled) and its restoration,
+ * then the invariants, then the bad-credential probes, which may lock an account (bad-credentials.ts).
+ * A check the infrastructure answered (a gateway's page, a 429) is not run (infrastructure.ts).
  * Produces a RunResult: data that every reporter renders.
  */
 import { type Finding, finding } from "../findings/finding.js";
@@ -11,10 +13,12 @@ import type { HttpTransport } from "../http/transport.js";
 import { Redactor } from "../redaction.js";
 import type { SpecDocument } from "../spec/document.js";
 import type { SpecValidators } from "../validation/validators.js";
+import { runBadCredentialProbes } from "./bad-credentials.js";
 import { catalog } from "./catalog.js";
 import { type Check, CheckSkipped, skipReason } from "./check.js";
 import { CheckContext, type GeneratedRun, RESPONSE_TIME_RULE, type RunServices } from "./context.js";
 import { Coverage, type CoverageCell } from "./coverage.js";
+import { InfrastructureAnswered } from "./infrastructure.js";
 import { Observations } from "./invariants/observations.js";
 import { concurrencyOf, runWriteChecks } from "./plan.js";
 import { TargetHistory } from "./safety/history.js";
@@ -35,6 +39,8 @@ export interface CheckResult {
   outcome: Outcome;
   /** Why a check was skipped or could not run. */
   reason?: string;
+  /** Not run because the infrastructure answered in place of the API (a gateway's page, a 429 that never cleared). */
+  byInfrastructure?: true;
   /** Skipped before any request, for what the settings lack (a persona, an org, leave to write, a write check selected). */
   planned?: boolean;
   findings: Finding[];
@@ -59,7 +65,11 @@ export interface RunResult {
   generated: GeneratedRun;
   /** The gateway's limits, when a request was refused (429, a gateway's 503; src/http/pacer.ts). */
   rateLimit?: RateLimitReport;
-  /** What the infrastructure answered in place of the API, by source and status (src/http/infrastructure-report.ts). */
+  /**
+   * What the infrastructure (a gateway, a rate limiter, a proxy) answered in place of the API, by source and
+   * status, resent answers included (src/http/infrastructure-report.ts). The checks it answered in the end
+   * are marked `byInfrastructure`: not run, and the run incomplete (exit 2).
+   */
   infrastructure?: InfrastructureReport;
   /** Set when --checks/--exclude-checks chose part of the catalog: the verdict holds for that part only. */
   selection?: Selection;
@@ -203,24 +213,45 @@ export async function runChecks(options: RunOptions): Promise<RunResult> {
   };
   const runnable = (check: Check) => !results.has(check);
   for (const [check, reason] of plannedSkips(checks, options.target)) results.set(check, { ...skipped(check, reason), planned: true });
-  const writes = checks.filter((c) => c.phase === "write" && runnable(c));
+  // Bad-credential probes may lock an account: sent after the restore and the invariants (bad-credentials.ts).
+  // Their PATCHes go there only behind a write phase of other checks (whose snapshot proved the org may be
+  // written); alone, they are the write phase, between snapshot and restore as before.
+  const badCredentials = checks.filter((c) => c.badCredentials === true && c.phase !== "final" && runnable(c));
+  const otherWrites = checks.filter((c) => c.phase === "write" && runnable(c) && c.badCredentials !== true);
+  const probes = otherWrites.length > 0 ? badCredentials : badCredentials.filter((c) => c.phase === "read");
+  const probing = new Set(probes);
+  const writes = checks.filter((c) => c.phase === "write" && runnable(c) && !probing.has(c));
   // The snapshot before the writes is reads only, so it is sent alongside the read checks (one fewer wait on a live API).
   const snapshot = writes.length > 0 && !options.signal?.aborted ? snapshotBeforeWrites(services) : undefined;
   snapshot?.catch(() => {}); // awaited after the reads; handled now so an early rejection is not "unhandled"
   await runConcurrently(
-    checks.filter((c) => c.phase === "read" && runnable(c)),
+    checks.filter((c) => c.phase === "read" && runnable(c) && !probing.has(c)),
     concurrencyOf(options),
     async (check) => {
       results.set(check, await runOne(check, services, options.signal));
       progress();
     },
   );
-  const restore = snapshot ? await runWrites(writes, await snapshot, services, options, results, progress) : undefined;
+  // Whatever keeps the writes from starting (an org whose snapshot is not exact, an interruption) keeps their probes too.
+  const heldWith = [...writes, ...probes.filter((c) => c.phase === "write")];
+  const restore = snapshot ? await runWrites(writes, await snapshot, services, options, results, progress, heldWith) : undefined;
   // The invariants judge every answer collected, so they run after everything else.
   for (const check of checks.filter((c) => c.phase === "final" && runnable(c))) {
     results.set(check, await runOne(check, services, options.signal));
     progress();
   }
+  const probed = await runBadCredentialProbes({
+    probes: probes.filter(runnable),
+    services,
+    runOne: async (check) => {
+      const result = await runOne(check, services, options.signal);
+      results.set(check, result);
+      progress();
+      return result;
+    },
+    concurrently: (some, work) => runConcurrently(some, concurrencyOf(options), work),
+  });
+  for (const [check, result] of probed) results.set(check, result);
   return {
     target: {
       baseUrl: options.target.baseUrl,
@@ -234,6 +265,7 @@ export async function runChecks(options: RunOptions): Promise<RunResult> {
       ...checks.map((check) => results.get(check) ?? skipped(check, "not run")),
       ...everyResponseResults(services.everyResponse, options.maxResponseMs !== undefined),
       ...(restore ? [restoreResult(restore)] : []),
+      ...(probed.lockout ? [probed.lockout as CheckResult] : []),
     ],
     coverage: coverage.all(),
     latency: latency.summary(),
@@ -258,14 +290,16 @@ async function runWrites(
   options: RunOptions,
   results: Map<Check, CheckResult>,
   checkEnded: () => void,
+  skippedWith: readonly Check[] = writes,
 ): Promise<RunResult["restore"]> {
   if (options.signal?.aborted) {
-    for (const check of writes) results.set(check, skipped(check, "the run was interrupted before the writes"));
+    for (const check of skippedWith) results.set(check, skipped(check, "the run was interrupted before the writes"));
     return undefined;
   }
   const plan = journalled(snapshot, options.journalPath, options.journalCopy);
   if ("skip" in plan) {
-    for (const check of writes) results.set(check, skipped(check, plan.skip));
+    const by = plan.byInfrastructure ? { byInfrastructure: true as const } : {};
+    for (const check of skippedWith) results.set(check, { ...skipped(check, plan.skip), ...by });
     return undefined;
   }
   // runOne never throws (a crashing check is an "error" result), so restoration always follows.
@@ -292,7 +326,14 @@ async function runOne(check: Check, services: RunServices, signal: AbortSignal |
   try {
     await check.run(ctx);
   } catch (error) {
-    if (error instanceof CheckSkipped) return skipped(check, error.message);
+    if (error instanceof InfrastructureAnswered) {
+      // What the API answered before the gateway took over is real; the rest of the check did not run.
+      const reason = error.message;
+      const outcome = ctx.findings.length > 0 ? "fail" : "skip";
+      const timing = { requests: ctx.requests, durationMs: performance.now() - started };
+      return { ...base, outcome, reason, findings: ctx.findings, ...timing, byInfrastructure: true };
+    }
+    if (error instanceof CheckSkipped) return { ...skipped(check, error.message), requests: ctx.requests };
     if (error instanceof Interrupted) {
       // Findings made before the signal are real; an interrupted check without any proves nothing.
       const outcome = ctx.findings.length > 0 ? "fail" : "skip";

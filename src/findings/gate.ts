@@ -4,7 +4,7 @@
  * are triaged, the run is appended to the history, and the verdict gives the exit code.
  */
 import type { RunResult } from "../conformance/runner.js";
-import { EXIT_FINDINGS, EXIT_OK } from "../errors.js";
+import { EXIT_FINDINGS, EXIT_OK, EXIT_TOOL_ERROR } from "../errors.js";
 import { type Baseline, loadBaseline } from "./baseline.js";
 import { appendHistory, assertHistoryWritable, type HistoryEntry, historyEntry, readHistory } from "./history.js";
 import { type KnownIssue, loadKnownIssues } from "./known-issues.js";
@@ -43,8 +43,14 @@ export function concludeRun(result: RunResult, settings: GateSettings, inputs: G
   return { ...run, history: [...inputs.history, entry] };
 }
 
-/** 1 when the verdict is FAIL, or INCOMPLETE with --fail-on-skip; else 0. (Errors and interruption are decided by the caller.) */
+/**
+ * 1 when the verdict is FAIL, or INCOMPLETE with --fail-on-skip; 2 when it is INCOMPLETE because the
+ * infrastructure answered in place of the API (the run could not be made, as with an unreachable API);
+ * else 0. (Errors, interruption and a failed restore are decided by the caller.)
+ */
 export function gateExitCode(run: TriagedRun): number {
   const { verdict } = run.triage;
-  return verdict.outcome === "FAIL" || verdict.failsOnSkip ? EXIT_FINDINGS : EXIT_OK;
+  if (verdict.outcome === "FAIL") return EXIT_FINDINGS;
+  if (verdict.byInfrastructure) return EXIT_TOOL_ERROR;
+  return verdict.failsOnSkip ? EXIT_FINDINGS : EXIT_OK;
 }

@@ -4,7 +4,10 @@
  *   one whose known issue has expired), or the org was not restored. Findings decide even when the
  *   run was also incomplete.
  * - INCOMPLETE: nothing fails, but the run did not test everything: a check was skipped (for any
- *   reason, including a read-only run), a check crashed (error), or the run was interrupted.
+ *   reason, including a read-only run), a check crashed (error), or the run was interrupted. When the
+ *   infrastructure (a gateway's page, a rate limiter's 429, a proxy) answered in place of the API, the
+ *   reasons say so ("the gateway answered 503 to 14 requests") and `byInfrastructure` is set: the run
+ *   could not be made, exit 2 (src/findings/gate.ts).
  * - PASS: every check ran and passed, or failed only with findings accepted as known or (with
  *   --fail-on new) unchanged.
  * With --fail-on-skip an INCOMPLETE run fails the gate when a check was skipped for what the settings
@@ -16,7 +19,9 @@
  * checks chosen with --checks/--exclude-checks names its selection: its PASS is "PASS for the
  * selected checks only", never a PASS of the API.
  */
+
 import type { RunResult } from "../conformance/runner.js";
+import { describeInfrastructure } from "../http/infrastructure-report.js";
 
 export type VerdictWord = "PASS" | "FAIL" | "INCOMPLETE";
 
@@ -30,6 +35,8 @@ export interface Verdict {
   failsOnSkip: boolean;
   /** Set when --checks/--exclude-checks chose the checks: the verdict holds for these only. */
   selection?: { args: string[]; selected: number; total: number };
+  /** INCOMPLETE because the infrastructure answered in place of the API for some requests: exit 2, not 0. */
+  byInfrastructure?: boolean;
 }
 
 export const NO_DEPLOYED_API = "embedded reference provider: no deployed API was tested";
@@ -51,12 +58,18 @@ export function reachVerdict(
   }
   if (result.restore && !result.restore.verified) reasons.push("the organization was not restored");
   if (options.interrupted) reasons.push("the run was interrupted");
+  // Only the checks it left not run make the run incomplete: answers cleared by resends cost time, nothing else.
+  const notRun = result.checks.filter((c) => c.byInfrastructure).length;
+  if (notRun > 0) {
+    const said = result.infrastructure ? `: ${describeInfrastructure(result.infrastructure)}` : "";
+    reasons.push(`incomplete because of the infrastructure, not the API (${notRun} check${notRun === 1 ? "" : "s"} not run)${said}`);
+  }
   if (errors > 0) reasons.push(`${errors} check${errors === 1 ? "" : "s"} could not run (error)`);
   if (skipped > 0) reasons.push(`${skipped} check${skipped === 1 ? "" : "s"} skipped`);
   const { selection } = result;
   if (selection) reasons.push(`only ${selection.selected} of ${selection.total} checks selected (${selection.args.join(" ")})`);
   const failed = failing > 0 || (result.restore !== undefined && !result.restore.verified);
-  const incomplete = options.interrupted || errors > 0 || skipped > 0;
+  const incomplete = options.interrupted || errors > 0 || skipped > 0 || notRun > 0;
   const outcome: VerdictWord = failed ? "FAIL" : incomplete ? "INCOMPLETE" : "PASS";
   const planned = result.checks.some((c) => c.outcome === "skip" && c.planned === true);
   const unexplained = skipped > 0 && findings.length === 0;
@@ -66,6 +79,7 @@ export function reachVerdict(
     deployedApiTested: !result.target.embedded,
     failsOnSkip: outcome === "INCOMPLETE" && options.failOnSkip && (planned || unexplained || errors > 0 || options.interrupted),
     ...(selection ? { selection: { args: selection.args, selected: selection.selected, total: selection.total } } : {}),
+    ...(outcome === "INCOMPLETE" && notRun > 0 ? { byInfrastructure: true } : {}),
   };
 }
 

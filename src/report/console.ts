@@ -37,7 +37,7 @@ export function renderSummary(run: TriagedRun, reportFiles: string[]): string {
     ...(run.restore && !run.restore.verified ? notRestoredLines(run.restore) : []),
     ...(run.interrupted ? [`INTERRUPTED by ${run.interrupted}: checks it did not reach are skipped`] : []),
     ...(run.rateLimit ? [rateLimitLine(run.rateLimit)] : []),
-    ...(run.infrastructure ? [`INFRASTRUCTURE answered in place of the API: ${describeInfrastructure(run.infrastructure)}`] : []),
+    ...(run.infrastructure ? [infrastructureLine(run)] : []),
     ...(run.latency.length > 0
       ? [
           `Latency p50/p95/max: ${run.latency.map((l) => `${l.operationId} ${l.p50Ms}/${l.p95Ms}/${l.maxMs} ms (${l.requests})`).join(", ")}`,
@@ -51,6 +51,16 @@ export function renderSummary(run: TriagedRun, reportFiles: string[]): string {
   if (reportFiles.length > 0) lines.push(`Reports: ${reportFiles.join(", ")}`);
   // Each line is made inert on its own: a line break inside server text is escaped, not obeyed.
   return `${lines.map(terminalLine).join("\n")}\n`;
+}
+
+/**
+ * What the infrastructure answered in place of the API (resent answers included), and how many checks it left
+ * not run: `INFRASTRUCTURE answered in place of the API: the gateway answered 503 to 14 requests (…)`.
+ */
+function infrastructureLine(run: RunResult): string {
+  const notRun = run.checks.filter((check) => check.byInfrastructure).length;
+  const checks = notRun === 0 ? "" : `; ${notRun} check${notRun === 1 ? "" : "s"} it answered not run`;
+  return `INFRASTRUCTURE answered in place of the API: ${describeInfrastructure(run.infrastructure ?? { counts: [] })}${checks}`;
 }
 
 /** The gateway's limit met (429s, or a gateway's 503s shedding load): what the pacer kept to. */

@@ -9,6 +9,7 @@
 import { countOutcomes } from "../conformance/runner.js";
 import { describeComparison, type TriagedFinding, type TriagedRun } from "../findings/triage.js";
 import { NO_DEPLOYED_API, verdictTitle } from "../findings/verdict.js";
+import { describeInfrastructure } from "../http/infrastructure-report.js";
 import { documentedStatuses, type SpecDocument } from "../spec/document.js";
 import { esc } from "./escape.js";
 import { renderRegisterSection } from "./register-section.js";
@@ -57,6 +58,12 @@ ${result.checks.map((c) => `<tr class="${c.outcome}" data-check="${esc(c.id)}"><
 function renderRunState(result: TriagedRun): string {
   const lines: string[] = [];
   if (result.interrupted) lines.push(`<strong>Interrupted by ${esc(result.interrupted)}</strong>: checks it did not reach are skipped.`);
+  if (result.infrastructure) {
+    const notRun = result.checks.filter((check) => check.byInfrastructure).length;
+    const checks = notRun === 0 ? "" : `; ${notRun} check${notRun === 1 ? "" : "s"} it answered not run`;
+    const said = describeInfrastructure(result.infrastructure);
+    lines.push(`<strong>The infrastructure answered in place of the API</strong>: ${esc(said)}${esc(checks)}.`);
+  }
   const restore = result.restore;
   if (restore && !restore.verified) {
     const command = restore.command ? ` Restore it with: <code>${esc(restore.command)}</code>` : "";

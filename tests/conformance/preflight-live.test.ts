@@ -84,6 +84,18 @@ describe("API bugs in the owner's list are findings, never configuration errors"
     expect(outcome.code).toBe(1);
     expect(outcome.stdout).toMatch(/listUserOrganizations 200 \/data\/\*\/id: expected type string, got number 48213 \[response-schema\]/);
   }, 60_000);
+
+  it("reports numeric ids (exit 1) with TENANT_API_ORG_ID set, not 'the org is not among the organizations' (issue 24)", async () => {
+    const options = ownerList(() => ({ data: [{ id: 48213, name: "Org", status: "active" }] }));
+    const p = await provider(options);
+    options.handle = p;
+    const outcome = await conformance(ownerEnv(p, { TENANT_API_ORG_ID: p.orgs.editable }));
+    expect(outcome.stderr).toBe("");
+    expect(outcome.code).toBe(1);
+    expect(outcome.stdout).not.toContain("is not among");
+    expect(outcome.stdout).toContain("the owner's list breaks the documented schema (/data/0/id:");
+    expect(outcome.stdout).toMatch(/listUserOrganizations 200 \/data\/\*\/id: expected type string, got number 48213 \[response-schema\]/);
+  }, 60_000);
 });
 
 describe("a transient failure of the preflight list", () => {

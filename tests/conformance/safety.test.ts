@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { journalEntry } from "../../src/conformance/safety/journal.js";
 import { targetFiles } from "../../src/conformance/safety/target-files.js";
+import { referenceRules } from "../../src/provider/rules.js";
 import { type ProviderHandle, type ProviderOptions, startProvider } from "../../src/provider/server.js";
 import { freshStateDir, runConformance } from "../support/cli.js";
 import { type SlowProxy, slowProxy } from "../support/slow-proxy.js";
@@ -213,5 +214,49 @@ describe("interruption is prompt", () => {
     const json = JSON.parse(reports(join(dir, "reports"))[1] ?? "{}") as { interrupted?: string };
     expect(json.interrupted).toBe("SIGINT");
     expect(run.stdout).toContain("INTERRUPTED by SIGINT");
+  });
+});
+
+describe("no journal is stuck forever (issue 24)", () => {
+  it("says which field the API stores differently, and --restore --accept-current clears the journal so later runs start", async () => {
+    // The API now trims names: the snapshot's "Acme Research " can never read back as it was.
+    const { provider } = await logged({
+      rules: { applyUpdate: (org, u) => referenceRules.applyUpdate(org, typeof u.name === "string" ? { ...u, name: u.name.trim() } : u) },
+    });
+    const dir = tempDir();
+    const org = provider.state.organizations.get(provider.orgs.editable);
+    if (!org) throw new Error("seed org missing");
+    const env = liveEnv(provider);
+    const files = filesOf(env, provider, org.id);
+    plant(files.journal, JSON.stringify(journalEntry(provider.baseUrl, org.id, { ...structuredClone(org), name: "Acme Research " })));
+    org.name = "Left behind by a killed run";
+
+    const stuck = await runConformance(["--restore"], { env, cwd: dir });
+    expect(stuck.code).toBe(3);
+    expect(stuck.stderr).toContain('/name: expected "Acme Research " (the snapshot), read "Acme Research"');
+    expect(stuck.stderr).toContain("npm run conformance -- --restore --accept-current");
+    const blocked = await runConformance(["--read-only"], { env, cwd: dir });
+    expect(blocked.code).toBe(2);
+    expect(blocked.stderr).toContain("JOURNAL_PENDING");
+
+    const accepted = await runConformance(["--restore", "--accept-current"], { env, cwd: dir });
+    expect(accepted.code, accepted.stderr).toBe(0);
+    expect(accepted.stdout).toContain("ACCEPTED");
+    expect(accepted.stdout).toContain('/name: expected "Acme Research " (the snapshot), read "Acme Research"');
+    expect(accepted.stdout).toContain("the journal is cleared");
+    expect(safetyFiles(env).filter((f) => f.endsWith(".journal.json"))).toEqual([]);
+    for (const text of [stuck.stdout, stuck.stderr, accepted.stdout, accepted.stderr]) expect(text).not.toContain(provider.tokens.owner);
+
+    const later = await runConformance(["--read-only", "--report-dir", "reports"], { env, cwd: dir });
+    expect(later.stderr).not.toContain("JOURNAL_PENDING");
+    expect(later.code).toBe(0);
+  });
+
+  it("refuses --accept-current without --restore in one line, exit 2", async () => {
+    const { provider } = await logged();
+    const run = await runConformance(["--accept-current"], { env: liveEnv(provider), cwd: tempDir() });
+    expect(run.code).toBe(2);
+    expect(run.stderr.trim().split("\n")).toHaveLength(1);
+    expect(run.stderr).toContain("--accept-current goes with --restore");
   });
 });

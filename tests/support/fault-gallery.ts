@@ -314,7 +314,7 @@ export const faults: Fault[] = [
       "patch-description-empty-clears",
       "patch-unknown-properties-ignored",
       "patch-response-equals-get",
-      "restore-failed",
+      // No restore-failed: the restore re-reads for read lag (issue 24), so a replica one read behind no longer fails it.
       ...GENERATED,
       "list-get-patch-agree",
       "patch-admin-200",

@@ -2,7 +2,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
 import { preflightList, tlsProblem } from "../../src/conformance/preflight.js";
-import { orgFromPreflight } from "../../src/conformance/prepare.js";
+import { listSchemaProblems, orgFromPreflight } from "../../src/conformance/prepare.js";
 import { ToolError } from "../../src/errors.js";
 import { type Exchange, HttpTransport } from "../../src/http/transport.js";
 
@@ -50,7 +50,6 @@ describe("the preflight: configuration mistakes are exit 2, not findings", () =>
       answer(301, "", "text/html", { headers: { location: "https://api.example.com/api/v1/orgs" } }),
       "a redirect to https://api.example.com/api/v1/orgs: set TENANT_API_BASE_URL to the API's final URL",
     ],
-    ["a bare array without the org", answer(200, JSON.stringify([{ id: OTHER }])), "is not among the 1 organizations"],
   ])("refuses %s", (_name, probe, message) => {
     expect(() => orgFromPreflight(probe, ORG)).toThrow(ToolError);
     expect(() => orgFromPreflight(probe, ORG)).toThrow(message);
@@ -79,7 +78,23 @@ describe("the preflight: configuration mistakes are exit 2, not findings", () =>
     ["a 3xx without a Location", answer(302, "", "text/html")],
     ["a time-out", answer(200, "", "application/json", { failure: { kind: "timeout", message: "too slow" } })],
   ])("leaves %s to the checks, as a finding of the API", (_name, probe, orgId = ORG) => {
-    expect(orgFromPreflight(probe, orgId)).toBe(orgId);
+    expect(orgFromPreflight(probe, orgId, listSchemaProblems(probe))).toBe(orgId);
+  });
+
+  // Issue 24: a list that breaks the schema is the API's bug; that the org is missing from it is no configuration error.
+  it.each([
+    ["numeric ids, none of them the configured org", answer(200, list(48213, 48214)), "/data/0/id"],
+    ["a bare array without the org", answer(200, JSON.stringify([{ id: OTHER }])), "/"],
+  ])("leaves a list with %s to the checks, carrying its schema problems", (_name, probe, pointer) => {
+    const problems = listSchemaProblems(probe);
+    expect(problems).toContain(pointer);
+    expect(orgFromPreflight(probe, ORG, problems)).toBe(ORG);
+  });
+
+  it("still refuses a valid list without the configured org", () => {
+    const probe = answer(200, list(OTHER));
+    expect(listSchemaProblems(probe)).toBeUndefined();
+    expect(() => orgFromPreflight(probe, ORG, listSchemaProblems(probe))).toThrow("is not among the 1 organizations");
   });
 });
 

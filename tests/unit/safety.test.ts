@@ -182,9 +182,14 @@ describe("interruption is prompt", () => {
         if (interrupt.signal.aborted) startedLate.push(method);
       },
     );
-    expect(startedLate).toEqual(["GET", "PATCH", "GET"]); // the restore
+    // The restore: its read, its PATCH (none when the org already reads as the snapshot and this run's last
+    // applied write agrees: the request plan may have put it back already), its read back.
+    expect([
+      ["GET", "PATCH", "GET"],
+      ["GET", "GET"],
+    ]).toContainEqual(startedLate);
     const arrivedLate = log.filter((r) => r.late).map((r) => r.method);
-    expect(arrivedLate.slice(-3)).toEqual(["GET", "PATCH", "GET"]);
+    expect(arrivedLate.slice(-startedLate.length)).toEqual(startedLate);
     if (concurrency === 1) expect(arrivedLate).toEqual(["GET", "PATCH", "GET"]);
     expect(result.interrupted).toBe("SIGINT");
     expect(result.checks[0]).toMatchObject({

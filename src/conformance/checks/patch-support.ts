@@ -3,6 +3,7 @@
  * and prove it changed nothing, send a PATCH that must be applied and read the result back.
  */
 import { isDeepStrictEqual } from "node:util";
+import { rawJson } from "../../http/transport.js";
 import type { Organization } from "../../spec/types.js";
 import { type CheckContext, describeValue, type Observed, type PatchBody } from "../context.js";
 import { batchOf } from "../plan.js";
@@ -13,6 +14,15 @@ export async function readOrg(ctx: CheckContext, orgId: string = ctx.orgId): Pro
   if (shared) return shared; // one read for every probe of a batch (plan.ts)
   const got = await ctx.get(orgId);
   return got.status === 200 && got.clean ? (got.body as Organization) : undefined;
+}
+
+/**
+ * The org as the owner sees it now, raw (not redacted: src/redaction.ts), for a body sent back when no
+ * restore follows; undefined when it cannot be read cleanly.
+ */
+export async function readOrgRaw(ctx: CheckContext): Promise<Organization | undefined> {
+  const got = await ctx.get(ctx.orgId);
+  return got.status === 200 && got.clean ? (rawJson(got.exchange) as Organization) : undefined;
 }
 
 /** A body that changes nothing if it were wrongly accepted: the org's current name. */

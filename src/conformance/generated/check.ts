@@ -10,6 +10,7 @@ import { CONFORMANCE_COMMAND } from "../../launch.js";
 import { preview } from "../../validation/problems.js";
 import type { Check } from "../check.js";
 import type { CheckContext, GeneratedRun } from "../context.js";
+import { InfrastructureAnswered } from "../infrastructure.js";
 import { budgetLatency, cutNote, fitToBudget, type LatencyBudget } from "../latency-budget.js";
 import { Interrupted, throwIfInterrupted } from "../safety/interrupt.js";
 import { patchBody } from "./arbitraries.js";
@@ -70,6 +71,8 @@ export const generatedBodiesCheck: Check = {
     const bodies = await generatedBodies(seed, count);
     const planned = await plannedObservations(ctx, bodies, sendBaseline, started + TIME_LIMIT_MS);
     let trialCouldNotJudge: string | undefined;
+    // The infrastructure answered a trial (a gateway's page, a 429): nothing about the API, and no body to blame.
+    let infrastructure: InfrastructureAnswered | undefined;
     let lastFailure: { body: unknown; findings: CheckContext["findings"] } | undefined;
     let shrinkTrials = 0;
     let tried = 0;
@@ -97,6 +100,11 @@ export const generatedBodiesCheck: Check = {
           judgeBody(trial, body, await observe(trial, body), validators);
         } catch (error) {
           if (error instanceof Interrupted) throw new fc.PreconditionFailure(true);
+          // Ends generation and shrinking at once, as an interruption does: no "minimal failing body" of the gateway's making.
+          if (error instanceof InfrastructureAnswered) {
+            infrastructure ??= error;
+            throw new fc.PreconditionFailure(true);
+          }
           throw error;
         } finally {
           ctx.requests += trial.requests;
@@ -121,6 +129,8 @@ export const generatedBodiesCheck: Check = {
       `generated bodies: ${details.numRuns} sent${why}, ${details.numShrinks} shrink steps, seed ${seed} (replay: ${CONFORMANCE_COMMAND} ${replay})`,
     );
     if (trialCouldNotJudge !== undefined) ctx.couldNotJudge(trialCouldNotJudge);
+    // A body that failed before the gateway answered is the API's own failure; otherwise the check did not run.
+    if (infrastructure !== undefined && lastFailure === undefined) throw infrastructure;
     const interrupted = signal?.aborted === true;
     if (lastFailure !== undefined && (details.failed || details.interrupted)) {
       // A failure found before the signal (or the shrink budget) is real and reported, though its shrinking was cut short.

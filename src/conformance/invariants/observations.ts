@@ -83,6 +83,11 @@ export class Observations {
     this.all.push({ ...about, observed, version: startedVersion, stable });
   }
 
+  /** A request the infrastructure answered (a gateway's page, a 429): no answer of the API to keep, but no longer in flight. */
+  abandon(pending: Pending): void {
+    if (pending.isPatch) this.patchesInFlight -= 1;
+  }
+
   /**
    * Runs `work` with its answers left out, its PATCHes still counted as writes. For requests whose
    * interleaving depends on --concurrency (the concurrent-fields check sends two PATCHes together, or one

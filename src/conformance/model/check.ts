@@ -14,6 +14,7 @@ import type { Reply } from "../../provider/rules.js";
 import type { Organization } from "../../spec/types.js";
 import type { Check } from "../check.js";
 import { CheckContext, type GeneratedRun, type Observed, orgPath } from "../context.js";
+import { InfrastructureAnswered } from "../infrastructure.js";
 import { budgetLatency, cutNote, fitToBudget, type LatencyBudget } from "../latency-budget.js";
 import { concurrencyOf, DEFAULT_CONCURRENCY, settleAll } from "../plan.js";
 import { Interrupted, throwIfInterrupted } from "../safety/interrupt.js";
@@ -68,6 +69,8 @@ export const modelBasedCheck: Check = {
     if (sequences === 0) return ctx.note("model-based run: no sequence sent (--runs 0 or --model-sequences 0)");
     const { signal } = ctx.services;
     let lastFailure: CheckContext["findings"] | undefined;
+    // A sequence the infrastructure answered (a gateway's page, a 429) proves nothing: no divergence of the gateway's making.
+    let infrastructure: InfrastructureAnswered | undefined;
     let rounds = 0;
     const property = fc.asyncProperty(commandSequences(ctx.target, MAX_COMMANDS), async (commands) => {
       // As in the generated bodies: an interrupting precondition failure ends runs and shrinking at once.
@@ -82,6 +85,10 @@ export const modelBasedCheck: Check = {
         await sequence.settleReads();
       } catch (error) {
         if (error instanceof Interrupted) throw new fc.PreconditionFailure(true);
+        if (error instanceof InfrastructureAnswered) {
+          infrastructure ??= error;
+          throw new fc.PreconditionFailure(true);
+        }
         if (!(error instanceof Divergence)) throw error;
         sequence.report(error);
       } finally {
@@ -107,6 +114,7 @@ export const modelBasedCheck: Check = {
     // A failure found before an interruption is real and reported, though its shrinking was cut short.
     if (lastFailure !== undefined && (details.failed || signal?.aborted)) ctx.findings.push(...lastFailure);
     throwIfInterrupted(signal);
+    if (infrastructure !== undefined && ctx.findings.length === 0) throw infrastructure;
   },
 };
 

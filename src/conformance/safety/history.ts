@@ -3,7 +3,8 @@
  * every value a response of the org showed, and the PATCHes whose answer never came. The restore reads
  * it for two questions a live deployment raises:
  *
- * - May a write still land? A PATCH that timed out may be applied later; the restore waits for it
+ * - May a write still land? A PATCH that timed out, or that a gateway answered 502/503/504 in the API's
+ *   place, may be applied later; the restore waits for it
  *   first, and reads again after (restore.ts).
  * - Did somebody else write? A documented field whose value no PATCH of this run sent, and no answer
  *   to one showed, was written by another writer (a colleague, a job): the restore must not overwrite it
@@ -23,6 +24,8 @@ export class TargetHistory {
   /** When the last PATCH without an answer gave up (performance.now()); undefined: every PATCH was answered. */
   lastUnansweredAt?: number;
   unanswered = 0;
+  /** The target as the last PATCH answered 200 showed it: what this run's last applied write left. */
+  private lastWritten?: Record<string, unknown>;
 
   constructor(
     readonly orgId: string,
@@ -37,13 +40,25 @@ export class TargetHistory {
    */
   record(_operationId: OperationId, request: HttpRequest, orgId: string | undefined, exchange: Exchange): void {
     if (request.method !== "PATCH") return;
-    if (exchange.status === undefined) {
+    if (mayStillLand(exchange)) {
       this.unanswered += 1; // any org's: a write that may still land anywhere
       this.lastUnansweredAt = performance.now();
     }
     if (orgId !== this.orgId) return;
     if (request.body !== undefined) this.saw(parse(request.body), false);
-    if (exchange.status === 200 && exchange.encodingError === undefined) this.saw(rawJson(exchange), true);
+    if (exchange.status === 200 && exchange.encodingError === undefined) {
+      const answer = rawJson(exchange);
+      this.saw(answer, true);
+      if (isRecord(answer)) this.lastWritten = answer;
+    }
+  }
+
+  /**
+   * Whether the last write this run saw applied left the org other than the snapshot: then an org that
+   * reads as the snapshot may be a lagging read, and the restore PATCHes anyway.
+   */
+  lastWriteDiffers(snapshot: OrgSnapshot): boolean {
+    return this.lastWritten !== undefined && documentedDifferences(snapshot, this.lastWritten, this.fields).length > 0;
   }
 
   /** Keeps every documented field's value of a body sent, or received (`whole`: a field it lacks was seen absent). */
@@ -63,6 +78,15 @@ export class TargetHistory {
       ({ field, now }) => !(this.values.get(field) ?? []).some((value) => sameValue(field, value, now)),
     );
   }
+}
+
+/**
+ * A PATCH without the API's own answer may still be applied: no status at all, or a gateway's 502/503/504
+ * page (its read time-out fired, or it lost the connection, while the API may have had the request).
+ * A rate limiter's 429 and a proxy's 407 refused it before it reached the API (RFC 6585 §4).
+ */
+export function mayStillLand(exchange: Exchange): boolean {
+  return exchange.status === undefined || exchange.infrastructure?.source === "gateway";
 }
 
 function parse(text: string): unknown {

@@ -11,12 +11,13 @@
  * raw (rawJson); only the message is shown, redacted.
  */
 import { setTimeout as sleep } from "node:timers/promises";
-import { type HttpTransport, rawJson } from "../../http/transport.js";
+import { type Exchange, type HttpTransport, rawJson } from "../../http/transport.js";
 import { loadSpec } from "../../spec/document.js";
 import { orgPath } from "../context.js";
 import type { TargetHistory } from "./history.js";
 import type { JournalEntry } from "./journal.js";
 import { type OrgFields, organizationFields } from "./org-fields.js";
+import { patience, patientPatch, patientSend, rereadForLag } from "./patience.js";
 import {
   type Difference,
   describeDifferences,
@@ -47,6 +48,8 @@ export interface RestoreOptions {
   history?: TargetHistory;
   /** How long a PATCH without an answer may still be in the server's hands (the transport's deadline). */
   settleMs?: number;
+  /** How long the restore resends through 429s and gateway pages (default RESTORE_PATIENCE_MS). */
+  patienceMs?: number;
 }
 
 type Org = Record<string, unknown>;
@@ -79,11 +82,11 @@ async function restore(
 ): Promise<RestoreOutcome> {
   const { fields, history } = options;
   const authorization = `Bearer ${token}`;
+  const within = patience(options.patienceMs);
   const read = async (orgId: string): Promise<Read> => {
-    const got = await transport.send({ method: "GET", path: orgPath(orgId), authorization });
+    const got = await patientSend(transport, { method: "GET", path: orgPath(orgId), authorization }, within);
     const org = got.status === 200 ? rawJson(got) : undefined;
-    if (typeof org !== "object" || org === null)
-      return { org: undefined, status: String(got.status ?? got.failure?.message ?? "no answer") };
+    if (typeof org !== "object" || org === null) return { org: undefined, status: answerOf(got) };
     return { org: org as Org, exact: got.encodingError === undefined };
   };
   const { snapshot, orgId } = entry;
@@ -99,15 +102,22 @@ async function restore(
   // A body that is not UTF-8 cannot be compared exactly: the snapshot (exact, or no write had started) goes back whole.
   const foreign = found.exact ? (history?.otherWriter(snapshot, found.org) ?? []) : [];
   const body = withoutFields(restoreBody(snapshot, found.org, fields), foreign);
-  if (Object.keys(body).length > 0) {
-    const patched = await transport.send({ method: "PATCH", path: orgPath(found.orgId), authorization, body: JSON.stringify(body) });
-    if (patched.status !== 200) {
-      return { verified: false, message: `restore PATCH of ${orgId} answered ${patched.status ?? patched.failure?.message ?? "nothing"}` };
+  const isBack = (got: Read) => verify(orgId, snapshot, got, fields, foreign).left === undefined;
+  // No needless PATCH (behind a rate limiter it may be refused): not when the org already reads as the
+  // snapshot, unless this run's last applied write showed it otherwise (then the read may lag: PATCH anyway).
+  const needed = found.orgId !== orgId || !isBack({ ...found }) || history?.lastWriteDiffers(snapshot) === true;
+  let sent = "sent nothing: it already read as the snapshot";
+  if (needed && Object.keys(body).length > 0) {
+    const request = { method: "PATCH" as const, path: orgPath(found.orgId), authorization, body: JSON.stringify(body) };
+    const patched = await patientPatch(transport, request, within, async () => isBack(await read(orgId)));
+    if (patched.landed === undefined && patched.exchange.status !== 200) {
+      return { verified: false, message: `restore PATCH of ${orgId} answered ${answerOf(patched.exchange)}` };
     }
+    sent = `sent ${Object.keys(body).join(", ")}`;
   }
-  const after = await read(orgId);
+  // A replica behind the primary may read the old value for a moment: re-read (bounded) before judging.
+  const after = await rereadForLag(() => read(orgId), isBack);
   const checked = verify(orgId, snapshot, after, fields, foreign);
-  const sent = `sent ${Object.keys(body).join(", ") || "nothing"}`;
   if (foreign.length > 0) {
     return { verified: false, message: anotherWriter(orgId, foreign, checked, sent), ...(checked.left ? {} : { targetRestored: true }) };
   }
@@ -115,15 +125,22 @@ async function restore(
   if (waited === undefined) return { verified: true, message: restored(orgId, sent, checked.unlisted) };
   // The write that got no answer may land later still: one more read, one deadline on.
   await sleep(waited);
-  const later = verify(orgId, snapshot, await read(orgId), fields, []);
+  const later = verify(orgId, snapshot, await rereadForLag(() => read(orgId), isBack), fields, []);
   if (later.left !== undefined) {
     return {
       verified: false,
-      message: `a PATCH that got no answer may have landed after the restore: ${later.left}; the organization may still change: read it later and restore it again`,
+      message: `a PATCH that got no answer from the API may have landed after the restore: ${later.left}; the organization may still change: read it later and restore it again`,
     };
   }
-  const note = `${history?.unanswered} PATCH(es) got no answer, so the restore waited ${waited} ms for them to land before restoring and again before reading it a last time`;
+  const note = `${history?.unanswered} PATCH(es) got no answer from the API (none, or a gateway's 502/503/504), so the restore waited ${waited} ms for them to land before restoring and again before reading it a last time`;
   return { verified: true, message: `${restored(orgId, sent, checked.unlisted)}; ${note}` };
+}
+
+/** What an exchange got, for a message: its status (and who answered it, when not the API), or why none came. */
+export function answerOf(exchange: Exchange): string {
+  if (exchange.infrastructure !== undefined)
+    return `${exchange.status ?? "nothing"} (${exchange.infrastructure.reason}, until the restore's patience ran out)`;
+  return String(exchange.status ?? exchange.failure?.message ?? "nothing");
 }
 
 /** Waits one deadline after the last PATCH that got no answer; returns how long a wait is, or undefined when none got lost. */

@@ -4,6 +4,7 @@
  */
 import { rawJson } from "../../http/transport.js";
 import { CheckContext, type RunServices } from "../context.js";
+import { InfrastructureAnswered } from "../infrastructure.js";
 import { watchAfterWrites, watchBeforeWrites } from "../invariants/watch.js";
 import { Interrupted } from "./interrupt.js";
 import { checkJournalCopy, type JournalEntry, journalEntry, removeJournal, writeJournal } from "./journal.js";
@@ -12,7 +13,7 @@ import { type RestoreOutcome, restoreOrg } from "./restore.js";
 import { type OrgSnapshot, unrestorableReason } from "./snapshot.js";
 
 /** Either the journalled snapshot the writes may start from, or why no write may start. */
-export type WritePlan = { entry: JournalEntry } | { skip: string };
+export type WritePlan = { entry: JournalEntry } | { skip: string; byInfrastructure?: true };
 
 /**
  * The reads the writes need first (the org's snapshot, and every other org as each persona sees it),
@@ -25,6 +26,11 @@ export async function snapshotBeforeWrites(services: RunServices): Promise<Write
     got = await ctx.get(ctx.orgId);
   } catch (error) {
     if (error instanceof Interrupted) return { skip: "the run was interrupted before the writes" };
+    if (error instanceof InfrastructureAnswered)
+      return {
+        skip: `the organization could not be read before writing (${error.answer.reason}), so nothing is written`,
+        byInfrastructure: true,
+      };
     throw error;
   }
   // The raw body, never the redacted one: a piece of a token in the org's name must be written back as it was.
@@ -44,6 +50,11 @@ export async function snapshotBeforeWrites(services: RunServices): Promise<Write
     if (services.observations) await watchBeforeWrites(ctx, services.observations); // every other org, as each persona sees it
   } catch (error) {
     if (error instanceof Interrupted) return { skip: "the run was interrupted before the writes" };
+    if (error instanceof InfrastructureAnswered)
+      return {
+        skip: `the organizations could not be read before writing (${error.answer.reason}), so nothing is written`,
+        byInfrastructure: true,
+      };
     throw error;
   }
   return { entry: journalEntry(services.target.baseUrl, ctx.orgId, snapshot) };
