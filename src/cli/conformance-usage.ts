@@ -13,6 +13,8 @@ Options:
   --timeout-ms N         deadline of one request in ms, an integer of at least 100 (default 10000)
   --max-retry-after-ms N the longest Retry-After (of a 429 or a gateway's 503) a request waits for, 0 to 600000
                          (default 30000); a longer one is not waited for and the check is not run
+  --patience-ms N        how long one request of the checks keeps resending through a gateway's or rate
+                         limiter's answers, 0 to 600000 (default 45000); the restore has a longer patience
   --journal FILE         also keep a copy of the org's snapshot here during writes (the record itself is in the state directory)
   --state-dir DIR        the host-wide directory of every org's lock and journal (default
                          $XDG_STATE_HOME/tenant-api-conformance, else ~/.local/state/tenant-api-conformance)

@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { closest } from "fastest-levenshtein";
 import { ToolError } from "../errors.js";
-import { DEFAULT_MAX_RETRY_AFTER_MS, type ProxySettings } from "../http/transport.js";
+import { DEFAULT_MAX_RETRY_AFTER_MS, DEFAULT_PATIENCE_MS, type ProxySettings } from "../http/transport.js";
 import { parseDotEnv } from "./dotenv.js";
 import { flagError, joinNegativeNumbers, parseInteger } from "./flags.js";
 import { defaultStateDir } from "./state-dir.js";
@@ -35,6 +35,8 @@ export interface Settings {
   timeoutMs: number;
   /** --max-retry-after-ms: the longest Retry-After a request waits for; a longer one is not (the answer is the infrastructure's). */
   maxRetryAfterMs: number;
+  /** --patience-ms: how long one request of the checks keeps resending through the infrastructure's answers. */
+  patienceMs: number;
   /** `--journal FILE`: where a copy of the journal goes (the record itself is always in `stateDir`). */
   journalPath?: string;
   /** The host-wide directory of every target's lock and journal (src/config/state-dir.ts). */
@@ -140,6 +142,7 @@ export function parseSettings(argv: string[], env: NodeJS.ProcessEnv): Settings 
     timeoutMs: parseTimeout(flags["timeout-ms"] as string | undefined),
     maxRetryAfterMs:
       parseInteger(flags["max-retry-after-ms"] as string | undefined, "--max-retry-after-ms", 0, 600_000) ?? DEFAULT_MAX_RETRY_AFTER_MS,
+    patienceMs: parseInteger(flags["patience-ms"] as string | undefined, "--patience-ms", 0, 600_000) ?? DEFAULT_PATIENCE_MS,
     journalPath: flags.journal as string | undefined,
     stateDir: (flags["state-dir"] as string | undefined) ?? read(ENV.stateDir) ?? defaultStateDir(env),
     stateDirFlag: flags["state-dir"] as string | undefined,
@@ -216,6 +219,7 @@ export const SETTINGS_FLAGS = {
   "accept-current": { type: "boolean" },
   "timeout-ms": { type: "string" },
   "max-retry-after-ms": { type: "string" },
+  "patience-ms": { type: "string" },
   journal: { type: "string" },
   "state-dir": { type: "string" },
   "lock-wait-ms": { type: "string" },

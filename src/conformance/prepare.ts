@@ -36,6 +36,7 @@ export async function prepare(settings: Settings): Promise<Prepared> {
         baseUrl: provider.baseUrl,
         timeoutMs: settings.timeoutMs,
         maxRetryAfterMs: settings.maxRetryAfterMs,
+        patienceMs: settings.patienceMs,
         connections: connectionsFor(settings),
       }),
     };
@@ -44,6 +45,7 @@ export async function prepare(settings: Settings): Promise<Prepared> {
     baseUrl: settings.baseUrl,
     timeoutMs: settings.timeoutMs,
     maxRetryAfterMs: settings.maxRetryAfterMs,
+    patienceMs: settings.patienceMs,
     connections: connectionsFor(settings),
     proxy: settings.proxy,
   });

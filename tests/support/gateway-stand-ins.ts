@@ -128,6 +128,8 @@ function readAll(req: IncomingMessage): Promise<string> {
 export interface RunBehindOptions {
   checks?: readonly Check[];
   timeoutMs?: number;
+  /** How long a request keeps resending through the stand-in's answers (default 1 s: a persistent page is the point). */
+  patienceMs?: number;
 }
 
 export interface Behind {
@@ -142,7 +144,12 @@ export async function runBehindGateway(rule: GatewayRule, options: RunBehindOpti
   closers.push(() => provider.close());
   const gateway = await standInGateway(provider.baseUrl, rule);
   closers.push(() => gateway.close());
-  const transport = new HttpTransport({ baseUrl: gateway.baseUrl, timeoutMs: options.timeoutMs ?? 5_000, connections: 16 });
+  const transport = new HttpTransport({
+    baseUrl: gateway.baseUrl,
+    timeoutMs: options.timeoutMs ?? 5_000,
+    patienceMs: options.patienceMs ?? 1_000,
+    connections: 16,
+  });
   closers.push(() => transport.close());
   const validators = specValidators();
   const result = await runChecks({
