@@ -5,8 +5,9 @@
  */
 import type { Settings } from "../config/settings.js";
 import type { Check } from "../conformance/check.js";
+import { concurrencyOf } from "../conformance/plan.js";
 import { embeddedWritesDenied, plannedTarget, writesDeniedReason } from "../conformance/prepare.js";
-import { plannedSkips, type RunOptions, type RunProgress, type Selection } from "../conformance/runner.js";
+import { announcedSkips, type RunOptions, type RunProgress, type Selection } from "../conformance/runner.js";
 import type { Redactor } from "../redaction.js";
 import { terminalLine } from "../report/terminal-text.js";
 import { type CliIo, systemClock } from "./io.js";
@@ -38,8 +39,8 @@ function writesNote(settings: Settings, checks: readonly Check[]): string {
  * `12 checks will be skipped: 10 × mutations are not allowed (…), 2 × no member persona (…)`.
  */
 function skipsNote(settings: Settings, checks: readonly Check[]): string {
-  const skips = [...plannedSkips(checks, plannedTarget(settings)).values()];
-  if (skips.length === 0) return "no check will be skipped for want of a persona or of leave to write";
+  const skips = [...announcedSkips(checks, plannedTarget(settings), concurrencyOf(settings)).values()];
+  if (skips.length === 0) return "no check will be skipped for want of a persona, of leave to write or of requests in flight";
   const byReason = new Map<string, number>();
   for (const reason of skips) byReason.set(reason, (byReason.get(reason) ?? 0) + 1);
   const why = [...byReason].map(([reason, count]) => `${count} × ${reason}`).join(", ");

@@ -15,7 +15,7 @@ import { type Check, CheckSkipped, skipReason } from "./check.js";
 import { CheckContext, type GeneratedRun, RESPONSE_TIME_RULE, type RunServices } from "./context.js";
 import { Coverage, type CoverageCell } from "./coverage.js";
 import { Observations } from "./invariants/observations.js";
-import { concurrencyOf, runWriteChecks } from "./plan.js";
+import { concurrencyOf, ONE_AT_A_TIME, runWriteChecks } from "./plan.js";
 import { TargetHistory } from "./safety/history.js";
 import { Interrupted, interruptionOf } from "./safety/interrupt.js";
 import { organizationFields } from "./safety/org-fields.js";
@@ -154,6 +154,20 @@ export function plannedSkips(checks: readonly Check[], target: Target): Map<Chec
   return skips;
 }
 
+/**
+ * Every skip the settings decide before the first request, for the header: the planned skips, and the
+ * checks that need more requests in flight than --concurrency allows. Those still run (their requests go
+ * one after the other, so later checks see the same org), but cannot judge: their skip is planned too.
+ */
+export function announcedSkips(checks: readonly Check[], target: Target, concurrency: number): Map<Check, string> {
+  const skips = plannedSkips(checks, target);
+  for (const check of checks) {
+    if (!skips.has(check) && (check.inFlight ?? 1) > concurrency)
+      skips.set(check, `needs ${check.inFlight} requests in flight at once (${ONE_AT_A_TIME})`);
+  }
+  return skips;
+}
+
 const RESPONSE_TIME = { id: RESPONSE_TIME_RULE, title: "Every response arrives within --max-response-ms" };
 
 export const DEFAULT_GENERATED_RUNS = 100;
@@ -228,7 +242,7 @@ export async function runChecks(options: RunOptions): Promise<RunResult> {
     startedAt,
     durationMs: performance.now() - started,
     checks: [
-      ...checks.map((check) => results.get(check) ?? skipped(check, "not run")),
+      ...checks.map((check) => announced(check, results.get(check) ?? skipped(check, "not run"), concurrencyOf(options))),
       ...everyResponseResults(services.everyResponse, options.maxResponseMs !== undefined),
       ...(restore ? [restoreResult(restore)] : []),
     ],
@@ -240,6 +254,11 @@ export async function runChecks(options: RunOptions): Promise<RunResult> {
     ...(options.selection ? { selection: options.selection } : {}),
     ...rateLimitOf(options.transport),
   };
+}
+
+/** A check the header announced as skipped for --concurrency that indeed could not judge: its skip is planned, as announced. */
+function announced(check: Check, result: CheckResult, concurrency: number): CheckResult {
+  return result.outcome === "skip" && (check.inFlight ?? 1) > concurrency ? { ...result, planned: true } : result;
 }
 
 function rateLimitOf(transport: HttpTransport): Pick<RunResult, "rateLimit"> {

@@ -191,7 +191,7 @@ describe("conformance check selection", () => {
     const argv = ["conformance", "--checks", "get-own-200-equals-list-entry,list-owner-200", "--seed", "7", "--report-dir", dir];
     expect(await launch(argv, liveEnv(target), cli.io)).toBe(0);
     expect(atFirstRequest).toBe(
-      `Running 2 of ${catalog.length} checks (--checks get-own-200-equals-list-entry,list-owner-200) against ${target.baseUrl} (live target); seed 7 (replay with --seed 7); read-only: mutations are not allowed (set TENANT_API_ALLOW_MUTATIONS=1 to run PATCH checks); no check will be skipped for want of a persona or of leave to write\n`,
+      `Running 2 of ${catalog.length} checks (--checks get-own-200-equals-list-entry,list-owner-200) against ${target.baseUrl} (live target); seed 7 (replay with --seed 7); read-only: mutations are not allowed (set TENANT_API_ALLOW_MUTATIONS=1 to run PATCH checks); no check will be skipped for want of a persona, of leave to write or of requests in flight\n`,
     );
     const report = JSON.parse(readFileSync(join(dir, "conformance.json"), "utf8")) as { checks: { id: string }[] };
     const everyResponse = EVERY_RESPONSE_RULES.map((rule) => rule.id);
