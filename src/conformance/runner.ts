@@ -363,7 +363,7 @@ function everyResponseResults(found: readonly Finding[], timed: boolean): CheckR
 /** The restoration is reported like a check, so a failed restore fails the run and shows in JUnit. */
 function restoreResult(restore: NonNullable<RunResult["restore"]>): CheckResult {
   const base = {
-    id: "restore-organization",
+    id: RESTORE_RESULT_ID,
     title: "The organization is restored: every field reads back as in the snapshot taken before the writes",
     operationId: "updateOrganization",
     phase: "write" as const,
@@ -417,6 +417,33 @@ async function runConcurrently<T>(items: T[], limit: number, work: (item: T) => 
     for (let item = queue.shift(); item !== undefined; item = queue.shift()) await work(item);
   });
   await Promise.all(workers);
+}
+
+/** The restore's result id (restoreResult): a result of the run, not a check of the catalog. */
+export const RESTORE_RESULT_ID = "restore-organization";
+
+/**
+ * What the run's results are made of: the catalog's checks, one result per every-response rule (they
+ * judge every response, whichever check sent it) and the restore. The header, the summary, JUnit and
+ * conformance.json all count the same results and name these parts, so their totals agree.
+ */
+export interface ResultParts {
+  checks: number;
+  everyResponseRules: number;
+  restore: number;
+  total: number;
+}
+
+export function resultParts(result: Pick<RunResult, "checks">): ResultParts {
+  const everyResponseRules = result.checks.filter((check) => check.operationId === "every-response").length;
+  const restore = result.checks.filter((check) => check.id === RESTORE_RESULT_ID).length;
+  const total = result.checks.length;
+  return { checks: total - everyResponseRules - restore, everyResponseRules, restore, total };
+}
+
+/** The every-response results a run with these settings will have (an unforeseen rule, a timeout say, adds one). */
+export function everyResponseRuleCount(timed: boolean): number {
+  return EVERY_RESPONSE_RULES.length + (timed ? 1 : 0);
 }
 
 export function countOutcomes(result: RunResult): Record<Outcome, number> & { findings: number } {

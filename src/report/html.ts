@@ -6,13 +6,14 @@
  * history, the coverage matrix (operation × documented status), and every check with its outcome.
  */
 
-import { countOutcomes } from "../conformance/runner.js";
+import { countOutcomes, resultParts } from "../conformance/runner.js";
 import { describeComparison, type TriagedFinding, type TriagedRun } from "../findings/triage.js";
 import { NO_DEPLOYED_API, verdictTitle } from "../findings/verdict.js";
 import { documentedStatuses, type SpecDocument } from "../spec/document.js";
 import { esc } from "./escape.js";
 import { renderRegisterSection } from "./register-section.js";
 import { replayCommand } from "./replay.js";
+import { describeResults } from "./result-parts.js";
 import { renderTrends } from "./trends.js";
 
 const STYLE = `body{font:14px/1.45 system-ui,sans-serif;margin:2rem;color:#1d1d1f}h1{font-size:1.4rem}
@@ -33,7 +34,7 @@ export function renderHtml(result: TriagedRun, spec: SpecDocument): string {
 <h1>Tenant API conformance</h1>
 ${renderVerdict(result)}
 <p>${esc(result.target.baseUrl)} · ${result.target.embedded ? "embedded reference provider" : "live target"} · ${result.target.writes ? "writes allowed" : esc(`read-only: ${result.target.writesDenied ?? ""}`)} · started ${esc(result.startedAt)} · ${(result.durationMs / 1000).toFixed(2)} s</p>
-${renderRunState(result)}<p class="summary"><span>${counts.pass} passed</span><span>${counts.fail} failed</span><span>${counts.skip} skipped</span><span>${counts.error} errors</span><span>${triage.findings.length} findings</span></p>
+${renderRunState(result)}<p class="summary"><span class="results">${esc(describeResults(resultParts(result)))}:</span><span>${counts.pass} passed</span><span>${counts.fail} failed</span><span>${counts.skip} skipped</span><span>${counts.error} errors</span><span>${triage.findings.length} findings</span></p>
 <h2 id="findings">Findings</h2>
 <p class="comparison">${esc(describeComparison(triage))}${triage.baseline ? ` (baseline <code>${esc(triage.baseline)}</code>)` : ""}</p>
 ${renderFindings(triage.findings)}
