@@ -6,10 +6,12 @@
  */
 import { isDeepStrictEqual } from "node:util";
 import fc from "fast-check";
+import type { Finding } from "../../findings/finding.js";
 import { CONFORMANCE_COMMAND } from "../../launch.js";
 import { preview } from "../../validation/problems.js";
 import type { Check } from "../check.js";
 import type { CheckContext, GeneratedRun } from "../context.js";
+import { classed } from "../input-class.js";
 import { budgetLatency, cutNote, fitToBudget, type LatencyBudget } from "../latency-budget.js";
 import { Interrupted, throwIfInterrupted } from "../safety/interrupt.js";
 import { patchBody } from "./arbitraries.js";
@@ -132,15 +134,49 @@ export const generatedBodiesCheck: Check = {
             ? `failing body (shrinking stopped after ${SHRINK_TRIALS} candidates)`
             : "failing body (shrinking stopped at the time limit)";
       ctx.findings.push(...lastFailure.findings);
-      ctx.fail(undefined, {
-        code: "generated-counterexample",
-        expected: "every generated body handled as the rules say",
-        actual: `${which} ${preview(lastFailure.body, 300)} (seed ${seed}, path ${details.counterexamplePath ?? "?"}; replay with ${replay})`,
-      });
+      if (!interrupted) ctx.findings.push(...(await otherTextField(ctx, lastFailure.body)));
+      // One summary per failure whatever the seed; it reproduces by the counterexample's own PATCH, like the findings it showed.
+      const reproduce = lastFailure.findings.find((f) => f.reproduce !== undefined)?.reproduce;
+      classed(
+        ctx,
+        "the minimal failing body",
+        () =>
+          ctx.fail(undefined, {
+            code: "generated-counterexample",
+            expected: "every generated body handled as the rules say",
+            actual: `${which} ${preview(lastFailure?.body, 300)} (seed ${seed}, path ${details.counterexamplePath ?? "?"}; replay with ${replay})`,
+          }),
+        reproduce === undefined ? {} : { reproduce },
+      );
     }
     throwIfInterrupted(signal);
   },
 };
+
+/** The two text fields, each the other's twin: the generated bodies draw both from the same characters. */
+const TWIN: Record<string, string> = { name: "description", description: "name" };
+
+/**
+ * Which of name and description a minimal counterexample carries depends on the seed; a server that
+ * mangles some text (normalises, escapes, answers stale) usually mangles it in both. So the failing text
+ * is sent once more in the twin field alone, and the findings name every field the bug reaches, the same
+ * with every seed that finds it. Sent only after a failure: a correct API gets no extra request.
+ */
+async function otherTextField(ctx: CheckContext, failing: unknown): Promise<Finding[]> {
+  const body = failing as Record<string, unknown> | null;
+  if (typeof body !== "object" || body === null || Array.isArray(body)) return [];
+  const carried = Object.keys(TWIN).filter((field) => typeof body[field] === "string");
+  const [field] = carried;
+  if (carried.length !== 1 || field === undefined) return [];
+  const twin = { [TWIN[field] as string]: body[field] };
+  const trial = trialOf(ctx);
+  try {
+    judgeBody(trial, twin, await observe(trial, twin), ctx.services.validators);
+  } finally {
+    ctx.requests += trial.requests;
+  }
+  return trial.findings;
+}
 
 /**
  * The plan's observations (none when it has no plan: then the baseline is sent and every body goes
