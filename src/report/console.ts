@@ -43,13 +43,19 @@ export function renderSummary(run: TriagedRun, reportFiles: string[]): string {
         ]
       : []),
     `${describeResults(resultParts(run))}: ${counts.pass} passed, ${counts.fail} failed, ${counts.skip} skipped, ${counts.error} errors; ${triage.findings.length} findings (${occurrences} occurrences) in ${(run.durationMs / 1000).toFixed(2)} s`,
-    `Findings: ${describeComparison(triage)}${triage.baseline ? ` (baseline ${triage.baseline})` : ""}`,
+    `Findings: ${describeComparison(triage)}${comparedWith(triage)}`,
     `Verdict: ${describeVerdict(triage.verdict)}`,
     `Replay: ${replayCommand(run)}`,
   ];
   if (reportFiles.length > 0) lines.push(`Reports: ${reportFiles.join(", ")}`);
   // Each line is made inert on its own: a line break inside server text is escaped, not obeyed.
   return `${lines.map(terminalLine).join("\n")}\n`;
+}
+
+/** ` (baseline previous/conformance.json)`, or on a first night why there is none. */
+function comparedWith(triage: TriagedRun["triage"]): string {
+  if (triage.baseline) return ` (baseline ${triage.baseline})`;
+  return triage.noBaselineYet ? ` (${triage.noBaselineYet})` : "";
 }
 
 /** The gateway's limit met: not a finding unless a 429 never cleared (those the checks report). */

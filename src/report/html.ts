@@ -36,7 +36,7 @@ ${renderVerdict(result)}
 <p>${esc(result.target.baseUrl)} · ${result.target.embedded ? "embedded reference provider" : "live target"} · ${result.target.writes ? "writes allowed" : esc(`read-only: ${result.target.writesDenied ?? ""}`)} · started ${esc(result.startedAt)} · ${(result.durationMs / 1000).toFixed(2)} s</p>
 ${renderRunState(result)}<p class="summary"><span class="results">${esc(describeResults(resultParts(result)))}:</span><span>${counts.pass} passed</span><span>${counts.fail} failed</span><span>${counts.skip} skipped</span><span>${counts.error} errors</span><span>${triage.findings.length} findings</span></p>
 <h2 id="findings">Findings</h2>
-<p class="comparison">${esc(describeComparison(triage))}${triage.baseline ? ` (baseline <code>${esc(triage.baseline)}</code>)` : ""}</p>
+<p class="comparison">${esc(describeComparison(triage))}${triage.baseline ? ` (baseline <code>${esc(triage.baseline)}</code>)` : triage.noBaselineYet ? ` (${esc(triage.noBaselineYet)})` : ""}</p>
 ${renderFindings(triage.findings)}
 ${renderFixedAndStale(result)}
 <h2 id="latency">Latency of this run</h2>

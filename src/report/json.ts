@@ -27,7 +27,11 @@ function conformanceDocument(run: TriagedRun) {
     replay: replayCommand(run),
     // `results` names what the outcome counts add up to: the checks, the every-response rules and the restore.
     summary: { ...countOutcomes(run), results: resultParts(run), grouped: triage.findings.length, ...triage.counts },
-    comparison: { baseline: triage.baseline ?? null, failOn: triage.failOn },
+    comparison: {
+      baseline: triage.baseline ?? null,
+      failOn: triage.failOn,
+      ...(triage.noBaselineYet ? { noBaselineYet: triage.noBaselineYet } : {}),
+    },
     findings: triage.findings,
     fixed: triage.fixed,
     // Carried by the next run that takes this report as its baseline: not seen, but not known to be fixed.

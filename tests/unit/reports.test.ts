@@ -207,6 +207,36 @@ describe("the HTML report, read through a DOM", () => {
     expect(external).toEqual([]);
   });
 
+  // issue 26: the trend drew check outcomes only, so a PASS night with 17 accepted findings looked like a FAIL night.
+  it("draws each night's verdict apart from its check outcomes, an outage with its cause", () => {
+    const night = (time: string, verdict: HistoryEntry["verdict"], fail: number, known: number): HistoryEntry => ({
+      time,
+      target: { baseUrl: "https://api.example.com/tenant", embedded: false },
+      verdict,
+      counts: { pass: 86, fail, skip: 0, error: 0, findings: known, new: 0, unchanged: 0, known, fixed: 0 },
+      fingerprints: [],
+      latency: {},
+    });
+    const history = [
+      night("2026-11-26T03:17:00Z", "FAIL", 7, 0),
+      night("2026-11-27T03:17:00Z", "PASS", 7, 17),
+      { ...night("2026-11-28T03:17:00Z", "OUTAGE", 0, 0), outage: { cause: "TARGET_UNREACHABLE: connection refused" } },
+    ];
+    const document = dom(sampleRun({}, history));
+    const marks = [...document.querySelectorAll("svg.trend-outcomes rect.verdict-mark")].map((mark) => mark.getAttribute("data-verdict"));
+    expect(marks).toEqual(["FAIL", "PASS", "OUTAGE"]);
+    const [failMark, passMark] = [...document.querySelectorAll("svg.trend-outcomes rect.verdict-mark")];
+    expect(passMark?.getAttribute("fill")).not.toBe(failMark?.getAttribute("fill"));
+    const rows = [...document.querySelectorAll("table.runs tr.run")].map((row) =>
+      [...row.querySelectorAll("td")].map((td) => td.textContent),
+    );
+    expect(rows).toEqual([
+      ["2026-11-28T03:17:00Z", "OUTAGE", "TARGET_UNREACHABLE: connection refused"],
+      ["2026-11-27T03:17:00Z", "PASS", "17 (0 new, 17 known)"],
+      ["2026-11-26T03:17:00Z", "FAIL", "0 (0 new, 0 known)"],
+    ]);
+  });
+
   it("keeps the coverage matrix with undocumented statuses called out", () => {
     const document = dom(sampleRun());
     const headings = [...document.querySelectorAll("h2")].map((h) => h.textContent);

@@ -134,7 +134,7 @@ export const generatedBodiesCheck: Check = {
             ? `failing body (shrinking stopped after ${SHRINK_TRIALS} candidates)`
             : "failing body (shrinking stopped at the time limit)";
       ctx.findings.push(...lastFailure.findings);
-      if (!interrupted) ctx.findings.push(...(await otherTextField(ctx, lastFailure.body)));
+      if (!interrupted) ctx.findings.push(...(await otherTextField(ctx, lastFailure.body, lastFailure.findings)));
       // One summary per failure whatever the seed; it reproduces by the counterexample's own PATCH, like the findings it showed.
       const reproduce = lastFailure.findings.find((f) => f.reproduce !== undefined)?.reproduce;
       classed(
@@ -157,25 +157,30 @@ export const generatedBodiesCheck: Check = {
 const TWIN: Record<string, string> = { name: "description", description: "name" };
 
 /**
- * Which of name and description a minimal counterexample carries depends on the seed; a server that
- * mangles some text (normalises, escapes, answers stale) usually mangles it in both. So the failing text
- * is sent once more in the twin field alone, and the findings name every field the bug reaches, the same
- * with every seed that finds it. Sent only after a failure: a correct API gets no extra request.
+ * Which of name and description a minimal counterexample changes depends on the seed; a server that
+ * mangles some text (normalises, escapes, answers stale) usually mangles it in both. So each text the
+ * failure shows mangled is sent once more in the twin field alone, and the findings name every field the
+ * bug reaches, the same with every seed that finds it. Sent only after a failure: a correct API gets no
+ * extra request.
  */
-async function otherTextField(ctx: CheckContext, failing: unknown): Promise<Finding[]> {
+async function otherTextField(ctx: CheckContext, failing: unknown, shown: readonly Finding[]): Promise<Finding[]> {
   const body = failing as Record<string, unknown> | null;
-  if (typeof body !== "object" || body === null || Array.isArray(body)) return [];
-  const carried = Object.keys(TWIN).filter((field) => typeof body[field] === "string");
-  const [field] = carried;
-  if (carried.length !== 1 || field === undefined) return [];
-  const twin = { [TWIN[field] as string]: body[field] };
-  const trial = trialOf(ctx);
-  try {
-    judgeBody(trial, twin, await observe(trial, twin), ctx.services.validators);
-  } finally {
-    ctx.requests += trial.requests;
+  if (typeof body !== "object" || body === null) return [];
+  const mangled = new Set(shown.filter((f) => f.inputClass?.includes("carrying the field")).map((f) => f.pointer.slice(1)));
+  const found: Finding[] = [];
+  for (const field of Object.keys(TWIN)) {
+    const twin = TWIN[field] as string;
+    if (!mangled.has(field) || mangled.has(twin) || typeof body[field] !== "string") continue;
+    const probe = { [twin]: body[field] };
+    const trial = trialOf(ctx);
+    try {
+      judgeBody(trial, probe, await observe(trial, probe), ctx.services.validators);
+    } finally {
+      ctx.requests += trial.requests;
+    }
+    found.push(...trial.findings);
   }
-  return trial.findings;
+  return found;
 }
 
 /**

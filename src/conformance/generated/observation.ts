@@ -69,7 +69,7 @@ export function judgeBody(ctx: CheckContext, body: unknown, seen: Observation, v
     return;
   }
   let allowed = false;
-  classed(ctx, `${input}, answered ${response.status}`, () => {
+  classed(ctx, answeredClass(verdict, response.status), () => {
     allowed = ctx.expectStatus(response, allowedStatuses(verdict));
   });
   if (!allowed || !ctx.usable(response) || after === undefined) return;
@@ -98,6 +98,17 @@ export function judgeBody(ctx: CheckContext, body: unknown, seen: Observation, v
 function bodyClass(verdict: Verdict): string {
   // A body the API may also refuse (a lone surrogate) is still one it must store exactly when it accepts it.
   return verdict.accept ? "a body the rules accept" : `a body the rules refuse (${verdict.refusal})`;
+}
+
+/**
+ * A refused body answered with the wrong status: when it was accepted (2xx) the class names the rule the
+ * server did not enforce (an empty name, a numeric description: different bugs); any other wrong status
+ * (422 for every refusal) is one bug whatever the body broke, so the class leaves the reason out.
+ */
+function answeredClass(verdict: Verdict, status: number | undefined): string {
+  if (verdict.accept) return `a body the rules accept, answered ${status}`;
+  const accepted = status !== undefined && status >= 200 && status < 300;
+  return accepted ? `${bodyClass(verdict)}, answered ${status}` : `a body the rules refuse, answered ${status}`;
 }
 
 function carries(body: unknown, field: string): boolean {
