@@ -246,8 +246,12 @@ describe("the nightly recipe of docs/regression-runs.md", () => {
   // issue 26: the README's regression command exited 2 on the first night (no baseline, no known-issues.json yet).
   it("runs the README's regression command as pasted on the first night, and refuses a missing baseline once a night is recorded", async () => {
     const readme = readFileSync(join(ROOT, "README.md"), "utf8");
-    const command = /npm run conformance -- --baseline [^\n]*(\\\n[^\n]*)*/.exec(readme)?.[0] ?? "";
-    expect(command).toContain("--known-issues known-issues.json --history history.jsonl");
+    // The command's first line and every line continued by a trailing backslash.
+    const lines = readme.split("\n");
+    const start = lines.findIndex((line) => line.startsWith("npm run conformance -- --baseline "));
+    const end = lines.findIndex((line, index) => index >= start && !line.endsWith("\\"));
+    const command = lines.slice(start, end + 1).join("\n");
+    expect(command).toMatch(/--known-issues known-issues.json[\s\\]+--history history.jsonl/);
     const script = `${npm}\n${command.replace("--max-response-ms 2000", "--max-response-ms 600000")}`;
     const work = tempDir();
     const first = await bash(script, work);

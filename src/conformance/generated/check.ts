@@ -16,6 +16,7 @@ import { budgetLatency, cutNote, fitToBudget, type LatencyBudget } from "../late
 import { Interrupted, throwIfInterrupted } from "../safety/interrupt.js";
 import { patchBody } from "./arbitraries.js";
 import { judgeBody, type Observation, observe } from "./observation.js";
+import { judge } from "./oracle.js";
 import { observeBodies, trialOf } from "./plan.js";
 
 export const GENERATED_CHECK_ID = "patch-generated-bodies";
@@ -171,7 +172,7 @@ async function otherTextField(ctx: CheckContext, failing: unknown, shown: readon
   for (const field of Object.keys(TWIN)) {
     const twin = TWIN[field] as string;
     if (!mangled.has(field) || mangled.has(twin) || typeof body[field] !== "string") continue;
-    const probe = { [twin]: body[field] };
+    const probe = twinProbe(ctx, twin, body[field] as string);
     const trial = trialOf(ctx);
     try {
       judgeBody(trial, probe, await observe(trial, probe), ctx.services.validators);
@@ -181,6 +182,18 @@ async function otherTextField(ctx: CheckContext, failing: unknown, shown: readon
     found.push(...trial.findings);
   }
   return found;
+}
+
+/**
+ * The failing text in the twin field; when the rules refuse it there (an empty name, a 150-character
+ * name), a plain text instead: a bug that mangles any change (a stale answer) still shows, and one that
+ * mangles only some text (normalising it) does not, the same with every seed.
+ */
+function twinProbe(ctx: CheckContext, twin: string, text: string): Record<string, string> {
+  const same = { [twin]: text };
+  const before = { id: "", name: "", status: "active", referral_code: "" } as const;
+  if (judge(same, before, ctx.services.validators).accept) return same;
+  return { [twin]: `conformance: ${twin} probe after a failing generated body` };
 }
 
 /**
