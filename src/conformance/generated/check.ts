@@ -159,20 +159,26 @@ const TWIN: Record<string, string> = { name: "description", description: "name" 
 
 /**
  * Which of name and description a minimal counterexample changes depends on the seed; a server that
- * mangles some text (normalises, escapes, answers stale) usually mangles it in both. So each text the
- * failure shows mangled is sent once more in the twin field alone, and the findings name every field the
- * bug reaches, the same with every seed that finds it. Sent only after a failure: a correct API gets no
- * extra request.
+ * mangles some text (normalises, escapes, answers stale) or takes a wrong value (null) usually does so in
+ * both. So each text the failure shows mangled, and each refused value the server took, is sent once more
+ * in the twin field alone, and the findings name every field the bug reaches, the same with every seed
+ * that finds it. Sent only after a failure: a correct API gets no extra request.
  */
 async function otherTextField(ctx: CheckContext, failing: unknown, shown: readonly Finding[]): Promise<Finding[]> {
   const body = failing as Record<string, unknown> | null;
   if (typeof body !== "object" || body === null) return [];
   const mangled = new Set(shown.filter((f) => f.inputClass?.includes("carrying the field")).map((f) => f.pointer.slice(1)));
+  // A value the rules refuse in a field (a null name) that the server took: the same value in the twin field.
+  const taken = new Set(
+    shown.flatMap((f) => /^a body the rules refuse \(\/(name|description) [^)]*\), answered 2/.exec(f.inputClass ?? "")?.[1] ?? []),
+  );
   const found: Finding[] = [];
   for (const field of Object.keys(TWIN)) {
     const twin = TWIN[field] as string;
-    if (!mangled.has(field) || mangled.has(twin) || typeof body[field] !== "string") continue;
-    const probe = twinProbe(ctx, twin, body[field] as string);
+    const wrong = taken.has(field) && !taken.has(twin) ? { [twin]: body[field] } : undefined;
+    const text = mangled.has(field) && !mangled.has(twin) && typeof body[field] === "string";
+    if (wrong === undefined && !text) continue;
+    const probe = wrong ?? twinProbe(ctx, twin, body[field] as string);
     const trial = trialOf(ctx);
     try {
       judgeBody(trial, probe, await observe(trial, probe), ctx.services.validators);
