@@ -22,7 +22,7 @@ th{background:#f3f3f6}code,pre{font:12px ui-monospace,monospace}pre{white-space:
 .id{white-space:nowrap}.path{overflow-wrap:break-word}.pass{background:#e6f6ea}.fail,.error{background:#fde8e8}
 .skip{background:#fff6db}.none{color:#8a8a8f}.summary span{margin-right:1.2rem;font-weight:600}
 .verdict{padding:.8rem 1rem;border-radius:6px;font-size:1.1rem}.verdict strong{font-size:1.4rem;margin-right:.6rem}
-.verdict-PASS{background:#e6f6ea}.verdict-FAIL{background:#fde8e8}.verdict-INCOMPLETE{background:#fff6db}
+.verdict-PASS{background:#e6f6ea}.verdict-FAIL{background:#fde8e8}.verdict-INCOMPLETE{background:#fff6db}.verdict-OUTAGE{background:#ececef}
 .state{font-weight:700;font-size:.75rem;padding:0 .35rem;border-radius:3px}.state-new{background:#d64545;color:#fff}
 .state-unchanged{background:#ccc}.state-known{background:#e0b43a}details{margin:.3rem 0}
 details.cause{border:1px solid #d0d0d5;border-radius:6px;padding:.3rem .6rem;margin:.6rem 0}details.cause>summary{cursor:pointer;font-weight:600}

@@ -75,9 +75,10 @@ ${bars.join("\n")}
 /** A square above the bar in the verdict's colour (crossed for an outage), at the top of the chart. */
 function verdictMark(run: HistoryEntry, x: number, width: number): string {
   const colour = VERDICT_COLOURS[run.verdict];
-  const mark = `<rect class="verdict-mark" data-verdict="${esc(run.verdict)}" x="${x.toFixed(1)}" y="${PAD - MARK - 4}" width="${width.toFixed(1)}" height="${MARK}" fill="${colour}"/>`;
+  // Well above the bars (a gap of more than its height), so it never reads as a segment of them.
+  const y = 4;
+  const mark = `<rect class="verdict-mark" data-verdict="${esc(run.verdict)}" x="${x.toFixed(1)}" y="${y}" width="${width.toFixed(1)}" height="${MARK}" fill="${colour}"/>`;
   if (run.verdict !== OUTAGE) return mark;
-  const y = PAD - MARK - 4;
   return `${mark}<path d="M${x.toFixed(1)} ${y}l${width.toFixed(1)} ${MARK}M${x.toFixed(1)} ${y + MARK}l${width.toFixed(1)} -${MARK}" stroke="#fff" stroke-width="1.5"/>`;
 }
 
