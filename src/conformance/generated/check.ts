@@ -134,8 +134,9 @@ export const generatedBodiesCheck: Check = {
           : shrinkTrials > SHRINK_TRIALS
             ? `failing body (shrinking stopped after ${SHRINK_TRIALS} candidates)`
             : "failing body (shrinking stopped at the time limit)";
-      ctx.findings.push(...lastFailure.findings);
-      if (!interrupted) ctx.findings.push(...(await otherTextField(ctx, lastFailure.body, lastFailure.findings)));
+      const shown = interrupted ? lastFailure.findings : await fieldByField(ctx, lastFailure.body, lastFailure.findings);
+      ctx.findings.push(...shown);
+      if (!interrupted) ctx.findings.push(...(await otherTextField(ctx, lastFailure.body, shown)));
       // One summary per failure whatever the seed; it reproduces by the counterexample's own PATCH, like the findings it showed.
       const reproduce = lastFailure.findings.find((f) => f.reproduce !== undefined)?.reproduce;
       classed(
@@ -154,6 +155,39 @@ export const generatedBodiesCheck: Check = {
   },
 };
 
+/** A refused body the server answered with a 2xx: what such a finding's class says (observation.ts `answeredClass`). */
+const TAKEN = /^a body the rules refuse \((\/(?:name|description)) [^)]*\), answered 2/;
+
+/**
+ * A counterexample that breaks a rule in both name and description (`{ name: null, description: 7 }`) and
+ * was taken: which of them the server let through is not known, and the class would name whichever sorts
+ * first. Each field is sent alone, and what the server takes alone is reported in place of the pair,
+ * the same finding as the seeds whose counterexample carried that field only. When neither is taken alone,
+ * the pair's own finding stands.
+ */
+async function fieldByField(ctx: CheckContext, failing: unknown, shown: readonly Finding[]): Promise<Finding[]> {
+  const body = failing as Record<string, unknown> | null;
+  const taken = shown.filter((f) => TAKEN.test(f.inputClass ?? ""));
+  if (taken.length === 0 || typeof body !== "object" || body === null) return [...shown];
+  const before = { id: "", name: "", status: "active", referral_code: "" } as const;
+  const refusedAlone = Object.keys(TWIN).filter(
+    (field) => field in body && !judge({ [field]: body[field] }, before, ctx.services.validators).accept,
+  );
+  if (refusedAlone.length < 2) return [...shown];
+  const alone: Finding[] = [];
+  for (const field of refusedAlone) {
+    const probe = { [field]: body[field] };
+    const trial = trialOf(ctx);
+    try {
+      judgeBody(trial, probe, await observe(trial, probe), ctx.services.validators);
+    } finally {
+      ctx.requests += trial.requests;
+    }
+    alone.push(...trial.findings.filter((f) => TAKEN.test(f.inputClass ?? "")));
+  }
+  return alone.length === 0 ? [...shown] : [...shown.filter((f) => !taken.includes(f)), ...alone];
+}
+
 /** The two text fields, each the other's twin: the generated bodies draw both from the same characters. */
 const TWIN: Record<string, string> = { name: "description", description: "name" };
 
@@ -167,7 +201,13 @@ const TWIN: Record<string, string> = { name: "description", description: "name" 
 async function otherTextField(ctx: CheckContext, failing: unknown, shown: readonly Finding[]): Promise<Finding[]> {
   const body = failing as Record<string, unknown> | null;
   if (typeof body !== "object" || body === null) return [];
-  const mangled = new Set(shown.filter((f) => f.inputClass?.includes("carrying the field")).map((f) => f.pointer.slice(1)));
+  // A text refused or mangled in its field: named by a finding at that field, or, for a wrong status, the one text field the body carried.
+  const texts = Object.keys(TWIN).filter((field) => typeof body[field] === "string");
+  const wrongStatus = shown.some((f) => f.inputClass?.startsWith("a body the rules accept, answered")) && texts.length === 1 ? texts : [];
+  const mangled = new Set([
+    ...shown.filter((f) => f.inputClass?.includes("carrying the field")).map((f) => f.pointer.slice(1)),
+    ...wrongStatus,
+  ]);
   // A value the rules refuse in a field (a null name) that the server took: the same value in the twin field.
   const taken = new Set(
     shown.flatMap((f) => /^a body the rules refuse \(\/(name|description) [^)]*\), answered 2/.exec(f.inputClass ?? "")?.[1] ?? []),
