@@ -10,10 +10,15 @@ import { mkdirSync, rmSync, type Stats, statSync, writeFileSync } from "node:fs"
 import { dirname, join, resolve } from "node:path";
 import { ToolError } from "../errors.js";
 
-/** Before the first request, creating nothing: the nearest existing ancestor is a directory, and an existing directory takes a file. */
+/**
+ * Before the first request, creating nothing that stays: the nearest existing ancestor is a directory and
+ * takes a file (a probe, removed at once), so /proc or a read-only place is exit 2 before any request.
+ */
 export function checkReportDir(dir: string): void {
   const { target, missing } = nearestDirectory(dir);
-  if (missing.length === 0) probeWritable(dir, target);
+  const [outermost] = missing;
+  if (outermost === undefined) probeWritable(dir, target);
+  else probeWritable(dir, dirname(outermost), `cannot create ${outermost}`);
 }
 
 /** Once the run can be made: creates the missing levels and proves the directory writable. */
@@ -40,12 +45,12 @@ function nearestDirectory(dir: string): { target: string; missing: string[] } {
   return { target, missing };
 }
 
-function probeWritable(dir: string, target: string): void {
+function probeWritable(dir: string, target: string, why = `cannot write into ${target}`): void {
   const probe = join(target, `.conformance-probe-${process.pid}`);
   attempt(() => {
     writeFileSync(probe, "", { flag: "wx" });
     rmSync(probe);
-  }, `--report-dir ${dir}: cannot write into ${target}`);
+  }, `--report-dir ${dir}: ${why}`);
 }
 
 /** Undefined when nothing is there, also when a file stands where an ancestor directory should be. */

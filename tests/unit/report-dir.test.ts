@@ -24,6 +24,8 @@ describe("the report directory, checked before the first request", () => {
     const root = tempDir();
     writeFileSync(join(root, "file"), "");
     expect(() => checkReportDir(join(root, "file", "reports"))).toThrow("is not a directory");
+    expect(() => checkReportDir("/proc/conformance-reports/x")).toThrow("cannot create /proc/conformance-reports");
+    expect(readdirSync(root)).toEqual(["file"]);
   });
 
   it("may already exist", () => {
