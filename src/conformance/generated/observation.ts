@@ -95,6 +95,14 @@ export function judgeBody(ctx: CheckContext, body: unknown, seen: Observation, v
   }
 }
 
+/**
+ * Only the status of a body's answer (the org before and after are not read): for a body sent to find out
+ * whether the server takes it, when the org may already be unreadable (a null name it took before).
+ */
+export function judgeStatus(ctx: CheckContext, response: Observed, verdict: Verdict): void {
+  classed(ctx, answeredClass(verdict, response.status), () => ctx.expectStatus(response, allowedStatuses(verdict)));
+}
+
 /** The class of a generated body as the oracle sees it: what a fingerprint names instead of the body itself. */
 function bodyClass(verdict: Verdict): string {
   // A body the API may also refuse (a lone surrogate) is still one it must store exactly when it accepts it.
