@@ -7,7 +7,7 @@
  */
 import { readFileSync } from "node:fs";
 import { join, relative } from "node:path";
-import { ensureReportDir } from "../config/report-dir.js";
+import { checkReportDir, ensureReportDir } from "../config/report-dir.js";
 import { parseSettings, type Settings, secretsInEnv, withDotEnv } from "../config/settings.js";
 import { inWorkDir } from "../config/work-dir.js";
 import { embeddedSkipFailure } from "../conformance/embedded-gate.js";
@@ -16,7 +16,7 @@ import { countOutcomes, freshSeed, type RunResult, runChecks } from "../conforma
 import { type Guard, guardRun } from "../conformance/safety/guard.js";
 import { notRestoredText } from "../conformance/safety/restore.js";
 import { describeError, EXIT_NOT_RESTORED, EXIT_OK, EXIT_TOOL_ERROR } from "../errors.js";
-import { concludeRun, type GateInputs, gateExitCode, loadGateInputs } from "../findings/gate.js";
+import { concludeRun, type GateInputs, gateExitCode, loadGateInputs, recordOutage } from "../findings/gate.js";
 import { asTyped } from "../launch.js";
 import { Redactor } from "../redaction.js";
 import { renderSummary } from "../report/console.js";
@@ -63,10 +63,11 @@ export async function run(commandLine: string[], env: NodeJS.ProcessEnv, outerIo
 }
 
 async function runGate(settings: Settings, redactor: Redactor, io: CliIo, gate: RunConsole, jsonOut?: Writer): Promise<number> {
-  ensureReportDir(settings.reportDir);
+  checkReportDir(settings.reportDir); // created only once the run can be made: an outage leaves none to copy
   const validators = specValidators();
   const gateInputs = loadGateInputs(settings); // before any request: a bad file is exit 2
-  const prepared = await prepare(settings);
+  for (const note of gateInputs.notes) io.stdout.write(redactor.redact(`${terminalLine(`conformance: ${note}`)}\n`));
+  const prepared = await orOutage(() => prepare(settings), settings, redactor);
   redactor.add(Object.values(prepared.target.tokens).filter((t): t is string => t !== undefined));
   prepared.transport.redactWith(redactor);
   for (const note of prepared.notes ?? []) io.stdout.write(redactor.redact(`${terminalLine(`conformance: preflight: ${note}`)}\n`));
@@ -82,7 +83,8 @@ async function runGate(settings: Settings, redactor: Redactor, io: CliIo, gate: 
   else io.stop?.addEventListener("abort", onStop, { once: true });
   let guard: Guard | undefined;
   try {
-    guard = await guardRun(settings, prepared.target, interrupt.signal); // the org's lock, and no journal left to restore
+    guard = await orOutage(() => guardRun(settings, prepared.target, interrupt.signal), settings, redactor); // the org's lock, and no journal left to restore
+    ensureReportDir(settings.reportDir);
     const result = await runChecks({
       target: prepared.target,
       transport: prepared.transport,
@@ -125,6 +127,20 @@ async function runGate(settings: Settings, redactor: Redactor, io: CliIo, gate: 
     io.stop?.removeEventListener("abort", onStop);
     guard?.release();
     await release(prepared);
+  }
+}
+
+/**
+ * Runs a step that decides whether the run can be made at all; when it cannot (the API unreachable, the
+ * org locked), the night goes into the history as an outage with its cause, then the error is exit 2.
+ */
+async function orOutage<T>(step: () => Promise<T>, settings: Settings, redactor: Redactor): Promise<T> {
+  try {
+    return await step();
+  } catch (error) {
+    const target = { baseUrl: settings.baseUrl ?? "embedded reference provider", embedded: settings.baseUrl === undefined };
+    recordOutage(settings, target, redactor.redact(describeError(error)));
+    throw error;
   }
 }
 

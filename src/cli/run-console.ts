@@ -5,9 +5,11 @@
  */
 import type { Settings } from "../config/settings.js";
 import type { Check } from "../conformance/check.js";
+import { concurrencyOf } from "../conformance/plan.js";
 import { embeddedWritesDenied, plannedTarget, writesDeniedReason } from "../conformance/prepare.js";
-import { plannedSkips, type RunOptions, type RunProgress, type Selection } from "../conformance/runner.js";
+import { announcedSkips, everyResponseRuleCount, type RunOptions, type RunProgress, type Selection } from "../conformance/runner.js";
 import type { Redactor } from "../redaction.js";
+import { besideChecks } from "../report/result-parts.js";
 import { terminalLine } from "../report/terminal-text.js";
 import { type CliIo, systemClock } from "./io.js";
 
@@ -23,12 +25,28 @@ export function headerLine(settings: Settings, checks: readonly Check[], selecti
   const where = settings.baseUrl === undefined ? "the embedded reference provider" : `${settings.baseUrl} (live target)`;
   const seed = settings.seed === undefined ? "" : `; seed ${settings.seed} (replay with --seed ${settings.seed})`;
   const which = selection ? `${checks.length} of ${selection.total} checks (${selection.args.join(" ")})` : `${checks.length} checks`;
-  return `Running ${which} against ${where}${seed}; ${writesNote(settings, checks)}; ${skipsNote(settings, checks)}`;
+  return `Running ${which}${resultsNote(settings, checks)} against ${where}${seed}; ${writesNote(settings, checks)}; ${skipsNote(settings, checks)}`;
+}
+
+/**
+ * What the summary will count beside the checks, so its total is no surprise: `(+ 10 every-response rules
+ * + the restore = 104 results)`. An every-response rule the run meets unforeseen (a timeout) adds one.
+ */
+function resultsNote(settings: Settings, checks: readonly Check[]): string {
+  const everyResponseRules = everyResponseRuleCount(settings.maxResponseMs !== undefined);
+  const writes = denied(settings) === undefined && checks.some((check) => check.phase === "write");
+  const parts = { everyResponseRules, restore: writes ? 1 : 0 };
+  const total = checks.length + parts.everyResponseRules + parts.restore;
+  return ` (+ ${besideChecks(parts).join(" + ")} = ${total} results)`;
+}
+
+function denied(settings: Settings): string | undefined {
+  return settings.baseUrl === undefined ? embeddedWritesDenied(settings) : writesDeniedReason(settings);
 }
 
 function writesNote(settings: Settings, checks: readonly Check[]): string {
-  const denied = settings.baseUrl === undefined ? embeddedWritesDenied(settings) : writesDeniedReason(settings);
-  if (denied !== undefined) return `read-only: ${denied}`;
+  const why = denied(settings);
+  if (why !== undefined) return `read-only: ${why}`;
   return checks.some((check) => check.phase === "write") ? "writes allowed" : "writes allowed, but no write check is selected";
 }
 
@@ -38,8 +56,8 @@ function writesNote(settings: Settings, checks: readonly Check[]): string {
  * `12 checks will be skipped: 10 × mutations are not allowed (…), 2 × no member persona (…)`.
  */
 function skipsNote(settings: Settings, checks: readonly Check[]): string {
-  const skips = [...plannedSkips(checks, plannedTarget(settings)).values()];
-  if (skips.length === 0) return "no check will be skipped for want of a persona or of leave to write";
+  const skips = [...announcedSkips(checks, plannedTarget(settings), concurrencyOf(settings)).values()];
+  if (skips.length === 0) return "no check will be skipped for want of a persona, of leave to write or of requests in flight";
   const byReason = new Map<string, number>();
   for (const reason of skips) byReason.set(reason, (byReason.get(reason) ?? 0) + 1);
   const why = [...byReason].map(([reason, count]) => `${count} × ${reason}`).join(", ");

@@ -35,6 +35,12 @@ export interface Check {
    * the restore and the invariants, then checks a good token again (runner.ts, badCredentialProbes).
    */
   badCredentials?: boolean;
+  /**
+   * Requests it needs in flight at once to judge anything (two racing PATCHes, say). With a lower
+   * --concurrency it still sends its requests, one after the other, but cannot judge: the header announces
+   * it as skipped for what the settings lack, as it does a missing persona (runner.ts `announcedSkips`).
+   */
+  inFlight?: number;
   run(ctx: CheckContext): Promise<void>;
 }
 

@@ -28,6 +28,9 @@ import { throwIfInterrupted } from "./safety/interrupt.js";
 /** Reads and refused probes in flight at once (measured: see README "Speed"). */
 export const DEFAULT_CONCURRENCY = 16;
 
+/** Why a check that needs requests in flight together cannot judge under --concurrency 1 (said in the header and the skip). */
+export const ONE_AT_A_TIME = "--concurrency 1 sends one request at a time";
+
 export function concurrencyOf(services: Pick<RunServices, "concurrency">): number {
   return Math.max(1, services.concurrency ?? DEFAULT_CONCURRENCY);
 }

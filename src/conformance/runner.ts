@@ -20,7 +20,7 @@ import { CheckContext, type GeneratedRun, RESPONSE_TIME_RULE, type RunServices }
 import { Coverage, type CoverageCell } from "./coverage.js";
 import { InfrastructureAnswered } from "./infrastructure.js";
 import { Observations } from "./invariants/observations.js";
-import { concurrencyOf, runWriteChecks } from "./plan.js";
+import { concurrencyOf, ONE_AT_A_TIME, runWriteChecks } from "./plan.js";
 import { TargetHistory } from "./safety/history.js";
 import { Interrupted, interruptionOf } from "./safety/interrupt.js";
 import { organizationFields } from "./safety/org-fields.js";
@@ -167,6 +167,20 @@ export function plannedSkips(checks: readonly Check[], target: Target): Map<Chec
   return skips;
 }
 
+/**
+ * Every skip the settings decide before the first request, for the header: the planned skips, and the
+ * checks that need more requests in flight than --concurrency allows. Those still run (their requests go
+ * one after the other, so later checks see the same org), but cannot judge: their skip is planned too.
+ */
+export function announcedSkips(checks: readonly Check[], target: Target, concurrency: number): Map<Check, string> {
+  const skips = plannedSkips(checks, target);
+  for (const check of checks) {
+    if (!skips.has(check) && (check.inFlight ?? 1) > concurrency)
+      skips.set(check, `needs ${check.inFlight} requests in flight at once (${ONE_AT_A_TIME})`);
+  }
+  return skips;
+}
+
 const RESPONSE_TIME = { id: RESPONSE_TIME_RULE, title: "Every response arrives within --max-response-ms" };
 
 export const DEFAULT_GENERATED_RUNS = 100;
@@ -262,7 +276,7 @@ export async function runChecks(options: RunOptions): Promise<RunResult> {
     startedAt,
     durationMs: performance.now() - started,
     checks: [
-      ...checks.map((check) => results.get(check) ?? skipped(check, "not run")),
+      ...checks.map((check) => announced(check, results.get(check) ?? skipped(check, "not run"), concurrencyOf(options))),
       ...everyResponseResults(services.everyResponse, options.maxResponseMs !== undefined),
       ...(restore ? [restoreResult(restore)] : []),
       ...(probed.lockout ? [probed.lockout as CheckResult] : []),
@@ -275,6 +289,11 @@ export async function runChecks(options: RunOptions): Promise<RunResult> {
     ...(options.selection ? { selection: options.selection } : {}),
     ...rateLimitOf(options.transport),
   };
+}
+
+/** A check the header announced as skipped for --concurrency that indeed could not judge: its skip is planned, as announced. */
+function announced(check: Check, result: CheckResult, concurrency: number): CheckResult {
+  return result.outcome === "skip" && (check.inFlight ?? 1) > concurrency ? { ...result, planned: true } : result;
 }
 
 function rateLimitOf(transport: HttpTransport): Pick<RunResult, "rateLimit" | "infrastructure"> {
@@ -389,7 +408,7 @@ function everyResponseResults(found: readonly Finding[], timed: boolean): CheckR
 /** The restoration is reported like a check, so a failed restore fails the run and shows in JUnit. */
 function restoreResult(restore: NonNullable<RunResult["restore"]>): CheckResult {
   const base = {
-    id: "restore-organization",
+    id: RESTORE_RESULT_ID,
     title: "The organization is restored: every field reads back as in the snapshot taken before the writes",
     operationId: "updateOrganization",
     phase: "write" as const,
@@ -443,6 +462,33 @@ async function runConcurrently<T>(items: T[], limit: number, work: (item: T) => 
     for (let item = queue.shift(); item !== undefined; item = queue.shift()) await work(item);
   });
   await Promise.all(workers);
+}
+
+/** The restore's result id (restoreResult): a result of the run, not a check of the catalog. */
+export const RESTORE_RESULT_ID = "restore-organization";
+
+/**
+ * What the run's results are made of: the catalog's checks, one result per every-response rule (they
+ * judge every response, whichever check sent it) and the restore. The header, the summary, JUnit and
+ * conformance.json all count the same results and name these parts, so their totals agree.
+ */
+export interface ResultParts {
+  checks: number;
+  everyResponseRules: number;
+  restore: number;
+  total: number;
+}
+
+export function resultParts(result: Pick<RunResult, "checks">): ResultParts {
+  const everyResponseRules = result.checks.filter((check) => check.operationId === "every-response").length;
+  const restore = result.checks.filter((check) => check.id === RESTORE_RESULT_ID).length;
+  const total = result.checks.length;
+  return { checks: total - everyResponseRules - restore, everyResponseRules, restore, total };
+}
+
+/** The every-response results a run with these settings will have (an unforeseen rule, a timeout say, adds one). */
+export function everyResponseRuleCount(timed: boolean): number {
+  return EVERY_RESPONSE_RULES.length + (timed ? 1 : 0);
 }
 
 export function countOutcomes(result: RunResult): Record<Outcome, number> & { findings: number } {

@@ -25,6 +25,13 @@ export interface Finding {
   check?: string;
   /** The request to send to see it again, what came back, and a curl command. */
   reproduce?: Reproduction;
+  /**
+   * Set on findings that generated input showed (the generated bodies, the model-based run): the class of
+   * input and of failure, e.g. "a body the rules accept, carrying the field: stored otherwise". Their
+   * status and expected value come from the random input, so the fingerprint names this class instead
+   * (fingerprint.ts), and one bug keeps one fingerprint whatever the seed.
+   */
+  inputClass?: string;
 }
 
 export type FindingFields = Omit<Finding, "message"> & { message?: string };

@@ -18,7 +18,9 @@ export interface HistoryEntry {
   target: { baseUrl: string; embedded: boolean };
   /** The suite's git commit (undefined outside a checkout). */
   commit?: string;
-  verdict: VerdictWord;
+  /** The run's verdict, or OUTAGE: the run could not be made (exit 2), and `outage` says why. */
+  verdict: VerdictWord | typeof OUTAGE;
+  outage?: { cause: string };
   counts: {
     pass: number;
     fail: number;
@@ -33,6 +35,9 @@ export interface HistoryEntry {
   fingerprints: string[];
   latency: Record<string, { p50Ms: number; p95Ms: number }>;
 }
+
+/** The verdict word of a night whose run could not be made (its cause in `outage.cause`). */
+export const OUTAGE = "OUTAGE";
 
 const SCHEMA_URL = new URL("../../schemas/history-entry.schema.json", import.meta.url);
 
@@ -123,6 +128,25 @@ export function historyEntry(result: RunResult, triaged: Triage, commit = suiteC
     counts: { ...checks, findings: triaged.findings.length, new: fresh, unchanged, known, fixed },
     fingerprints: triaged.findings.map((f) => f.fingerprint),
     latency: Object.fromEntries(result.latency.map((row) => [row.operationId, { p50Ms: row.p50Ms, p95Ms: row.p95Ms }])),
+  };
+}
+
+/** A night the run could not be made: no checks, no findings, the one-line cause (already redacted by the caller). */
+export function outageEntry(
+  target: HistoryEntry["target"],
+  cause: string,
+  time = new Date().toISOString(),
+  commit = suiteCommit(),
+): HistoryEntry {
+  return {
+    time,
+    target,
+    ...(commit === undefined ? {} : { commit }),
+    verdict: OUTAGE,
+    outage: { cause },
+    counts: { pass: 0, fail: 0, skip: 0, error: 0, findings: 0, new: 0, unchanged: 0, known: 0, fixed: 0 },
+    fingerprints: [],
+    latency: {},
   };
 }
 

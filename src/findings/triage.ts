@@ -34,6 +34,8 @@ export interface TriageOptions {
   interrupted?: boolean;
   /** `YYYY-MM-DD` (UTC) that known-issue dates are compared with. */
   today?: string;
+  /** A first night: why there is no baseline (gate.ts), said with the comparison. */
+  noBaselineYet?: string;
 }
 
 export interface Triage {
@@ -46,6 +48,8 @@ export interface Triage {
   staleKnownIssues: KnownIssue[];
   counts: { new: number; unchanged: number; known: number; fixed: number; notRechecked: number; stale: number };
   baseline?: string;
+  /** A first night: the --baseline file does not exist yet, and the history says none was made. */
+  noBaselineYet?: string;
   failOn: FailOn;
   verdict: Verdict;
 }
@@ -90,6 +94,7 @@ export function triage(result: RunResult, options: TriageOptions = {}): Triage {
       stale: staleKnownIssues.length,
     },
     ...(options.baseline ? { baseline: options.baseline.path } : {}),
+    ...(options.noBaselineYet === undefined ? {} : { noBaselineYet: options.noBaselineYet }),
     failOn,
     verdict: reachVerdict(result, findings, { failOnSkip: options.failOnSkip ?? false, interrupted: options.interrupted ?? false }),
   };

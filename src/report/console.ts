@@ -4,12 +4,13 @@
  * operation, the counts, the comparison ("2 new, 1 fixed, 5 unchanged"), the verdict and the replay.
  */
 
-import { countOutcomes, type RunResult } from "../conformance/runner.js";
+import { countOutcomes, type RunResult, resultParts } from "../conformance/runner.js";
 import type { GroupedFinding } from "../findings/fingerprint.js";
 import { describeComparison, type TriagedFinding, type TriagedRun } from "../findings/triage.js";
 import { describeVerdict } from "../findings/verdict.js";
 import { describeInfrastructure } from "../http/infrastructure-report.js";
 import { replayCommand } from "./replay.js";
+import { describeResults } from "./result-parts.js";
 import { terminalLine } from "./terminal-text.js";
 
 export function renderSummary(run: TriagedRun, reportFiles: string[]): string {
@@ -43,14 +44,20 @@ export function renderSummary(run: TriagedRun, reportFiles: string[]): string {
           `Latency p50/p95/max: ${run.latency.map((l) => `${l.operationId} ${l.p50Ms}/${l.p95Ms}/${l.maxMs} ms (${l.requests})`).join(", ")}`,
         ]
       : []),
-    `${counts.pass} passed, ${counts.fail} failed, ${counts.skip} skipped, ${counts.error} errors; ${triage.findings.length} findings (${occurrences} occurrences) in ${(run.durationMs / 1000).toFixed(2)} s`,
-    `Findings: ${describeComparison(triage)}${triage.baseline ? ` (baseline ${triage.baseline})` : ""}`,
+    `${describeResults(resultParts(run))}: ${counts.pass} passed, ${counts.fail} failed, ${counts.skip} skipped, ${counts.error} errors; ${triage.findings.length} findings (${occurrences} occurrences) in ${(run.durationMs / 1000).toFixed(2)} s`,
+    `Findings: ${describeComparison(triage)}${comparedWith(triage)}`,
     `Verdict: ${describeVerdict(triage.verdict)}`,
     `Replay: ${replayCommand(run)}`,
   ];
   if (reportFiles.length > 0) lines.push(`Reports: ${reportFiles.join(", ")}`);
   // Each line is made inert on its own: a line break inside server text is escaped, not obeyed.
   return `${lines.map(terminalLine).join("\n")}\n`;
+}
+
+/** ` (baseline previous/conformance.json)`, or on a first night why there is none. */
+function comparedWith(triage: TriagedRun["triage"]): string {
+  if (triage.baseline) return ` (baseline ${triage.baseline})`;
+  return triage.noBaselineYet ? ` (${triage.noBaselineYet})` : "";
 }
 
 /**

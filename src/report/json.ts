@@ -4,7 +4,7 @@
  * actual, occurrences, checks, state, reproduce); each check lists its own raw findings by
  * fingerprint, without the reproduction (that is on the grouped finding).
  */
-import { countOutcomes } from "../conformance/runner.js";
+import { countOutcomes, resultParts } from "../conformance/runner.js";
 import { fingerprintOf } from "../findings/fingerprint.js";
 import type { TriagedRun } from "../findings/triage.js";
 import { replayCommand } from "./replay.js";
@@ -25,8 +25,13 @@ function conformanceDocument(run: TriagedRun) {
     formatVersion: REPORT_FORMAT_VERSION,
     verdict: triage.verdict,
     replay: replayCommand(run),
-    summary: { ...countOutcomes(run), grouped: triage.findings.length, ...triage.counts },
-    comparison: { baseline: triage.baseline ?? null, failOn: triage.failOn },
+    // `results` names what the outcome counts add up to: the checks, the every-response rules and the restore.
+    summary: { ...countOutcomes(run), results: resultParts(run), grouped: triage.findings.length, ...triage.counts },
+    comparison: {
+      baseline: triage.baseline ?? null,
+      failOn: triage.failOn,
+      ...(triage.noBaselineYet ? { noBaselineYet: triage.noBaselineYet } : {}),
+    },
     findings: triage.findings,
     fixed: triage.fixed,
     // Carried by the next run that takes this report as its baseline: not seen, but not known to be fixed.

@@ -5,11 +5,12 @@
  * <failure>, a skipped one its reason in <skipped> (never counted as passed).
  */
 
-import { type CheckResult, countOutcomes } from "../conformance/runner.js";
+import { type CheckResult, countOutcomes, resultParts } from "../conformance/runner.js";
 import { renderFinding } from "../findings/finding.js";
 import type { TriagedRun } from "../findings/triage.js";
 import { describeVerdict, verdictTitle } from "../findings/verdict.js";
 import { replayCommand } from "./replay.js";
+import { describeResults } from "./result-parts.js";
 
 export function renderJunit(result: TriagedRun): string {
   const counts = countOutcomes(result);
@@ -42,6 +43,8 @@ function renderVerdictSuite(run: TriagedRun): string {
     ...(verdict.selection
       ? [["selection", `${verdict.selection.selected} of ${verdict.selection.total} checks: ${verdict.selection.args.join(" ")}`]]
       : []),
+    // tests="N" counts every result and the verdict: said here, so it matches the summary's total.
+    ["results", `${describeResults(resultParts(run))}; tests counts the verdict too`],
     ["seed", String(run.generated.seed)],
     ["replay", replayCommand(run)],
     ...run.latency.map((l) => [

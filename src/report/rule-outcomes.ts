@@ -3,7 +3,7 @@
  * the outcome of the checks that enforce it. A rule whose checks did not run is "skip", never "pass";
  * planned and uncheckable rules say so.
  */
-import type { CheckResult, RunResult } from "../conformance/runner.js";
+import { type CheckResult, RESTORE_RESULT_ID, type RunResult } from "../conformance/runner.js";
 import { register as committed, enforcementOf, type Register, type Rule } from "../rules/register.js";
 
 export type RuleOutcome = "pass" | "fail" | "skip" | "error" | "planned" | "uncheckable";
@@ -15,9 +15,6 @@ export interface RuleResult {
   checks: string[];
   findings: number;
 }
-
-/** The runner's own result for the restore after the writes (src/conformance/runner.ts). */
-const RESTORE_RESULT_ID = "restore-organization";
 
 export function ruleOutcomes(result: RunResult, reg: Register = committed): RuleResult[] {
   const findingsByCode = new Map<string, number>();

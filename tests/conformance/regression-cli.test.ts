@@ -1,6 +1,6 @@
 /** The gate as a team runs it on a schedule: baseline, known issues, history, --fail-on-skip, bad inputs. */
 import { spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -116,6 +116,18 @@ describe("regression runs", () => {
     // issue 18: the append failed after the writes.
     ["a history file in a directory that does not exist", (dir: string) => ["--history", join(dir, "no-such-dir", "h.jsonl")]],
     ["a history path that is a directory", (dir: string) => ["--history", dir]],
+    // issue 26: the first night may have no baseline yet, but a typo must not pass as one.
+    [
+      "a baseline that does not exist while the history records an earlier run",
+      (dir: string) => [
+        "--baseline",
+        join(dir, "previuos", "conformance.json"),
+        "--history",
+        write(dir, "h.jsonl", `${JSON.stringify(aRun)}\n`),
+      ],
+    ],
+    ["a baseline that does not exist, without a history to vouch for a first night", (dir: string) => ["--baseline", join(dir, "b.json")]],
+    ["a known-issues file in a directory that does not exist", (dir: string) => ["--known-issues", join(dir, "no-such-dir", "k.json")]],
     ["--fail-on with an unknown value", () => ["--fail-on", "old"]],
     ["--max-response-ms that is not a positive integer", () => ["--max-response-ms", "-5"]],
   ])("exit 2 for %s, before any request", async (_name, args) => {
@@ -127,6 +139,16 @@ describe("regression runs", () => {
     expect(requests).toEqual([]);
   });
 });
+
+/** One earlier night, as --history records it. */
+const aRun = {
+  time: "2026-12-01T03:17:00.000Z",
+  target: { baseUrl: "https://staging.example.com/tenant", embedded: false },
+  verdict: "PASS",
+  counts: { pass: 103, fail: 0, skip: 0, error: 0, findings: 0 },
+  fingerprints: [],
+  latency: {},
+};
 
 function write(dir: string, name: string, text: string): string {
   const path = join(dir, name);
@@ -221,6 +243,33 @@ describe("the nightly recipe of docs/regression-runs.md", () => {
     }
   });
 
+  // issue 26: the README's regression command exited 2 on the first night (no baseline, no known-issues.json yet).
+  it("runs the README's regression command as pasted on the first night, and refuses a missing baseline once a night is recorded", async () => {
+    const readme = readFileSync(join(ROOT, "README.md"), "utf8");
+    // The command's first line and every line continued by a trailing backslash.
+    const lines = readme.split("\n");
+    const start = lines.findIndex((line) => line.startsWith("npm run conformance -- --baseline "));
+    const end = lines.findIndex((line, index) => index >= start && !line.endsWith("\\"));
+    const command = lines.slice(start, end + 1).join("\n");
+    expect(command).toMatch(/--known-issues known-issues.json[\s\\]+--history history.jsonl/);
+    const script = `${npm}\n${command.replace("--max-response-ms 2000", "--max-response-ms 600000")}`;
+    const work = tempDir();
+    const first = await bash(script, work);
+    expect(first.stdout).toContain(
+      "conformance: no baseline yet (previous/conformance.json does not exist and the history history.jsonl records no earlier run): every finding is new",
+    );
+    expect(first.stdout).toContain("conformance: known-issues file known-issues.json does not exist: no finding is accepted as known");
+    expect(first.stdout).toMatch(/^Findings: 0 new, 0 fixed, 0 unchanged \(no baseline yet/m);
+    expect(first.code, first.stderr).toBe(0);
+    // Nobody kept the report as previous/: with a night in the history, that is a mistyped path or a lost baseline.
+    const second = await bash(script, work);
+    expect(second.stderr).toContain(
+      "baseline previous/conformance.json does not exist, but the history history.jsonl records 1 earlier run",
+    );
+    expect(second.stderr.trim().split("\n")).toHaveLength(1);
+    expect(second.code).toBe(2);
+  }, 180_000); // one spawned run of the whole catalog on a shared machine
+
   it("fails every night while the bug is there, and passes once it is fixed or accepted in known issues", async () => {
     expect(gate).toContain("npm run conformance --");
     expect(gate).not.toContain("--fail-on new");
@@ -243,6 +292,17 @@ describe("the nightly recipe of docs/regression-runs.md", () => {
     expect(second.stdout).toMatch(/^Verdict: FAIL/m);
     expect(second.code, second.stderr).toBe(1);
 
+    // issue 26: an outage night (exit 2) wiped the rolling baseline, and left no line in the history.
+    const previous = join(work, ".conformance-state/previous/conformance.json");
+    const kept = readFileSync(previous, "utf8");
+    rmSync(join(work, "reports"), { recursive: true });
+    const outage = await night(work, { ...env(faulty.handle), TENANT_API_BASE_URL: "http://127.0.0.1:9/tenant" });
+    expect(outage.code, outage.stderr).toBe(2);
+    expect(existsSync(join(work, "reports")), "no report directory for an outage").toBe(false);
+    expect(readFileSync(previous, "utf8")).toBe(kept);
+    const outageLine = JSON.parse(readFileSync(join(work, ".conformance-state/history.jsonl"), "utf8").trim().split("\n").at(-1) ?? "");
+    expect(outageLine).toMatchObject({ verdict: "OUTAGE", outage: { cause: expect.stringContaining("TARGET_UNREACHABLE") } });
+
     const fingerprints = (
       JSON.parse(readFileSync(join(work, ".conformance-state/previous/conformance.json"), "utf8")) as Report
     ).findings.map((f) => f.fingerprint);
@@ -253,13 +313,23 @@ describe("the nightly recipe of docs/regression-runs.md", () => {
     const accepted = await night(work, env(faulty.handle));
     // Accepted: nothing fails; the checks the bug blinds are skipped, explained by the known findings.
     expect(accepted.stdout).toMatch(/^Verdict: (PASS|INCOMPLETE)/m);
+    expect(accepted.stdout).toMatch(/^Findings: 0 new, 0 fixed, 0 unchanged, .*[1-9]\d* known/m); // compared with the night before the outage
     expect(accepted.code, accepted.stderr).toBe(0);
+    // The trend shows every night's verdict, the outage with its cause.
+    const { document } = parseHTML(readFileSync(join(work, "reports/report.html"), "utf8"));
+    expect([...document.querySelectorAll("table.runs tr.run")].map((row) => row.getAttribute("data-verdict"))).toEqual([
+      accepted.stdout.match(/^Verdict: (PASS|INCOMPLETE)/m)?.[1],
+      "OUTAGE",
+      "FAIL",
+      "FAIL",
+    ]);
+    expect(document.querySelector('table.runs tr[data-verdict="OUTAGE"]')?.textContent).toContain("TARGET_UNREACHABLE");
 
     writeFileSync(join(work, "known-issues.json"), "[]");
     const repaired = await night(work, { ...env(fixed.handle), TENANT_API_ORG_ID: fixed.handle.orgs.editable });
     expect(repaired.stdout).toMatch(/^Findings: 0 new, [1-9]\d* fixed, 0 unchanged/m);
     expect(repaired.stdout).toMatch(/^Verdict: PASS/m);
     expect(repaired.code, repaired.stderr).toBe(0);
-    expect(readFileSync(join(work, ".conformance-state/history.jsonl"), "utf8").trim().split("\n")).toHaveLength(4);
-  }, 300_000); // four spawned runs of the whole catalog on a shared machine
+    expect(readFileSync(join(work, ".conformance-state/history.jsonl"), "utf8").trim().split("\n")).toHaveLength(5);
+  }, 300_000); // four spawned runs of the whole catalog on a shared machine, and an outage night
 });

@@ -27,7 +27,9 @@ describe("a run that ends without a verdict", () => {
       env: { NODE_OPTIONS: `--import ${NEVER_LISTEN}` },
     });
     // The header line comes before the provider starts; no summary follows it.
-    expect(run.stdout).toMatch(/^Running \d+ checks against the embedded reference provider[^\n]*\n$/);
+    expect(run.stdout).toMatch(
+      /^Running \d+ checks \(\+ \d+ every-response rules \+ the restore = \d+ results\) against the embedded reference provider[^\n]*\n$/,
+    );
     expect(run.stderr).toContain("conformance: the run ended without a verdict");
     expect(run.code).toBe(2);
   });
@@ -78,7 +80,9 @@ describe("a run of selected checks", () => {
     expect(await launch(["conformance", "--checks", chosen, "--seed", "5", "--report-dir", dir], {}, cli.io)).toBe(0);
     const out = cli.stdout();
     const total = catalog.length;
-    expect(out.split("\n")[0]).toMatch(new RegExp(`^Running 2 of ${total} checks \\(${flags}\\) against the embedded`));
+    expect(out.split("\n")[0]).toMatch(
+      new RegExp(`^Running 2 of ${total} checks \\(${flags}\\) \\(\\+ \\d+ every-response rules[^)]*\\) against the embedded`),
+    );
     const verdictLine = out.split("\n").find((line) => line.startsWith("Verdict: "));
     expect(verdictLine).toMatch(
       new RegExp(`^Verdict: PASS for the selected checks only \\(only 2 of ${total} checks selected \\(${flags}\\)\\)`),

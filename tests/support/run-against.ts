@@ -22,6 +22,8 @@ export interface PlanOptions {
   jitterMs?: number;
   /** Sends only the first N generated bodies (`--generated-bodies`), as a slow API's latency budget does. */
   generatedBodies?: number;
+  /** Another seed than the gallery's (`--seed`). */
+  seed?: number;
 }
 
 export async function runAgainst(
@@ -44,7 +46,7 @@ export async function runAgainst(
       spec: validators.spec,
       checks,
       concurrency: plan.concurrency,
-      generated: { seed: GALLERY_SEED, runs: 100, generatedBodies: plan.generatedBodies },
+      generated: { seed: plan.seed ?? GALLERY_SEED, runs: 100, generatedBodies: plan.generatedBodies },
     });
   } finally {
     await transport.close();

@@ -193,11 +193,35 @@ describe("conformance check selection", () => {
     const argv = ["conformance", "--checks", "get-own-200-equals-list-entry,list-owner-200", "--seed", "7", "--report-dir", dir];
     expect(await launch(argv, liveEnv(target), cli.io)).toBe(0);
     expect(atFirstRequest).toBe(
-      `Running 2 of ${catalog.length} checks (--checks get-own-200-equals-list-entry,list-owner-200) against ${target.baseUrl} (live target); seed 7 (replay with --seed 7); read-only: mutations are not allowed (set TENANT_API_ALLOW_MUTATIONS=1 to run PATCH checks); no check will be skipped for want of a persona or of leave to write\n`,
+      `Running 2 of ${catalog.length} checks (--checks get-own-200-equals-list-entry,list-owner-200) (+ ${EVERY_RESPONSE_RULES.length} every-response rules = ${2 + EVERY_RESPONSE_RULES.length} results) against ${target.baseUrl} (live target); seed 7 (replay with --seed 7); read-only: mutations are not allowed (set TENANT_API_ALLOW_MUTATIONS=1 to run PATCH checks); no check will be skipped for want of a persona, of leave to write or of requests in flight\n`,
     );
     const report = JSON.parse(readFileSync(join(dir, "conformance.json"), "utf8")) as { checks: { id: string }[] };
     const everyResponse = EVERY_RESPONSE_RULES.map((rule) => rule.id);
     expect(report.checks.map((check) => check.id)).toEqual(["list-owner-200", "get-own-200-equals-list-entry", ...everyResponse]);
+  });
+
+  // issue 26: "Running 93 checks", then "103 passed" (104 with --max-response-ms) and junit tests="104".
+  it("counts the same results in the header, the summary, JUnit and conformance.json, and names what they are", async () => {
+    const dir = tempDir();
+    const cli = memoryIo({ cwd: tempDir() });
+    const argv = ["conformance", "--checks", "list-owner-200,patch-empty-body", "--max-response-ms", "600000", "--report-dir", dir];
+    expect(await launch(argv, {}, cli.io)).toBe(0);
+    const rules = EVERY_RESPONSE_RULES.length + 1; // + response-time, with --max-response-ms
+    const total = 2 + rules + 1;
+    const [header = ""] = cli.stdout().split("\n");
+    expect(header).toContain(
+      `Running 2 of ${catalog.length} checks (--checks list-owner-200,patch-empty-body) (+ ${rules} every-response rules + the restore = ${total} results) against`,
+    );
+    expect(cli.stdout()).toContain(
+      `\n${total} results (2 checks + ${rules} every-response rules + the restore): ${total} passed, 0 failed, 0 skipped, 0 errors;`,
+    );
+    const report = JSON.parse(readFileSync(join(dir, "conformance.json"), "utf8")) as { summary: { pass: number; results: object } };
+    expect(report.summary).toMatchObject({ pass: total, results: { checks: 2, everyResponseRules: rules, restore: 1, total } });
+    const junit = readFileSync(join(dir, "junit.xml"), "utf8");
+    expect(junit).toContain(`<testsuites name="tenant-api-conformance" tests="${total + 1}"`);
+    expect(junit).toContain(
+      `<property name="results" value="${total} results (2 checks + ${rules} every-response rules + the restore); tests counts the verdict too"/>`,
+    );
   });
 
   it("--exclude-checks runs every check but those", async () => {
@@ -225,7 +249,7 @@ describe("conformance progress", () => {
     expect(progress.length).toBeGreaterThan(2);
     for (const line of progress)
       expect(line).toMatch(new RegExp(`^progress: \\d+/${readChecks.length} checks done, \\d+ requests, \\d+\\.\\d s$`));
-    expect(lines[0]).toMatch(/^Running \d+ of \d+ checks \(--checks [^)]*\) against/);
+    expect(lines[0]).toMatch(/^Running \d+ of \d+ checks \(--checks [^)]*\) \(\+ \d+ every-response rules = \d+ results\) against/);
     expect(lines.findIndex((line) => line.startsWith("Tenant API conformance"))).toBeGreaterThan(lines.indexOf(progress.at(-1) ?? ""));
     expect(cli.stdout()).not.toContain("\r");
   });

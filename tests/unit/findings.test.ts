@@ -75,6 +75,35 @@ describe("fingerprints", () => {
     }
   });
 
+  // issue 26: a generated body's value was in `expected`, so each seed gave the same bug a new fingerprint.
+  it("of findings from generated input name the check, rule, field and class of input, not the value, status or operation", () => {
+    const generated = (fields: Partial<Finding>) =>
+      bad({
+        code: "patch-generated-bodies",
+        check: "patch-generated-bodies",
+        pointer: "/name",
+        inputClass: "a body the rules accept, carrying the field: stored otherwise",
+        ...fields,
+      });
+    const base = fingerprintOf(generated({ expected: 'in a following GET: string "é"', actual: 'string "é"' }));
+    expect(fingerprintOf(generated({ expected: 'in a following GET: string "̀"', status: 201, operationId: "getOrganization" }))).toBe(base);
+    for (const change of [
+      { code: "rejected-patch-changed-org" },
+      { pointer: "/description" },
+      { inputClass: "a body the rules refuse (/name minLength), answered 200" },
+      { check: "model-based-sequences" },
+    ]) {
+      expect(fingerprintOf(generated(change)), JSON.stringify(change)).not.toBe(base);
+    }
+    // Every other finding keeps the key it had, so known-issues.json entries for them still match.
+    expect(fingerprintOf(bad())).toBe("ab7a2b7d45ddfc39"); // as computed before issue 26
+  });
+
+  it("generalise ids in the pointer as they do array indexes", () => {
+    expect(generalisePointer("/data[id=0e537ec2-240d-4679-9814-20562b2bcf4b]/name")).toBe("/data/*/name");
+    expect(generalisePointer("/data/0e537ec2-240d-4679-9814-20562b2bcf4b/name")).toBe("/data/*/name");
+  });
+
   it("group one bad field seen 41 times by 31 checks into one finding with its occurrences and checks", () => {
     const raw = Array.from({ length: 41 }, (_, i) => ({ finding: bad({ pointer: `/data/${i % 3}/status` }), check: `check-${i % 31}` }));
     const grouped = groupFindings(raw);

@@ -105,7 +105,7 @@ describe("conformance --json", () => {
     expect(cli.stdout()).toBe(readFileSync(join(dir, "conformance.json"), "utf8"));
     const report = JSON.parse(cli.stdout()) as { verdict: { outcome: string }; formatVersion: number };
     expect(report.verdict.outcome).toBe("PASS");
-    expect(cli.stderr()).toMatch(/^Running 2 of \d+ checks \(--checks [a-z0-9,-]+\) against /);
+    expect(cli.stderr()).toMatch(/^Running 2 of \d+ checks \(--checks [a-z0-9,-]+\) \(\+ \d+ every-response rules[^)]*\) against /);
     expect(cli.stderr()).toContain("Tenant API conformance");
   });
 

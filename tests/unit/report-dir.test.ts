@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ensureReportDir } from "../../src/config/report-dir.js";
+import { checkReportDir, ensureReportDir } from "../../src/config/report-dir.js";
 import { ToolError } from "../../src/errors.js";
 
 const tempDir = () => mkdtempSync(join(tmpdir(), "report-dir-"));
@@ -13,6 +13,19 @@ describe("the report directory, checked before the first request", () => {
     ensureReportDir(dir);
     expect(existsSync(dir)).toBe(true);
     expect(readdirSync(dir)).toEqual([]);
+  });
+
+  // issue 26: an outage night left an empty report directory that the nightly recipe copied over its baseline.
+  it("is only checked, not created, before the run can be made", () => {
+    const dir = join(tempDir(), "a", "reports");
+    checkReportDir(dir);
+    expect(existsSync(dir)).toBe(false);
+    expect(existsSync(join(dir, ".."))).toBe(false);
+    const root = tempDir();
+    writeFileSync(join(root, "file"), "");
+    expect(() => checkReportDir(join(root, "file", "reports"))).toThrow("is not a directory");
+    expect(() => checkReportDir("/proc/conformance-reports/x")).toThrow("cannot create /proc/conformance-reports");
+    expect(readdirSync(root)).toEqual(["file"]);
   });
 
   it("may already exist", () => {

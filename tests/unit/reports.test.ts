@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { parseHTML } from "linkedom";
 import { describe, expect, it } from "vitest";
 import { Coverage } from "../../src/conformance/coverage.js";
-import type { RunResult } from "../../src/conformance/runner.js";
+import type { CheckResult, RunResult } from "../../src/conformance/runner.js";
 import { finding } from "../../src/findings/finding.js";
 import type { HistoryEntry } from "../../src/findings/history.js";
 import { reproduction } from "../../src/findings/reproduce.js";
@@ -21,6 +21,10 @@ const spec = specValidators().spec;
 
 function sampleRun(options: TriageOptions = {}, history: HistoryEntry[] = []): TriagedRun {
   return triaged(sampleResult(), { today: "2026-11-29", ...options }, history);
+}
+
+function check(id: string, outcome: CheckResult["outcome"]): CheckResult {
+  return { id, title: id, operationId: "every-response", phase: "read", outcome, findings: [], requests: 0, durationMs: 0 };
 }
 
 function sampleResult(): RunResult {
@@ -205,6 +209,76 @@ describe("the HTML report, read through a DOM", () => {
     ).toHaveLength(2);
     const external = [...document.querySelectorAll("script, link, img, iframe, [src], [href]")];
     expect(external).toEqual([]);
+  });
+
+  // issue 26: the trend drew check outcomes only, so a PASS night with 17 accepted findings looked like a FAIL night.
+  it("draws each night's verdict apart from its check outcomes, an outage with its cause", () => {
+    const night = (time: string, verdict: HistoryEntry["verdict"], fail: number, known: number): HistoryEntry => ({
+      time,
+      target: { baseUrl: "https://api.example.com/tenant", embedded: false },
+      verdict,
+      counts: { pass: 86, fail, skip: 0, error: 0, findings: known, new: 0, unchanged: 0, known, fixed: 0 },
+      fingerprints: [],
+      latency: {},
+    });
+    const history = [
+      night("2026-11-26T03:17:00Z", "FAIL", 7, 0),
+      night("2026-11-27T03:17:00Z", "PASS", 7, 17),
+      { ...night("2026-11-28T03:17:00Z", "OUTAGE", 0, 0), outage: { cause: "TARGET_UNREACHABLE: connection refused" } },
+    ];
+    const document = dom(sampleRun({}, history));
+    const marks = [...document.querySelectorAll("svg.trend-outcomes rect.verdict-mark")].map((mark) => mark.getAttribute("data-verdict"));
+    expect(marks).toEqual(["FAIL", "PASS", "OUTAGE"]);
+    const [failMark, passMark] = [...document.querySelectorAll("svg.trend-outcomes rect.verdict-mark")];
+    expect(passMark?.getAttribute("fill")).not.toBe(failMark?.getAttribute("fill"));
+    const rows = [...document.querySelectorAll("table.runs tr.run")].map((row) =>
+      [...row.querySelectorAll("td")].map((td) => td.textContent),
+    );
+    expect(rows).toEqual([
+      ["2026-11-28T03:17:00Z", "OUTAGE", "TARGET_UNREACHABLE: connection refused"],
+      ["2026-11-27T03:17:00Z", "PASS", "17 (0 new, 17 known)"],
+      ["2026-11-26T03:17:00Z", "FAIL", "0 (0 new, 0 known)"],
+    ]);
+  });
+
+  // issue 26: ids broke mid-word, and one root cause gave 17 rows not grouped by their cause.
+  it("folds the findings of one root cause under one line with their count, and never breaks an id", () => {
+    const missingCode = (operationId: string, status: number) =>
+      finding({
+        code: "response-schema",
+        operationId,
+        method: "GET",
+        pathTemplate: "/api/v1/orgs",
+        status,
+        pointer: "/code",
+        schemaPath: "#/components/schemas/ErrorResponse/required",
+        expected: 'property "code"',
+        actual: "no such property",
+        check: "auth-listUserOrganizations-no-token-401",
+      });
+    const result = sampleResult();
+    const rules = {
+      ...check("response-schema", "fail"),
+      findings: [missingCode("listUserOrganizations", 401), missingCode("getOrganization", 401), missingCode("getOrganization", 404)],
+    };
+    const document = dom(triaged({ ...result, checks: [...result.checks, rules] }, { today: "2026-11-29" }));
+    const causes = [...document.querySelectorAll("details.cause")];
+    expect(causes.map((cause) => [cause.getAttribute("data-rule"), cause.getAttribute("data-findings")])).toEqual([
+      ["patch-empty-body", "1"],
+      ["response-schema", "3"],
+    ]);
+    expect(causes[1]?.querySelector("summary")?.textContent).toContain("3 findings, 3 occurrences");
+    expect(causes[1]?.querySelectorAll("tr.finding")).toHaveLength(3);
+    const style = document.querySelector("style")?.textContent ?? "";
+    expect(style).not.toContain("break-all");
+    expect(style).toContain(".id{white-space:nowrap}");
+    for (const id of document.querySelectorAll("tr.finding td:nth-child(2) > code:first-child, tr.finding td:last-child code")) {
+      expect(id.getAttribute("class"), id.textContent ?? "").toContain("id");
+    }
+    // A schema path may wrap after a slash only.
+    expect(causes[1]?.querySelector("summary code.path")?.innerHTML).toBe(
+      "#/<wbr>components/<wbr>schemas/<wbr>ErrorResponse/<wbr>required",
+    );
   });
 
   it("keeps the coverage matrix with undocumented statuses called out", () => {

@@ -13,7 +13,7 @@
 import type { Organization } from "../../spec/types.js";
 import type { Check } from "../check.js";
 import type { CheckContext } from "../context.js";
-import { concurrencyOf } from "../plan.js";
+import { concurrencyOf, ONE_AT_A_TIME } from "../plan.js";
 import { readOrg } from "./patch-support.js";
 
 export const CONCURRENT_FIELDS_CHECK_ID = "patch-concurrent-fields-kept";
@@ -27,6 +27,7 @@ export const concurrentFieldsCheck: Check = {
   operationId: "updateOrganization",
   phase: "write",
   requires: ["org", "writes"],
+  inFlight: 2,
   async run(ctx) {
     const { observations } = ctx.services;
     await (observations ? observations.unrecorded(() => renameAndDescribe(ctx)) : renameAndDescribe(ctx));
@@ -39,8 +40,7 @@ async function renameAndDescribe(ctx: CheckContext): Promise<void> {
   // One request at a time, the same two writes go one after the other: the org ends as it would with the
   // plan (so later checks see the same state), but nothing raced, so without a finding this is skipped.
   const together = concurrencyOf(ctx.services) >= 2;
-  if (!together)
-    ctx.couldNotJudge("--concurrency 1 sends one request at a time: the two PATCHes went one after the other, so no update could be lost");
+  if (!together) ctx.couldNotJudge(`${ONE_AT_A_TIME}: the two PATCHes went one after the other, so no update could be lost`);
   const before = await readOrg(ctx);
   const [renamed, described] = together ? await Promise.all([rename(), describe()]) : [await rename(), await describe()];
   const renamedOk = ctx.expectStatus(renamed, [200]) && ctx.usable(renamed);

@@ -11,11 +11,13 @@ import { preview } from "../../validation/problems.js";
 import type { Check } from "../check.js";
 import type { CheckContext, GeneratedRun } from "../context.js";
 import { InfrastructureAnswered } from "../infrastructure.js";
+import { classed } from "../input-class.js";
 import { budgetLatency, cutNote, fitToBudget, type LatencyBudget } from "../latency-budget.js";
 import { Interrupted, throwIfInterrupted } from "../safety/interrupt.js";
 import { patchBody } from "./arbitraries.js";
 import { judgeBody, type Observation, observe } from "./observation.js";
 import { observeBodies, trialOf } from "./plan.js";
+import { fieldByField, otherTextField } from "./twin-fields.js";
 
 export const GENERATED_CHECK_ID = "patch-generated-bodies";
 
@@ -141,12 +143,22 @@ export const generatedBodiesCheck: Check = {
           : shrinkTrials > SHRINK_TRIALS
             ? `failing body (shrinking stopped after ${SHRINK_TRIALS} candidates)`
             : "failing body (shrinking stopped at the time limit)";
-      ctx.findings.push(...lastFailure.findings);
-      ctx.fail(undefined, {
-        code: "generated-counterexample",
-        expected: "every generated body handled as the rules say",
-        actual: `${which} ${preview(lastFailure.body, 300)} (seed ${seed}, path ${details.counterexamplePath ?? "?"}; replay with ${replay})`,
-      });
+      const shown = interrupted ? lastFailure.findings : await fieldByField(ctx, lastFailure.body, lastFailure.findings);
+      ctx.findings.push(...shown);
+      if (!interrupted) ctx.findings.push(...(await otherTextField(ctx, lastFailure.body, shown)));
+      // One summary per failure whatever the seed; it reproduces by the counterexample's own PATCH, like the findings it showed.
+      const reproduce = lastFailure.findings.find((f) => f.reproduce !== undefined)?.reproduce;
+      classed(
+        ctx,
+        "the minimal failing body",
+        () =>
+          ctx.fail(undefined, {
+            code: "generated-counterexample",
+            expected: "every generated body handled as the rules say",
+            actual: `${which} ${preview(lastFailure?.body, 300)} (seed ${seed}, path ${details.counterexamplePath ?? "?"}; replay with ${replay})`,
+          }),
+        reproduce === undefined ? {} : { reproduce },
+      );
     }
     throwIfInterrupted(signal);
   },

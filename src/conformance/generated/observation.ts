@@ -10,6 +10,7 @@ import { preview } from "../../validation/problems.js";
 import type { SpecValidators } from "../../validation/validators.js";
 import { RESPONSE_EQUALS_GET, readOrg } from "../checks/patch-support.js";
 import { type CheckContext, describeValue, type Observed } from "../context.js";
+import { classed } from "../input-class.js";
 import { organizationFields } from "../safety/org-fields.js";
 import { judge, type Verdict } from "./oracle.js";
 
@@ -56,29 +57,83 @@ export function judgeBody(ctx: CheckContext, body: unknown, seen: Observation, v
     return;
   }
   const verdict = judge(body, before, validators);
+  const input = bodyClass(verdict);
   if (response.status !== undefined && response.status >= 500) {
-    ctx.fail(response, {
-      code: "generated-5xx",
-      expected: `status ${verdict.accept ? 200 : 400}`,
-      actual: `status ${response.status} for ${preview(body, 120)}`,
-    });
+    classed(ctx, `${input}, answered 5xx`, () =>
+      ctx.fail(response, {
+        code: "generated-5xx",
+        expected: `status ${verdict.accept ? 200 : 400}`,
+        actual: `status ${response.status} for ${preview(body, 120)}`,
+      }),
+    );
     return;
   }
-  if (!ctx.expectStatus(response, allowedStatuses(verdict))) return;
-  if (!ctx.usable(response) || after === undefined) return;
+  let allowed = false;
+  classed(ctx, answeredClass(verdict, response.status), () => {
+    allowed = ctx.expectStatus(response, allowedStatuses(verdict));
+  });
+  if (!allowed || !ctx.usable(response) || after === undefined) return;
   if (response.status === 200 && verdict.accept) {
+    const carried = (field: string) => `${input}, ${carries(body, field) ? "carrying the field" : "without the field"}`;
     // Stored right but answered wrong is the response's own rule, not a broken update rule.
     const found = ctx.findings.length;
-    expectOrg(ctx, after, verdict.expected, "in a following GET: ", response);
+    expectOrg(ctx, after, verdict.expected, "in a following GET: ", response, undefined, (field) => `${carried(field)}: stored otherwise`);
     const storedRight = ctx.findings.length === found;
-    expectOrg(ctx, response.body as Organization, verdict.expected, "", response, storedRight ? RESPONSE_EQUALS_GET : undefined);
+    const code = storedRight ? RESPONSE_EQUALS_GET : undefined;
+    expectOrg(ctx, response.body as Organization, verdict.expected, "", response, code, (field) => `${carried(field)}: answered otherwise`);
   } else {
-    expectOrg(ctx, after, before, "unchanged after a rejected PATCH: ", response, "rejected-patch-changed-org");
+    expectOrg(
+      ctx,
+      after,
+      before,
+      "unchanged after a rejected PATCH: ",
+      response,
+      "rejected-patch-changed-org",
+      // Refused rightly but applied anyway: one bug whatever the body broke, so the class leaves the reason out.
+      () => "a body the rules refuse: the org changed",
+    );
   }
 }
 
+/**
+ * Only the status of a body's answer (the org before and after are not read): for a body sent to find out
+ * whether the server takes it, when the org may already be unreadable (a null name it took before).
+ */
+export function judgeStatus(ctx: CheckContext, response: Observed, verdict: Verdict): void {
+  classed(ctx, answeredClass(verdict, response.status), () => ctx.expectStatus(response, allowedStatuses(verdict)));
+}
+
+/** The class of a generated body as the oracle sees it: what a fingerprint names instead of the body itself. */
+function bodyClass(verdict: Verdict): string {
+  // A body the API may also refuse (a lone surrogate) is still one it must store exactly when it accepts it.
+  return verdict.accept ? "a body the rules accept" : `a body the rules refuse (${verdict.refusal})`;
+}
+
+/**
+ * A refused body answered with the wrong status: when it was accepted (2xx) the class names the rule the
+ * server did not enforce (an empty name, a numeric description: different bugs); any other wrong status
+ * (422 for every refusal) is one bug whatever the body broke, so the class leaves the reason out.
+ */
+function answeredClass(verdict: Verdict, status: number | undefined): string {
+  if (verdict.accept) return `a body the rules accept, answered ${status}`;
+  const accepted = status !== undefined && status >= 200 && status < 300;
+  return accepted ? `${bodyClass(verdict)}, answered ${status}` : `a body the rules refuse, answered ${status}`;
+}
+
+function carries(body: unknown, field: string): boolean {
+  return typeof body === "object" && body !== null && field in body;
+}
+
 /** Exact equality of every field (no trimming, escaping or normalising); a cleared description may be "". */
-function expectOrg(ctx: CheckContext, actual: Organization, expected: Organization, what: string, response: Observed, code?: string): void {
+function expectOrg(
+  ctx: CheckContext,
+  actual: Organization,
+  expected: Organization,
+  what: string,
+  response: Observed,
+  code: string | undefined,
+  inputClass: (field: string) => string,
+): void {
   const fields = new Set([...Object.keys(expected), ...Object.keys(actual)]);
   for (const field of fields) {
     const got = (actual as Record<string, unknown>)[field];
@@ -87,6 +142,8 @@ function expectOrg(ctx: CheckContext, actual: Organization, expected: Organizati
     if (!(field in expected) && field !== "description" && field !== "name") continue; // extra properties are allowed
     // A field the docs do not list is the server's (an `updated_at` every write bumps): the oracle says nothing of it.
     if (!organizationFields(ctx.services.spec).documented.includes(field)) continue;
-    ctx.fail(response, { code, pointer: `/${field}`, expected: `${what}${describeValue(want)}`, actual: describeValue(got) });
+    classed(ctx, inputClass(field), () =>
+      ctx.fail(response, { code, pointer: `/${field}`, expected: `${what}${describeValue(want)}`, actual: describeValue(got) }),
+    );
   }
 }

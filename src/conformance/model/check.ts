@@ -15,6 +15,7 @@ import type { Organization } from "../../spec/types.js";
 import type { Check } from "../check.js";
 import { CheckContext, type GeneratedRun, type Observed, orgPath } from "../context.js";
 import { InfrastructureAnswered } from "../infrastructure.js";
+import { classed } from "../input-class.js";
 import { budgetLatency, cutNote, fitToBudget, type LatencyBudget } from "../latency-budget.js";
 import { concurrencyOf, DEFAULT_CONCURRENCY, settleAll } from "../plan.js";
 import { Interrupted, throwIfInterrupted } from "../safety/interrupt.js";
@@ -22,6 +23,9 @@ import { commandSequences, Divergence, type OrgName, type PersonaName, type Real
 import { divergences, ModelWorld } from "./model.js";
 
 export const MODEL_CHECK_ID = "model-based-sequences";
+
+/** The class of every divergence this run reports: one bug, one fingerprint, whichever request showed it. */
+const DIVERGENCE = "a random sequence of list, get and patch requests by the personas: an answer the reference rules do not predict";
 
 /** `--runs N` gives N generated bodies and N / 10 sequences: the default 100 gives 10. */
 const RUNS_PER_SEQUENCE = 10;
@@ -228,10 +232,13 @@ class Sequence implements Real {
     if (divergence.message === "") return;
     const { seed } = this.ctx.services.generated;
     const upTo = this.log.slice(0, (this.diverged?.index ?? this.log.length - 1) + 1);
-    this.ctx.fail(this.diverged?.observed, {
-      expected: "every answer as the reference rules predict from the requests before it",
-      actual: `${divergence.message} at request ${upTo.length} of the sequence (seed ${seed}; replay in order): ${JSON.stringify(upTo)}`,
-    });
+    // Where a sequence diverges (which request, status, field) depends on the seed: the fingerprint names the class.
+    classed(this.ctx, DIVERGENCE, () =>
+      this.ctx.fail(this.diverged?.observed, {
+        expected: "every answer as the reference rules predict from the requests before it",
+        actual: `${divergence.message} at request ${upTo.length} of the sequence (seed ${seed}; replay in order): ${JSON.stringify(upTo)}`,
+      }),
+    );
   }
 
   private async request(request: Omit<ReplayableRequest, "path">, org: OrgName | undefined): Promise<Observed> {
