@@ -217,8 +217,18 @@ export class CheckContext {
     }
     health.consecutiveFailures = exchange.failure ? health.consecutiveFailures + 1 : 0;
     const op = operation(this.services.spec, operationId);
-    const reproduce = reproduction(sent, exchange, secretVariables(this.target), this.services.redactor);
-    const found = inspectExchange(exchange, op, this.services.validators).map((f) => ({ ...f, check: this.checkId, reproduce }));
+    // Built when a finding or a check asks for it: most answers never need one, and building it (a curl
+    // with every secret replaced) was a tenth of a whole run's CPU.
+    let built: Reproduction | undefined;
+    const reproduce = () => {
+      built ??= reproduction(sent, exchange, secretVariables(this.target), this.services.redactor);
+      return built;
+    };
+    const found = inspectExchange(exchange, op, this.services.validators).map((f) => ({
+      ...f,
+      check: this.checkId,
+      reproduce: reproduce(),
+    }));
     // No whole response: the check could not assert its rule, so this is its own finding.
     (exchange.failure ? this.findings : this.services.everyResponse).push(...found);
     this.services.coverage.record(operationId, exchange.status, found.length === 0);
@@ -226,7 +236,16 @@ export class CheckContext {
       this.services.latency.record(operationId, exchange.durationMs);
       this.checkResponseTime(op, exchange.status, exchange.durationMs, reproduce);
     }
-    const observed = { operationId, exchange, status: exchange.status, body: exchange.json, clean: found.length === 0, reproduce };
+    const observed: Observed = {
+      operationId,
+      exchange,
+      status: exchange.status,
+      body: exchange.json,
+      clean: found.length === 0,
+      get reproduce() {
+        return reproduce();
+      },
+    };
     if (pending) observations?.end(pending, observed);
     return observed;
   }
@@ -235,7 +254,7 @@ export class CheckContext {
     op: { operationId: string; method: string; pathTemplate: string },
     status: number,
     ms: number,
-    reproduce: Reproduction,
+    reproduce: () => Reproduction,
   ): void {
     const limit = this.services.maxResponseMs;
     if (limit === undefined || ms <= limit) return;
@@ -250,7 +269,7 @@ export class CheckContext {
         expected: `a response within ${limit} ms`,
         actual: `${Math.round(ms)} ms`,
         check: this.checkId,
-        reproduce,
+        reproduce: reproduce(),
       }),
     );
   }
