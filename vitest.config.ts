@@ -10,6 +10,10 @@ import { defineConfig } from "vitest/config";
  */
 export default defineConfig({
   test: {
+    // Vitest's default on 2 cores is one worker: every file in turn. Most files wait (child processes, servers,
+    // gateways that delay); the CPU-bound ones (the fault gallery, the fingerprints over seeds) are in parts.
+    // Four files at a time keep both cores busy. Measured in docs/speed.md ("The test command").
+    maxWorkers: 4,
     projects: [
       // A few unit tests run the whole catalog in process; on a loaded 2-core machine they need more than 5 s.
       { test: { name: "unit", include: ["tests/unit/**/*.test.ts"], pool: "threads", testTimeout: 30_000 } },

@@ -1,4 +1,7 @@
 /**
+ * The 10-seed proof of the fingerprints, in parts (tests/conformance/fingerprint-seeds-part*.test.ts) that
+ * vitest's workers run side by side: 10 runs of two checks per fault, CPU-bound.
+ *
  * issue 26: findings from the generated bodies and the model-based run got a new fingerprint whenever the
  * seed changed ("2 new, 2 fixed, 15 unchanged" night after night for one bug; accepted in known-issues.json,
  * "stale" the next night; 17 findings one night, 16 the next). Over 10 seeds, on every gallery fault those
@@ -14,8 +17,9 @@ import { catalog } from "../../src/conformance/catalog.js";
 import { GENERATED_CHECK_ID } from "../../src/conformance/generated/check.js";
 import { MODEL_CHECK_ID } from "../../src/conformance/model/check.js";
 import { groupFindings } from "../../src/findings/fingerprint.js";
-import { faults } from "../support/fault-gallery.js";
-import { GALLERY_SEED, runAgainst } from "../support/run-against.js";
+import { faults } from "./fault-gallery.js";
+import { part } from "./parts.js";
+import { GALLERY_SEED, runAgainst } from "./run-against.js";
 
 const SEEDS = Array.from({ length: 10 }, (_, index) => GALLERY_SEED + index * 7919);
 
@@ -61,43 +65,32 @@ const STATEFUL: Record<string, string> = {
     "each answer depends on the bodies sent before it, so every seed meets another face of the cache",
 };
 
-/** The fault and check pairs whose fingerprints two seeds or more were compared on. */
-const compared: string[] = [];
+/** Declares the 10-seed proof for the faults of part `index` (1-based) of `count`. */
+export function describeFingerprintSeeds(index: number, count: number): void {
+  const mine = part(randomFaults, index, count);
+  /** The fault and check pairs whose fingerprints two seeds or more were compared on. */
+  const compared: string[] = [];
+  describe(`fingerprints of findings from generated input, over 10 seeds (part ${index} of ${count})`, () => {
+    it.each(mine.map((fault) => [fault.name, fault] as const))(
+      "name one bug the same way whatever the seed: a provider where %s",
+      async (_name, fault) => {
+        const ids = caughtBy(fault);
+        const seen = await fingerprintsPerSeed(fault, ids);
+        for (const id of ids) {
+          const sets = seen.get(id) ?? [];
+          const caught = sets.filter((set) => set !== "");
+          if (id === GENERATED_CHECK_ID && STATEFUL[fault.name] !== undefined) continue;
+          if (caught.length > 1) compared.push(`${fault.name}: ${id}`);
+          expect
+            .soft([...new Set(caught)], `${id}: one set of fingerprints on every seed that caught it`)
+            .toHaveLength(caught.length > 0 ? 1 : 0);
+        }
+      },
+      600_000,
+    );
 
-describe("fingerprints of findings from generated input, over 10 seeds", () => {
-  it.each(randomFaults.map((fault) => [fault.name, fault] as const))(
-    "name one bug the same way whatever the seed: a provider where %s",
-    async (_name, fault) => {
-      const ids = caughtBy(fault);
-      const seen = await fingerprintsPerSeed(fault, ids);
-      for (const id of ids) {
-        const sets = seen.get(id) ?? [];
-        const caught = sets.filter((set) => set !== "");
-        if (id === GENERATED_CHECK_ID && STATEFUL[fault.name] !== undefined) continue;
-        if (caught.length > 1) compared.push(`${fault.name}: ${id}`);
-        expect
-          .soft([...new Set(caught)], `${id}: one set of fingerprints on every seed that caught it`)
-          .toHaveLength(caught.length > 0 ? 1 : 0);
-      }
-    },
-    600_000,
-  );
-
-  it("compared something: most faults were caught with two seeds or more by the checks the gallery names", () => {
-    expect(compared.length).toBeGreaterThan(randomFaults.length * 0.8);
+    it("compared something: most faults were caught with two seeds or more by the checks the gallery names", () => {
+      expect(compared.length).toBeGreaterThan(mine.length * 0.8);
+    });
   });
-});
-
-describe("the counterexample of the generated bodies", () => {
-  // issue 26: the README says every finding has a reproduction; the counterexample had none.
-  it("reproduces by its own PATCH, as the findings it showed do", async () => {
-    const fault = faults.find((f) => f.name === "a control character in the name crashes the server (500)");
-    const checks = catalog.filter((check) => check.id === GENERATED_CHECK_ID);
-    const result = await runAgainst(fault?.options, undefined, checks);
-    const found = result.checks.find((check) => check.id === GENERATED_CHECK_ID)?.findings ?? [];
-    const summary = found.find((f) => f.code === "generated-counterexample");
-    const crash = found.find((f) => f.code === "generated-5xx");
-    expect(summary?.reproduce?.curl).toContain("-X PATCH");
-    expect(summary?.reproduce).toEqual(crash?.reproduce);
-  });
-});
+}

@@ -1,0 +1,4 @@
+/** Part 2 of the 10-seed proof of the fingerprints (tests/support/fingerprint-seeds.ts). */
+import { describeFingerprintSeeds } from "../support/fingerprint-seeds.js";
+
+describeFingerprintSeeds(2, 4);

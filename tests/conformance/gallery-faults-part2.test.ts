@@ -1,0 +1,4 @@
+/** Part 2 of the fault gallery's main proof (tests/support/gallery-faults.ts says why it is in parts). */
+import { describeFaultGallery } from "../support/gallery-faults.js";
+
+describeFaultGallery(2, 3);
