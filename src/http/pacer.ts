@@ -11,6 +11,8 @@
  *   the gateway was seen to let through over the last WINDOW_MS (what it serves while it refuses the
  *   rest is its rate); answers while requests queue for tokens raise it additively (AIMD), so the run
  *   finds the limit again if it was cut too far, and a bucket's burst absorbs the small overshoot.
+ *   While the gateway refuses everything (nothing served over WINDOW_MS, refusals before), no further
+ *   cut: a lower rate brings no answer sooner, and cut after cut would leave the run at MIN_RATE.
  *   Rate-limit headers (rate-limit-headers.ts) cap it where a server advertises its quota.
  * - a `Retry-After` within the run's bound (--max-retry-after-ms) holds every request until then:
  *   the gateway said when to come back, and asking sooner only buys more refusals. `Retry-After: 0`
