@@ -11,6 +11,8 @@
  *   the gateway was seen to let through over the last WINDOW_MS (what it serves while it refuses the
  *   rest is its rate); answers while requests queue for tokens raise it additively (AIMD), so the run
  *   finds the limit again if it was cut too far, and a bucket's burst absorbs the small overshoot.
+ *   While the gateway refuses everything (nothing served over WINDOW_MS, refusals before), no further
+ *   cut: a lower rate brings no answer sooner, and cut after cut would leave the run at MIN_RATE.
  *   Rate-limit headers (rate-limit-headers.ts) cap it where a server advertises its quota.
  * - a `Retry-After` within the run's bound (--max-retry-after-ms) holds every request until then:
  *   the gateway said when to come back, and asking sooner only buys more refusals. `Retry-After: 0`
@@ -24,7 +26,7 @@ import type { RateLimitHint } from "./rate-limit-headers.js";
 export interface RateLimitReport {
   /** Answers 429 received, resent ones included. */
   responses429: number;
-  /** Requests still answered 429 when their patience ran out (each one's exchange says so). */
+  /** Requests still refused (429, or a gateway's 503) when their patience ran out or they were not resent (each one's exchange says so). */
   unresolved: number;
   /** Requests in flight when the first refusal came. */
   inFlightAtFirst: number;
@@ -73,6 +75,8 @@ export class Pacer {
   private timer: ReturnType<typeof setTimeout> | undefined;
   /** When answers the gateway let through came, within the last WINDOW_MS. */
   private accepted: number[] = [];
+  /** When refusals came, within the last WINDOW_MS. */
+  private refusedAt: number[] = [];
   private firstSentAt: number | undefined;
   private report?: RateLimitReport;
 
@@ -122,20 +126,26 @@ export class Pacer {
   private refused(ticket: PacerTicket, answer: PacedAnswer, now: number): void {
     this.report ??= { responses429: 0, unresolved: 0, inFlightAtFirst: this.inFlight, concurrency: this.inFlight };
     if (answer.status === 429) this.report.responses429 += 1;
+    this.refusedAt = this.refusedAt.filter((at) => at > now - WINDOW_MS);
+    const earlier = this.refusedAt.some((at) => at < now);
+    this.refusedAt.push(now);
     if (ticket.round !== this.round) return;
     this.round += 1;
     this.limit = Math.max(1, Math.floor(Math.min(this.limit, this.inFlight) / 2));
     this.report.concurrency = this.limit;
-    if (answer.retryAfterMs !== 0) this.cutRate(now);
+    if (answer.retryAfterMs !== 0) this.cutRate(now, earlier);
   }
 
   /** Multiplicative decrease, to under what the gateway served lately (when it served anything). */
-  private cutRate(now: number): void {
+  private cutRate(now: number, refusedBefore: boolean): void {
     const served = this.servedRate(now);
     if (!Number.isFinite(this.rate)) {
       if (served === 0) return; // nothing got through yet: the holds and backoffs pace until something does
       this.rate = Math.max(MIN_RATE, served * DECREASE);
     } else {
+      // The gateway refused everything lately (a window used up, a gateway down): a lower rate would not
+      // bring an answer sooner, and cut after cut would leave the rest of the run at MIN_RATE.
+      if (served === 0 && refusedBefore) return;
       this.rate = Math.max(MIN_RATE, Math.max(Math.min(this.rate, served), this.rate / 2) * DECREASE);
     }
     this.rateAtCut = this.rate;

@@ -233,7 +233,7 @@ export class HttpTransport {
     met: readonly InfrastructureAnswer[],
   ): Exchange {
     const infrastructure = answer && gaveUp ? { ...answer, reason: `${answer.reason}: ${gaveUp}` } : answer;
-    if (exchange.status === 429) this.pacer.unresolved();
+    if (exchange.status === 429 || (answer?.source === "gateway" && exchange.status === 503)) this.pacer.unresolved(); // still refused
     if (met.length > 0) this.tally.record(met, infrastructure);
     const done = { ...exchange, attempts, ...(infrastructure ? { infrastructure } : {}) };
     const shown = this.redactor ? redactExchange(done, this.redactor) : done;

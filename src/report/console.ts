@@ -73,7 +73,9 @@ function infrastructureLine(run: RunResult): string {
 /** The gateway's limit met (429s, or a gateway's 503s shedding load): what the pacer kept to. */
 function rateLimitLine(limit: NonNullable<RunResult["rateLimit"]>): string {
   const outcome =
-    limit.unresolved === 0 ? "every request was resent and answered" : `${limit.unresolved} still answered 429 after their retries`;
+    limit.unresolved === 0
+      ? "every request was resent and answered"
+      : `${limit.unresolved} still ${limit.responses429 > 0 ? "answered 429" : "refused (503)"} after their retries`;
   const refused = limit.responses429 > 0 ? `the gateway answered 429 ${limit.responses429}×` : "the gateway shed load (503)";
   const pace = limit.ratePerSecond === undefined ? "" : `; paced at ${limit.ratePerSecond} requests/s at the end`;
   return `RATE LIMIT met: ${refused} (first with ${limit.inFlightAtFirst} requests in flight); the rest of the run kept to ${limit.concurrency} in flight; ${outcome}${pace}`;

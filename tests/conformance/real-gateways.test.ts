@@ -22,6 +22,7 @@ import {
   type RealGatewayPackage,
   startHaproxy,
   startNginx,
+  startNginxWith,
   startSquid,
 } from "../support/real-gateways.js";
 
@@ -118,11 +119,113 @@ describe("nginx limit_req (5 requests/s, burst 10) in front of a correct API", (
   );
 });
 
-/** These read Exchange.infrastructure in the checks' context, the safety and the verdict: the safety branch's work. */
-describe("behind nginx, once the checks, the safety and the verdict read Exchange.infrastructure (after the merge)", () => {
-  it.todo("nginx's default 503 on a PATCH: the check is not run (never a finding), the org intact, INCOMPLETE because of the gateway");
-  it.todo("an nginx that answers 503 to every request: INCOMPLETE naming the gateway and its 503s, no finding filed under an API rule");
-  it.todo("a Retry-After over --max-retry-after-ms: the checks it hit are not run, INCOMPLETE saying the wait asked and the bound");
+/** The report's checks left not run by the infrastructure, by id. */
+function notRunByInfrastructure(stdout: string): string[] {
+  return [...stdout.matchAll(/\nSKIP ([\w-]+): not run: /g)].map((m) => m[1] ?? "");
+}
+
+describe("behind nginx, the gateway's own answers leave checks not run and the run INCOMPLETE (exit 2), never a finding", () => {
+  const skip = needs("nginx", "nginx 503 pages and Retry-After");
+
+  it.skipIf(skip)(
+    "nginx's stock 503 page on a PATCH: the check is not run (never a finding), the org intact, INCOMPLETE because of the gateway",
+    async () => {
+      const api = await provider();
+      // nginx sheds the large writes (a PATCH of 10,000 bytes or more) with `return 503`: its stock HTML page,
+      // the request never forwarded. Chosen by size so the test knows the one check it hits
+      // (patch-description-10000-stored); every other PATCH reaches the API and is restored.
+      const nginx = await startNginxWith(api.baseUrl, {
+        http: 'map "$request_method:$http_content_length" $shed { "~^PATCH:[0-9]{5,}$" 1; default 0; }',
+        location: "if ($shed) { return 503; }",
+      });
+      closers.push(() => nginx.stop());
+      const before = await orgOf(api);
+      // --timeout-ms: the 503'd PATCH may still land (as far as the gate knows), and the restore waits one time-out for it.
+      const outcome = await conformance([...HAND_WRITTEN, "--timeout-ms", "2000"], liveEnv(api, nginx.baseUrl));
+      expect(outcome.stderr).toBe("");
+      expect(notRunByInfrastructure(outcome.stdout)).toEqual(["patch-description-10000-stored"]);
+      expect(outcome.stdout).toContain(
+        "\nSKIP patch-description-10000-stored: not run: the gateway answered 503 (an HTML page), not the API",
+      );
+      expect(outcome.stdout).toMatch(/\n\d+ passed, 0 failed, 1 skipped, 0 errors; 0 findings/);
+      expect(outcome.stdout).toMatch(
+        /\nINFRASTRUCTURE answered in place of the API: the gateway answered 503 to 1 request \(1 answer; 1 never cleared\); 1 check it answered not run\n/,
+      );
+      expect(outcome.stdout).toMatch(/\nVerdict: INCOMPLETE \(incomplete because of the infrastructure, not the API \(1 check not run\)/);
+      expect(outcome.stdout).toContain("RESTORED");
+      expect(outcome.stdout).not.toContain("NOT RESTORED");
+      expect(outcome.code).toBe(2);
+      expect(await orgOf(api)).toBe(before);
+    },
+    240_000,
+  );
+
+  it.skipIf(skip)(
+    "an nginx that answers 503 to every request after the preflight: INCOMPLETE naming the gateway and its 503s, no finding filed under an API rule",
+    async () => {
+      const api = await provider();
+      // A quota the preflight uses up: limit_req at 1 request a minute, burst 4: the preflight's five lists
+      // (the owner's and one per persona) pass, then nginx answers its stock 503 page to everything.
+      const nginx = await startNginxWith(api.baseUrl, {
+        http: "limit_req_zone $binary_remote_addr zone=quota:1m rate=1r/m;",
+        location: "limit_req zone=quota burst=4 nodelay;",
+      });
+      closers.push(() => nginx.stop());
+      const before = await orgOf(api);
+      // A page that never clears: a short patience, so the run gives up on it within a second.
+      const outcome = await conformance([...HAND_WRITTEN, "--patience-ms", "1000", "--timeout-ms", "2000"], liveEnv(api, nginx.baseUrl));
+      expect(outcome.stderr).toBe("");
+      expect(outcome.stdout).toMatch(/\n\d+ passed, 0 failed, \d+ skipped, 0 errors; 0 findings/);
+      const line =
+        /\nINFRASTRUCTURE answered in place of the API: the gateway answered 503 to (\d+) requests \(\d+ answers; \1 never cleared\); (\d+) checks it answered not run\n/;
+      expect(outcome.stdout).toMatch(line);
+      const notRun = Number(line.exec(outcome.stdout)?.[2]);
+      expect(notRun).toBeGreaterThan(20);
+      expect(notRunByInfrastructure(outcome.stdout).length).toBeGreaterThan(0);
+      expect(outcome.stdout).not.toMatch(/\nFAIL /);
+      expect(outcome.stdout).toMatch(
+        /\nVerdict: INCOMPLETE \(incomplete because of the infrastructure, not the API \(\d+ checks not run\): the gateway answered 503 to \d+ requests/,
+      );
+      // The pacer says the 503s never cleared (not "every request was resent and answered").
+      expect(outcome.stdout).toMatch(/\nRATE LIMIT met: the gateway shed load \(503\) .*; \d+ still refused \(503\) after their retries/);
+      expect(outcome.code).toBe(2);
+      expect(await orgOf(api)).toBe(before);
+    },
+    240_000,
+  );
+
+  it.skipIf(skip)(
+    "a Retry-After over --max-retry-after-ms: no wait, the checks it hit are not run, INCOMPLETE saying the wait asked and the bound",
+    async () => {
+      const api = await provider();
+      // nginx limit_req at 5 requests/s (burst 10) answering 429 with `Retry-After: 120`, over the 30 s bound.
+      // Read-only: a restore refused the same way could not wait either (docs/safety.md), which is not this test's point.
+      const nginx = await startNginx(api.baseUrl, { ratePerSecond: 5, burst: 10, status: 429, retryAfter: "120" });
+      closers.push(() => nginx.stop());
+      const outcome = await conformance(["--read-only", ...HAND_WRITTEN], liveEnv(api, nginx.baseUrl));
+      expect(outcome.stderr).toBe("");
+      const notRun = notRunByInfrastructure(outcome.stdout);
+      expect(notRun.length).toBeGreaterThan(0);
+      for (const id of notRun) {
+        expect(outcome.stdout).toContain(
+          `\nSKIP ${id}: not run: a rate limiter answered 429 (an HTML page): it asked to wait 120 s (Retry-After), more than the 30 s this run waits (--max-retry-after-ms), not the API\n`,
+        );
+      }
+      // Not waited for: each refusal came back at once, nothing was resent.
+      expect(outcome.stdout).toMatch(/\nRATE LIMIT met: the gateway answered 429 (\d+)× .*; \1 still answered 429 after their retries/);
+      expect(outcome.stdout).toMatch(
+        /\nINFRASTRUCTURE answered in place of the API: a rate limiter answered 429 to (\d+) requests? \(\1 answers?; \1 never cleared\)/,
+      );
+      expect(outcome.stdout).toMatch(/ 0 failed, \d+ skipped, 0 errors; 0 findings/);
+      expect(outcome.stdout).toMatch(
+        new RegExp(
+          `\\nVerdict: INCOMPLETE \\(incomplete because of the infrastructure, not the API \\(${notRun.length} checks? not run\\)`,
+        ),
+      );
+      expect(outcome.code).toBe(2);
+    },
+    240_000,
+  );
 });
 
 describe("haproxy closing idle keep-alive connections after 100 ms (timeout http-keep-alive)", () => {

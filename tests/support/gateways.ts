@@ -141,6 +141,98 @@ export async function tokenBucketGateway(upstreamBaseUrl: string, options: Token
   return gateway;
 }
 
+export interface CountingGateway {
+  baseUrl: string;
+  /** Requests forwarded to the API (what it served), and requests refused before it. */
+  served: number;
+  refused: number;
+  close(): Promise<void>;
+}
+
+/** Forwards a request to the upstream and passes its answer on. */
+function forwardTo(upstream: URL, req: IncomingMessage, body: string, res: import("node:http").ServerResponse): void {
+  const out = forward(
+    { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers },
+    (answer) => {
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(res);
+    },
+  );
+  out.on("error", () => res.destroy());
+  out.end(body);
+}
+
+export interface FixedWindowOptions {
+  /** Requests let through per window. */
+  limit: number;
+  windowMs: number;
+}
+
+/**
+ * A fixed-window rate limiter (express-rate-limit's default store, Kong's rate-limiting plugin): `limit`
+ * requests per window of `windowMs`, windows back to back from the first request; the rest of a used-up
+ * window is refused 429 with `Retry-After` in whole seconds to the window's end, before the API.
+ */
+export async function fixedWindowGateway(upstreamBaseUrl: string, options: FixedWindowOptions): Promise<CountingGateway> {
+  const upstream = new URL(upstreamBaseUrl);
+  let windowStart: number | undefined;
+  let used = 0;
+  const gateway: CountingGateway = { baseUrl: "", served: 0, refused: 0, close: async () => {} };
+  const server = createServer(async (req, res) => {
+    const body = await readAll(req);
+    const now = performance.now();
+    windowStart ??= now;
+    while (now >= windowStart + options.windowMs) {
+      windowStart += options.windowMs;
+      used = 0;
+    }
+    if (used >= options.limit) {
+      gateway.refused += 1;
+      const left = Math.max(1, Math.ceil((windowStart + options.windowMs - now) / 1_000));
+      res.writeHead(429, { "content-type": "application/json", "retry-after": String(left) });
+      res.end('{"message":"Too many requests, please try again later."}');
+      return;
+    }
+    used += 1;
+    gateway.served += 1;
+    forwardTo(upstream, req, body, res);
+  });
+  await listen(server);
+  gateway.baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}${upstream.pathname}`;
+  gateway.close = () => closeServer(server);
+  return gateway;
+}
+
+/**
+ * A gateway that refuses each request `tries - 1` times (429 with `Retry-After: 0`, as rateLimitingGateway
+ * sends: come back at once) and lets its `tries`-th attempt through: the same request (method, path,
+ * credentials, body) counted across its resends.
+ */
+export async function clearsOnTryGateway(upstreamBaseUrl: string, tries: number): Promise<CountingGateway> {
+  const upstream = new URL(upstreamBaseUrl);
+  const attempts = new Map<string, number>();
+  const gateway: CountingGateway = { baseUrl: "", served: 0, refused: 0, close: async () => {} };
+  const server = createServer(async (req, res) => {
+    const body = await readAll(req);
+    const key = JSON.stringify([req.method, req.url, req.headers.authorization, body]);
+    const attempt = (attempts.get(key) ?? 0) + 1;
+    if (attempt < tries) {
+      attempts.set(key, attempt);
+      gateway.refused += 1;
+      res.writeHead(429, { "content-type": "text/html", "retry-after": "0" });
+      res.end("<html><body><h1>429 Too Many Requests</h1></body></html>\n");
+      return;
+    }
+    attempts.delete(key);
+    gateway.served += 1;
+    forwardTo(upstream, req, body, res);
+  });
+  await listen(server);
+  gateway.baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}${upstream.pathname}`;
+  gateway.close = () => closeServer(server);
+  return gateway;
+}
+
 export interface ForwardProxy {
   url: string;
   /** `CONNECT host:port` per tunnel opened, `GET http://…` per plain request. */

@@ -52,11 +52,28 @@ export interface NginxLimit {
 
 /** nginx as a reverse proxy with `limit_req` (nodelay: the burst is served at once, the excess refused). */
 export async function startNginx(upstreamBaseUrl: string, limit: NginxLimit): Promise<RealGateway> {
+  const statusLine = limit.status === undefined ? "" : `limit_req_status ${limit.status};`;
+  const retryAfter = limit.retryAfter === undefined ? "" : `add_header Retry-After ${limit.retryAfter} always;`;
+  return await startNginxWith(upstreamBaseUrl, {
+    http: `limit_req_zone $binary_remote_addr zone=api:1m rate=${limit.ratePerSecond}r/s;`,
+    location: `limit_req zone=api burst=${limit.burst} nodelay;
+      ${statusLine}
+      ${retryAfter}`,
+  });
+}
+
+export interface NginxConfig {
+  /** Directives of the `http` block (a `limit_req_zone`, a `map`). */
+  http?: string;
+  /** Directives of `location /`, before its `proxy_pass` to the upstream. */
+  location?: string;
+}
+
+/** nginx as a reverse proxy to the upstream, with `config`'s directives (its own pages: nginx's stock ones). */
+export async function startNginxWith(upstreamBaseUrl: string, config: NginxConfig): Promise<RealGateway> {
   const upstream = new URL(upstreamBaseUrl);
   const dir = mkdtempSync(join(tmpdir(), "real-nginx-"));
   const port = await freePort();
-  const statusLine = limit.status === undefined ? "" : `limit_req_status ${limit.status};`;
-  const retryAfter = limit.retryAfter === undefined ? "" : `add_header Retry-After ${limit.retryAfter} always;`;
   writeFileSync(
     join(dir, "nginx.conf"),
     `daemon off;
@@ -72,13 +89,11 @@ http {
   fastcgi_temp_path ${dir}/fastcgi;
   uwsgi_temp_path ${dir}/uwsgi;
   scgi_temp_path ${dir}/scgi;
-  limit_req_zone $binary_remote_addr zone=api:1m rate=${limit.ratePerSecond}r/s;
+  ${config.http ?? ""}
   server {
     listen 127.0.0.1:${port};
     location / {
-      limit_req zone=api burst=${limit.burst} nodelay;
-      ${statusLine}
-      ${retryAfter}
+      ${config.location ?? ""}
       proxy_http_version 1.1;
       proxy_set_header Connection "";
       proxy_pass http://${upstream.host};

@@ -93,6 +93,27 @@ describe("the pacer", () => {
     expect(await times).toEqual([0, 0, 0]);
   });
 
+  it("stops cutting the rate while the gateway refuses everything (a window used up, a gateway down), so the rate does not sink to one request per 10 s", async () => {
+    const pacer = new Pacer();
+    const first = await Promise.all(Array.from({ length: 11 }, () => pacer.acquire()));
+    for (const ticket of first.slice(0, 10)) pacer.release(ticket, served);
+    await vi.advanceTimersByTimeAsync(1_000);
+    pacer.release(first[10] as PacerTicket, refused);
+    expect(pacer.summary()?.ratePerSecond).toBe(9);
+    // Refused again and again, nothing served: cut while answers of the last 2 s say what got through, then held.
+    for (let i = 0; i < 20; i += 1) {
+      const ticket = pacer.acquire();
+      await vi.advanceTimersByTimeAsync(500);
+      pacer.release(await ticket, refused);
+    }
+    const held = pacer.summary()?.ratePerSecond ?? 0;
+    expect(held).toBeGreaterThan(1);
+    // After an idle spell, a refusal with none before it in the window still cuts.
+    await vi.advanceTimersByTimeAsync(5_000);
+    pacer.release(await pacer.acquire(), refused);
+    expect(pacer.summary()?.ratePerSecond).toBeLessThan(held);
+  });
+
   it("holds nothing for a Retry-After over its bound (the request comes back), and cuts no rate for Retry-After: 0", async () => {
     const pacer = new Pacer(30_000);
     const first = await Promise.all(Array.from({ length: 6 }, () => pacer.acquire()));
