@@ -92,7 +92,7 @@ describe("nginx limit_req (5 requests/s, burst 10) in front of a correct API", (
       const before = await orgOf(api);
       const outcome = await conformance(HAND_WRITTEN, liveEnv(api, nginx.baseUrl));
       expect(outcome.stderr).toBe("");
-      expect(outcome.stdout).toMatch(/\n\d+ passed, 0 failed, 0 skipped, 0 errors; 0 findings/);
+      expect(outcome.stdout).toMatch(/: \d+ passed, 0 failed, 0 skipped, 0 errors; 0 findings/);
       expect(outcome.stdout).toMatch(/\nRATE LIMIT met: the gateway answered 429 \d+×/);
       expect(outcome.stdout).toContain("RESTORED");
       expect(outcome.code).toBe(0);
@@ -109,7 +109,7 @@ describe("nginx limit_req (5 requests/s, burst 10) in front of a correct API", (
       closers.push(() => nginx.stop());
       const outcome = await conformance(["--read-only", ...HAND_WRITTEN], liveEnv(api, nginx.baseUrl));
       expect(outcome.stderr).toBe("");
-      expect(outcome.stdout).toMatch(/\n\d+ passed, 0 failed, \d+ skipped, 0 errors; 0 findings/);
+      expect(outcome.stdout).toMatch(/: \d+ passed, 0 failed, \d+ skipped, 0 errors; 0 findings/);
       expect(outcome.stdout).toMatch(
         /\nINFRASTRUCTURE answered in place of the API: the gateway answered 503 to \d+ requests? \(\d+ answers?; every one resent and answered by the API\)/,
       );
@@ -147,7 +147,7 @@ describe("behind nginx, the gateway's own answers leave checks not run and the r
       expect(outcome.stdout).toContain(
         "\nSKIP patch-description-10000-stored: not run: the gateway answered 503 (an HTML page), not the API",
       );
-      expect(outcome.stdout).toMatch(/\n\d+ passed, 0 failed, 1 skipped, 0 errors; 0 findings/);
+      expect(outcome.stdout).toMatch(/: \d+ passed, 0 failed, 1 skipped, 0 errors; 0 findings/);
       expect(outcome.stdout).toMatch(
         /\nINFRASTRUCTURE answered in place of the API: the gateway answered 503 to 1 request \(1 answer; 1 never cleared\); 1 check it answered not run\n/,
       );
@@ -175,7 +175,7 @@ describe("behind nginx, the gateway's own answers leave checks not run and the r
       // A page that never clears: a short patience, so the run gives up on it within a second.
       const outcome = await conformance([...HAND_WRITTEN, "--patience-ms", "1000", "--timeout-ms", "2000"], liveEnv(api, nginx.baseUrl));
       expect(outcome.stderr).toBe("");
-      expect(outcome.stdout).toMatch(/\n\d+ passed, 0 failed, \d+ skipped, 0 errors; 0 findings/);
+      expect(outcome.stdout).toMatch(/: \d+ passed, 0 failed, \d+ skipped, 0 errors; 0 findings/);
       const line =
         /\nINFRASTRUCTURE answered in place of the API: the gateway answered 503 to (\d+) requests \(\d+ answers; \1 never cleared\); (\d+) checks it answered not run\n/;
       expect(outcome.stdout).toMatch(line);
@@ -270,7 +270,7 @@ describe("haproxy closing idle keep-alive connections after 100 ms (timeout http
       const outcome = await conformance(["--runs", "20"], liveEnv(api, haproxy.baseUrl));
       expect(outcome.stderr).toBe("");
       expect(outcome.stdout).not.toMatch(/\[connection\]/);
-      expect(outcome.stdout).toMatch(/\n\d+ passed, 0 failed, 0 skipped, 0 errors; 0 findings/);
+      expect(outcome.stdout).toMatch(/: \d+ passed, 0 failed, 0 skipped, 0 errors; 0 findings/);
       expect(outcome.code).toBe(0);
     },
     240_000,
