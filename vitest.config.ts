@@ -5,7 +5,8 @@ import { defineConfig } from "vitest/config";
  * - unit: pure functions and in-process servers; parallel.
  * - contract: pact consumer tests; one fork, no concurrency on the mock server.
  * - provider: pact verification of the committed contracts/ against the reference provider. It never
- *   reads what the contract project produces, so the two projects may run in any order.
+ *   reads what the contract project produces, so the two projects may run in any order; its files run side
+ *   by side (each verifies against its own providers on free ports), not one after another at the end.
  * - conformance: the live suite run against the reference provider and the fault gallery.
  */
 export default defineConfig({
@@ -31,7 +32,6 @@ export default defineConfig({
           name: "provider",
           include: ["tests/provider/**/*.test.ts"],
           pool: "forks",
-          fileParallelism: false,
         },
       },
       {
