@@ -32,6 +32,11 @@ export function makeDirs(dir: string, mode: number): string | undefined {
   return undefined;
 }
 
+/** Whether a directory stands at `path` (false when nothing, a file, or an unreadable path does). */
+export function isDirectory(path: string): boolean {
+  return kindOf(path) === "dir";
+}
+
 /** What stands at `path`; "none" also when a file stands where an ancestor directory should be. */
 function kindOf(path: string): "dir" | "other" | "none" {
   try {

@@ -10,29 +10,17 @@
 import type { Check } from "./check.js";
 import { CheckContext, type RunServices } from "./context.js";
 import { InfrastructureAnswered } from "./infrastructure.js";
+import type { CheckResult } from "./runner.js";
 import { Interrupted } from "./safety/interrupt.js";
 
 /** The runner's result for the good token checked after the probes, reported only when it was refused. */
 export const LOCKOUT_RESULT_ID = "token-after-bad-token-probes";
 
-/** What the runner needs of a result here (runner.ts's CheckResult). */
-interface Result {
-  id: string;
-  title: string;
-  operationId: string;
-  phase: Check["phase"];
-  outcome: "pass" | "fail" | "skip" | "error";
-  reason?: string;
-  findings: unknown[];
-  requests: number;
-  durationMs: number;
-}
-
-export interface ProbeRun<R extends Result> {
+export interface ProbeRun {
   probes: readonly Check[];
   services: RunServices;
   /** Runs one check (the runner's runOne) and records its result. */
-  runOne(check: Check): Promise<R>;
+  runOne(check: Check): Promise<CheckResult>;
   concurrently(checks: Check[], work: (check: Check) => Promise<void>): Promise<void>;
 }
 
@@ -40,8 +28,8 @@ export interface ProbeRun<R extends Result> {
  * Sends the probes, then reads the list with the owner's good token. Returns the results, with the
  * lockout's result when the good token was refused.
  */
-export async function runBadCredentialProbes<R extends Result>(run: ProbeRun<R>): Promise<Map<Check, R> & { lockout?: Result }> {
-  const results: Map<Check, R> & { lockout?: Result } = new Map();
+export async function runBadCredentialProbes(run: ProbeRun): Promise<Map<Check, CheckResult> & { lockout?: CheckResult }> {
+  const results: Map<Check, CheckResult> & { lockout?: CheckResult } = new Map();
   const record = async (check: Check) => {
     results.set(check, await run.runOne(check));
   };

@@ -279,7 +279,7 @@ export async function runChecks(options: RunOptions): Promise<RunResult> {
       ...checks.map((check) => announced(check, results.get(check) ?? skipped(check, "not run"), concurrencyOf(options))),
       ...everyResponseResults(services.everyResponse, options.maxResponseMs !== undefined),
       ...(restore ? [restoreResult(restore)] : []),
-      ...(probed.lockout ? [probed.lockout as CheckResult] : []),
+      ...(probed.lockout ? [probed.lockout] : []),
     ],
     coverage: coverage.all(),
     latency: latency.summary(),
@@ -287,7 +287,7 @@ export async function runChecks(options: RunOptions): Promise<RunResult> {
     restore,
     ...(options.signal?.aborted ? { interrupted: interruptionOf(options.signal) } : {}),
     ...(options.selection ? { selection: options.selection } : {}),
-    ...rateLimitOf(options.transport),
+    ...infrastructureMetOf(options.transport),
   };
 }
 
@@ -296,7 +296,8 @@ function announced(check: Check, result: CheckResult, concurrency: number): Chec
   return result.outcome === "skip" && (check.inFlight ?? 1) > concurrency ? { ...result, planned: true } : result;
 }
 
-function rateLimitOf(transport: HttpTransport): Pick<RunResult, "rateLimit" | "infrastructure"> {
+/** What the transport met of the infrastructure: the limits the pacer kept to, and who answered in place of the API. */
+function infrastructureMetOf(transport: HttpTransport): Pick<RunResult, "rateLimit" | "infrastructure"> {
   const rateLimit = transport.rateLimit();
   const infrastructure = transport.infrastructure();
   return { ...(rateLimit ? { rateLimit } : {}), ...(infrastructure ? { infrastructure } : {}) };

@@ -4,9 +4,10 @@
  * A command reads the pacts of the folder it runs in (./contracts): the package's own CONTRACTS_DIR
  * is the tenant console's pact, bundled for the provider's verification, never a team's to publish.
  */
-import { readdirSync, statSync } from "node:fs";
+import { readdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { isDirectory } from "../config/make-dirs.js";
 import { ToolError } from "../errors.js";
 import { loadPact } from "./pact-model.js";
 
@@ -27,7 +28,7 @@ export function pactFilesOf(paths: string[], dir: string, cwd: string): string[]
     paths.length > 0
       ? paths.flatMap((path) => {
           const full = resolve(cwd, path);
-          return isFolder(full) ? committedPactFiles(full) : [full];
+          return isDirectory(full) ? committedPactFiles(full) : [full];
         })
       : committedPactFiles(dir);
   if (files.length === 0) {
@@ -49,14 +50,6 @@ export function assertConsumer(files: string[], consumer: string, source: string
         `${file} is the pact of consumer "${pact.consumer}", not of "${consumer}" (${source}): publish only your own pacts`,
       );
     }
-  }
-}
-
-function isFolder(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
   }
 }
 

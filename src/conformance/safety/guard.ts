@@ -5,8 +5,9 @@
  * run that writes nothing (--read-only, no leave to write) creates nothing, so it never needs the state
  * directory: where there is one, it still waits out a live writer and refuses a pending journal, reading only.
  */
-import { existsSync, statSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { hostname } from "node:os";
+import { isDirectory } from "../../config/make-dirs.js";
 import type { Settings } from "../../config/settings.js";
 import { ensureStateDir } from "../../config/state-dir.js";
 import { ToolError } from "../../errors.js";
@@ -113,14 +114,6 @@ function refusePending(path: string, options: GuardOptions, journalFile: string 
     "JOURNAL_PENDING",
     `${what}, and this run targets ${options.baseUrl}: restore it first, with ${there}, or, if both URLs reach one API, with ${here}; if they are different APIs, give each its own --state-dir`,
   );
-}
-
-function isDirectory(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
-  }
 }
 
 /** The copy this very process wrote: a file the user named that holds anything else is left alone. */

@@ -14,6 +14,7 @@
  *   as the snapshot: a replica a few hundred milliseconds behind the primary reads the old value.
  */
 import { setTimeout as sleep } from "node:timers/promises";
+import { retryAfterMs } from "../../http/rate-limit-headers.js";
 import type { Exchange, HttpRequest, HttpTransport } from "../../http/transport.js";
 
 /** How long the restore keeps resending through the infrastructure's answers (the checks give up sooner). */
@@ -90,10 +91,8 @@ export async function rereadForLag<T>(read: () => Promise<T>, settled: (value: T
   return value;
 }
 
+/** The Retry-After asked (read as the transport reads it: seconds or an HTTP date), else a doubling backoff. */
 function pauseAfter(exchange: Exchange, attempt: number): number {
-  const retryAfter = Number(exchange.headers["retry-after"]);
-  const backoff = Math.min(MAX_PAUSE_MS, FIRST_PAUSE_MS * 2 ** attempt);
-  return Number.isFinite(retryAfter) && retryAfter >= 0 && exchange.headers["retry-after"] !== ""
-    ? Math.max(retryAfter * 1000, 50)
-    : backoff;
+  const asked = retryAfterMs(exchange.headers);
+  return asked === undefined ? Math.min(MAX_PAUSE_MS, FIRST_PAUSE_MS * 2 ** attempt) : Math.max(asked, 50);
 }
